@@ -1,0 +1,80 @@
+// The wall-time cost of profiling: the same fixed amount of CPU-bound Python work, run
+// plain and under the profiler, interleaved so both see the same machine noise.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ProfileRun } from '../src/extension/engine/profileRun';
+
+export interface OverheadResult {
+  repeats: number;
+  plainMs: number;
+  /** The program's own wall time under the profiler (spawn to exit of the main process). */
+  profiledProgramMs: number;
+  /** From the request to the finished record. */
+  profiledTotalMs: number;
+  programRatio: number;
+  totalRatio: number;
+}
+
+const PROGRAM = `
+import sys
+
+def work(n):
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+print(work(int(sys.argv[1])))
+`;
+
+function runPlain(file: string, iterations: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [file, String(iterations)], { stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    child.once('error', reject);
+    child.once('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+  });
+}
+
+async function runProfiled(file: string, iterations: number): Promise<{ programMs: number; totalMs: number }> {
+  const started = process.hrtime.bigint();
+  const record = await (await ProfileRun.start({ file, args: [String(iterations)] })).finished;
+  return { programMs: record.durationMs, totalMs: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export async function measureProfilerOverhead(repeats = 7, targetMs = 2000): Promise<OverheadResult> {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-bench-')), 'cpu_bound.py');
+  writeFileSync(file, PROGRAM);
+  // Calibrate the fixed work so a plain run takes about targetMs.
+  const probeIterations = 2_000_000;
+  const probeMs = await runPlain(file, probeIterations);
+  const iterations = Math.round((probeIterations * targetMs) / probeMs);
+
+  const plain: number[] = [];
+  const program: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    plain.push(await runPlain(file, iterations));
+    const profiled = await runProfiled(file, iterations);
+    program.push(profiled.programMs);
+    total.push(profiled.totalMs);
+  }
+  // Ratios pair each profiled run with the plain run just before it, which saw the same noise.
+  return {
+    repeats,
+    plainMs: median(plain),
+    profiledProgramMs: median(program),
+    profiledTotalMs: median(total),
+    programRatio: median(program.map((ms, i) => ms / plain[i])),
+    totalRatio: median(total.map((ms, i) => ms / plain[i])),
+  };
+}

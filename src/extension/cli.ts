@@ -1,0 +1,145 @@
+// The `parallel-lab` command line: profiles a Python program with the engine, streams its
+// output, prints a summary, and writes the run record. No VS Code needed.
+
+import { writeFile, rename } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { constants as osConstants } from 'node:os';
+import type { RunRecord, StartMethod } from '../shared/runRecord';
+import { UserFacingError } from './engine/errors';
+import { ProfileRun, START_METHODS } from './engine/profileRun';
+import { formatSummary } from './engine/summary';
+
+const USAGE = `Usage: parallel-lab run FILE [options] [-- ARGS...]
+
+Profiles a Python program: every process it creates, CPU per process and per core.
+
+Options:
+  --python PATH              Python interpreter (default: python3, then python)
+  --start-method METHOD      fork, spawn or forkserver (default: the platform's)
+  --interval MS              sampling interval in milliseconds (default: 100)
+  --timeout S                stop the whole process tree after S seconds (exit code 124)
+  --json OUT                 write the run record (parallel-lab/run@1) to OUT
+  --quiet                    print nothing but errors (the record still holds the output)
+  -h, --help                 show this help
+`;
+
+/** Exit code for a usage or input error of ours (the program's own codes pass through). */
+const EXIT_USAGE = 2;
+const EXIT_TIMEOUT = 124;
+const EXIT_INTERRUPTED = 130;
+
+async function main(argv: string[]): Promise<number> {
+  const dash = argv.indexOf('--');
+  const ours = dash >= 0 ? argv.slice(0, dash) : argv;
+  const programArgs = dash >= 0 ? argv.slice(dash + 1) : [];
+  const { values, positionals } = parseArgs({
+    args: ours,
+    allowPositionals: true,
+    options: {
+      python: { type: 'string' },
+      'start-method': { type: 'string' },
+      interval: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : EXIT_USAGE;
+  }
+  const [command, file, ...extra] = positionals;
+  if (command !== 'run') throw new UserFacingError(`Unknown command "${command}"; the command is "run" (see --help).`);
+  if (!file) throw new UserFacingError('Name the Python file to run, e.g. parallel-lab run samples/01-processes/counter.py.');
+
+  const startMethod = values['start-method'];
+  if (startMethod !== undefined && !START_METHODS.includes(startMethod as StartMethod)) {
+    throw new UserFacingError(`--start-method must be one of ${START_METHODS.join(', ')}, not "${startMethod}".`);
+  }
+  const quiet = values.quiet === true;
+  const run = await ProfileRun.start(
+    {
+      file,
+      args: [...extra, ...programArgs],
+      python: values.python,
+      startMethod: startMethod as StartMethod | undefined,
+      intervalMs: positiveNumber(values.interval, '--interval', 'milliseconds'),
+      timeoutMs: secondsToMs(positiveNumber(values.timeout, '--timeout', 'seconds')),
+    },
+    {
+      onOutput: (stream, text) => {
+        if (!quiet) (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+      },
+    },
+  );
+
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    interrupted = true;
+    void run.stop();
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  const record = await run.finished;
+  process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
+
+  if (values.json) await writeRecord(values.json, record);
+  if (!quiet) process.stdout.write('\n' + formatSummary(record));
+  if (interrupted) return EXIT_INTERRUPTED;
+  return exitCodeOf(record);
+}
+
+function exitCodeOf(record: RunRecord): number {
+  if (record.outcome === 'timed-out') return EXIT_TIMEOUT;
+  if (record.outcome === 'stopped') return EXIT_INTERRUPTED;
+  if (record.exitCode !== null) return record.exitCode;
+  // Ended by a signal: the shell's convention.
+  const signal = record.exitSignal as keyof typeof osConstants.signals | null;
+  return 128 + (signal ? osConstants.signals[signal] ?? 0 : 0);
+}
+
+async function writeRecord(target: string, record: RunRecord): Promise<void> {
+  const file = path.resolve(target);
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(record, null, 1));
+    await rename(temporary, file);
+  } catch (error) {
+    throw new UserFacingError(`Could not write the run record to ${file}: ${(error as Error).message}.`);
+  }
+}
+
+function positiveNumber(text: string | undefined, option: string, unit: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UserFacingError(`${option} takes a positive number of ${unit}, not "${text}".`);
+  return value;
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserFacingError || isParseArgsError(error)) {
+      process.stderr.write(`parallel-lab: ${(error as Error).message}\n`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      process.stderr.write(`parallel-lab: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
+
+/** node:util's parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code for bad options. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof TypeError && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,209 @@
+// Builds a run's record from what the tracer reports and what the sampler observes.
+//
+// Two sources describe the same processes: the tracer (exact start/end times, roles, exit
+// codes, but only for Python processes it runs in) and the sampler (CPU, memory and core
+// for every process of the tree, keyed on pid + start time). A process is one entry;
+// a pid that reappears after its entry ended, or with another start time, is a new process.
+// Everything is bounded: when a cap is hit the record says `truncated`.
+
+import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
+import type { SamplerTick } from './sampler';
+import type { TracerRecord } from './tracerProtocol';
+
+export interface RecordCaps {
+  processes: number;
+  samplesPerProcess: number;
+  coreSamples: number;
+}
+
+export const DEFAULT_CAPS: RecordCaps = {
+  processes: 2000,
+  // 100 ms ticks: an hour of samples per process and per core.
+  samplesPerProcess: 36_000,
+  coreSamples: 36_000,
+};
+
+interface LiveEntry {
+  entry: ProcessEntry;
+  /** The sampler's pid + start-time key, once the sampler has seen the process. */
+  samplerKey: string | null;
+}
+
+export class RunRecordBuilder {
+  private readonly entries: LiveEntry[] = [];
+  /** The newest entry for each pid. */
+  private readonly byPid = new Map<number, LiveEntry>();
+  private readonly coreSamples: CoreSample[] = [];
+  private readonly warnings: string[] = [];
+  private startMethod: string | null = null;
+  truncated = false;
+
+  constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
+
+  /** The main process, known from the spawn before the tracer says anything. */
+  addRoot(pid: number, ppid: number, command: string): void {
+    this.create({ pid, ppid, role: 'main', name: 'MainProcess', startMs: 0, traced: false, command });
+  }
+
+  applyTracerRecord(record: TracerRecord): void {
+    switch (record.type) {
+      case 'process-start': {
+        const live = this.current(record.pid);
+        if (live && !live.entry.traced) {
+          // The sampler (or the spawn) found it first; the tracer knows it better.
+          Object.assign(live.entry, { ppid: record.ppid, role: record.role, name: record.name, traced: true });
+          live.entry.startMs = Math.min(live.entry.startMs, record.t);
+        } else {
+          this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: record.t, traced: true });
+        }
+        if (record.startMethod) this.startMethod = record.startMethod;
+        break;
+      }
+      case 'process-role': {
+        const live = this.current(record.pid);
+        if (live) Object.assign(live.entry, { role: record.role, name: record.name });
+        break;
+      }
+      case 'process-end': {
+        const live = this.current(record.pid);
+        if (!live) break;
+        live.entry.endMs = record.t;
+        live.entry.cpuMs = record.cpuMs;
+        if (record.exitCode !== null && live.entry.exitCode === null) live.entry.exitCode = record.exitCode;
+        break;
+      }
+      case 'child-exit': {
+        // The parent's view is authoritative: it also covers a child killed by a signal.
+        const live = this.current(record.pid);
+        if (!live) break;
+        live.entry.exitCode = record.exitCode;
+        live.entry.endMs ??= record.t;
+        break;
+      }
+      case 'warning':
+        this.addWarning(record.message);
+        break;
+    }
+  }
+
+  applySamplerTick(tick: SamplerTick): void {
+    const seen = new Set<LiveEntry>();
+    for (const observed of tick.processes) {
+      let live = this.current(observed.pid);
+      // Only a different start time means a different process: a traced process that already
+      // reported its end can still be seen for a moment while it exits.
+      const isNewProcess = !live || (live.samplerKey !== null && live.samplerKey !== observed.key);
+      if (isNewProcess) {
+        if (live && live.entry.endMs === null) live.entry.endMs = lastSampleTime(live.entry) ?? tick.t;
+        live = this.create({
+          pid: observed.pid,
+          ppid: observed.ppid,
+          role: 'other',
+          name: commandName(observed.command),
+          startMs: tick.t,
+          traced: false,
+          command: observed.command,
+        });
+      }
+      if (!live) continue; // the process cap was hit
+      live.samplerKey = observed.key;
+      if (!live.entry.traced && live.entry.command === undefined) live.entry.command = observed.command;
+      seen.add(live);
+      this.pushSample(live.entry, { t: tick.t, cpu: observed.cpu, rssBytes: observed.rssBytes, core: observed.core });
+    }
+    // A process the sampler saw before and no longer sees has ended (the tracer may refine the time).
+    for (const live of this.byPid.values()) {
+      if (!seen.has(live) && live.samplerKey !== null && live.entry.endMs === null) {
+        live.entry.endMs = tick.t;
+      }
+    }
+    if (tick.coreUsage.length > 0) {
+      if (this.coreSamples.length < this.caps.coreSamples) this.coreSamples.push({ t: tick.t, usage: tick.coreUsage });
+      else this.truncated = true;
+    }
+  }
+
+  addWarning(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  /** Pids of processes not yet known to have ended: the ones a stop must reach. */
+  livePids(): number[] {
+    return [...this.byPid.values()].filter((live) => live.entry.endMs === null).map((live) => live.entry.pid);
+  }
+
+  /** Every pid the run has had, for the sampler's walk from re-parented orphans. */
+  allPids(): number[] {
+    return [...this.byPid.keys()];
+  }
+
+  setRootExit(pid: number, exitCode: number | null, t: number): void {
+    const live = this.current(pid);
+    if (!live) return;
+    live.entry.exitCode = exitCode;
+    live.entry.endMs = Math.max(live.entry.endMs ?? 0, t);
+  }
+
+  /** The processes, each closed at `durationMs` if nothing saw it end. */
+  finishProcesses(durationMs: number): ProcessEntry[] {
+    for (const { entry } of this.entries) {
+      if (entry.endMs === null) entry.endMs = durationMs;
+    }
+    return this.entries.map((live) => live.entry);
+  }
+
+  snapshotProcesses(): readonly ProcessEntry[] {
+    return this.entries.map((live) => live.entry);
+  }
+
+  getCoreSamples(): CoreSample[] {
+    return this.coreSamples;
+  }
+
+  getWarnings(): string[] {
+    return this.warnings;
+  }
+
+  getStartMethod(): string | null {
+    return this.startMethod;
+  }
+
+  private current(pid: number): LiveEntry | undefined {
+    return this.byPid.get(pid);
+  }
+
+  private create(init: {
+    pid: number;
+    ppid: number;
+    role: ProcessRole;
+    name: string;
+    startMs: number;
+    traced: boolean;
+    command?: string;
+  }): LiveEntry | undefined {
+    if (this.entries.length >= this.caps.processes) {
+      this.truncated = true;
+      return undefined;
+    }
+    const entry: ProcessEntry = { ...init, endMs: null, exitCode: null, cpuMs: null, samples: [] };
+    const live: LiveEntry = { entry, samplerKey: null };
+    this.entries.push(live);
+    this.byPid.set(init.pid, live);
+    return live;
+  }
+
+  private pushSample(entry: ProcessEntry, sample: ProcessEntry['samples'][number]): void {
+    if (entry.samples.length < this.caps.samplesPerProcess) entry.samples.push(sample);
+    else this.truncated = true;
+  }
+}
+
+function lastSampleTime(entry: ProcessEntry): number | null {
+  return entry.samples.length > 0 ? entry.samples[entry.samples.length - 1].t : null;
+}
+
+/** "python3 worker.py --x" → "python3 worker.py"; a readable label for an untraced process. */
+function commandName(command: string): string {
+  const words = command.trim().split(/\s+/).slice(0, 2);
+  return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
+}

@@ -1,0 +1,88 @@
+// The plain-text summary the command line prints after a run: the process tree, how busy
+// each core was, the exit, and the warnings. Pure formatting of a finished record.
+
+import type { ProcessEntry, RunRecord } from '../../shared/runRecord';
+
+export function formatSummary(record: RunRecord): string {
+  const sections = [processSection(record), coreSection(record), exitSection(record)];
+  if (record.warnings.length > 0) {
+    sections.push(['Warnings', ...record.warnings.map((warning) => `  - ${warning}`)].join('\n'));
+  }
+  return sections.join('\n\n') + '\n';
+}
+
+function processSection(record: RunRecord): string {
+  const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'CORES', 'EXIT'];
+  const rows = orderAsTree(record.processes).map(({ process, depth }) => {
+    const cpu = process.samples.map((sample) => sample.cpu);
+    const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
+    return [
+      '  '.repeat(depth) + process.pid,
+      String(process.ppid),
+      process.role,
+      process.name,
+      `${seconds(process.startMs)}–${process.endMs === null ? '…' : seconds(process.endMs)}`,
+      cpu.length > 0 ? percent(cpu.reduce((sum, value) => sum + value, 0) / cpu.length) : '–',
+      cpu.length > 0 ? percent(Math.max(...cpu)) : '–',
+      process.cpuMs === null ? '–' : `${Math.round(process.cpuMs)} ms`,
+      cores.length > 0 ? cores.join(',') : '–',
+      process.exitCode === null ? '–' : String(process.exitCode),
+    ];
+  });
+  return [`Processes (${record.processes.length})`, ...table([header, ...rows])].join('\n');
+}
+
+function coreSection(record: RunRecord): string {
+  const lines = ['Cores'];
+  for (let core = 0; core < record.cores; core++) {
+    const usage = record.coreSamples.map((sample) => sample.usage[core]).filter((value) => value !== undefined);
+    const mean = usage.length > 0 ? percent(usage.reduce((sum, value) => sum + value, 0) / usage.length) : '–';
+    lines.push(`  core ${core}  ${mean} busy (mean)`);
+  }
+  return lines.join('\n');
+}
+
+function exitSection(record: RunRecord): string {
+  const how =
+    record.outcome === 'timed-out' ? 'timed out' : record.outcome === 'stopped' ? 'stopped' : `exit code ${record.exitCode ?? '–'}`;
+  const truncated = record.truncated ? ' · record truncated (a cap was hit)' : '';
+  return `Run: ${how} · ${seconds(record.durationMs)} · ${record.processes.length} processes${truncated}`;
+}
+
+/** Parents before their children, each child one level deeper; orphans at the top. */
+function orderAsTree(processes: ProcessEntry[]): Array<{ process: ProcessEntry; depth: number }> {
+  const pids = new Set(processes.map((process) => process.pid));
+  const children = new Map<number, ProcessEntry[]>();
+  const roots: ProcessEntry[] = [];
+  for (const process of processes) {
+    if (pids.has(process.ppid) && process.ppid !== process.pid) {
+      children.set(process.ppid, [...(children.get(process.ppid) ?? []), process]);
+    } else {
+      roots.push(process);
+    }
+  }
+  const ordered: Array<{ process: ProcessEntry; depth: number }> = [];
+  const visited = new Set<ProcessEntry>();
+  const visit = (process: ProcessEntry, depth: number): void => {
+    if (visited.has(process)) return;
+    visited.add(process);
+    ordered.push({ process, depth });
+    for (const child of children.get(process.pid) ?? []) visit(child, depth + 1);
+  };
+  roots.forEach((root) => visit(root, 0));
+  processes.forEach((process) => visit(process, 0)); // cycles through reused pids
+  return ordered;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function percent(value: number): string {
+  return `${Math.round(value)} %`;
+}

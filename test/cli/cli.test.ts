@@ -1,0 +1,160 @@
+// The `parallel-lab` command line as a user runs it: real node, real Python.
+
+import { strict as assert } from 'node:assert';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RunRecord } from '../../src/shared/runRecord';
+import { runCli } from '../helpers/cli';
+import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
+
+const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
+
+function tempFile(name: string): string {
+  return path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-cli-')), name);
+}
+
+/** One sentence, no stack trace of ours. */
+function assertCleanError(stderr: string, pattern: RegExp): void {
+  assert.match(stderr, pattern);
+  assert.doesNotMatch(stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no JavaScript stack trace');
+  assert.doesNotMatch(stderr, /internal error/);
+}
+
+describe('parallel-lab run (command line)', function () {
+  this.timeout(60_000);
+
+  it('streams the output, prints the summary, writes the record and exits with the program\'s code', async () => {
+    const json = tempFile('counter.json');
+    const result = await runCli(['run', COUNTER, '--json', json]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^10\n/, 'the program output comes first, as it is');
+    assert.match(result.stdout, /Processes \(\d+\)/);
+    assert.match(result.stdout, /PID\s+PPID\s+ROLE\s+NAME\s+LIFETIME\s+CPU MEAN\s+CPU MAX/);
+    assert.equal((result.stdout.match(/\bprocess\s+Process-\d+/g) ?? []).length, 10, 'ten worker rows');
+    assert.match(result.stdout, /core 0\s+\d+ % busy/);
+    assert.match(result.stdout, /exit code 0/);
+    const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
+    assert.equal(record.schema, 'parallel-lab/run@1');
+    assert.equal(record.stdout, '10\n');
+    assert.equal(record.processes.filter((p) => p.role === 'process').length, 10);
+  });
+
+  it('passes the program\'s own exit code and arguments through', async () => {
+    const file = writeProgram('args.py', 'import sys\nprint(sys.argv[1:])\nsys.exit(7)\n');
+    const result = await runCli(['run', file, '--quiet', '--', 'a', '--b']);
+    assert.equal(result.code, 7);
+    assert.equal(result.stdout, '', '--quiet prints nothing');
+    const loud = await runCli(['run', file, '--', 'a', '--b']);
+    assert.match(loud.stdout, /\['a', '--b'\]/);
+  });
+
+  it('exits with 124 when the timeout ends the run', async () => {
+    const file = writeProgram('sleepy.py', 'import time\ntime.sleep(60)\n');
+    const result = await runCli(['run', file, '--timeout', '1']);
+    assert.equal(result.code, 124);
+    assert.match(result.stdout, /timed out/);
+    assert.ok(result.elapsedMs < 8000, `ended promptly (${result.elapsedMs} ms)`);
+  });
+
+  it('stops the whole tree on Ctrl-C', async () => {
+    const pidFile = tempFile('pids.txt');
+    const file = writeProgram(
+      'tree.py',
+      `
+      import os, sys, time
+      from multiprocessing import Process
+
+      def child(pid_file):
+          with open(pid_file, "a") as f:
+              f.write(f"{os.getpid()}\\n")
+          time.sleep(60)
+
+      if __name__ == "__main__":
+          for _ in range(2):
+              Process(target=child, args=(sys.argv[1],)).start()
+          with open(sys.argv[1], "a") as f:
+              f.write(f"{os.getpid()}\\n")
+          time.sleep(60)
+      `,
+    );
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli');
+    const child = spawn(process.execPath, [CLI, 'run', file, '--', pidFile], { stdio: 'ignore' });
+    const deadline = Date.now() + 15_000;
+    while ((!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim().split('\n').length < 3) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 130);
+    const { isProcessAlive } = await import('../../src/extension/engine/processTree');
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    assert.equal(pids.length, 3);
+    assert.deepEqual(pids.filter((pid) => isProcessAlive(pid)), []);
+  });
+
+  describe('clear errors', () => {
+    it('a missing file', async () => {
+      const result = await runCli(['run', '/nonexistent/nowhere.py']);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /^parallel-lab: The file \/nonexistent\/nowhere\.py does not exist; check the path and try again\.\n$/);
+    });
+
+    it('a file that is not Python', async () => {
+      const file = tempFile('notes.txt');
+      writeFileSync(file, 'hello');
+      const result = await runCli(['run', file]);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /notes\.txt is not a Python file; Parallel Lab runs \.py files\./);
+    });
+
+    it('no Python found', async () => {
+      const result = await runCli(['run', COUNTER, '--python', '/nonexistent/python3']);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /The Python interpreter "\/nonexistent\/python3" could not be started/);
+      const emptyPath = await runCli(['run', COUNTER], { env: { ...process.env, PATH: mkdtempSync(path.join(os.tmpdir(), 'empty-path-')) } });
+      assert.equal(emptyPath.code, 2);
+      assertCleanError(emptyPath.stderr, /No Python interpreter was found \(tried python3, python\)/);
+    });
+
+    it('a Python that is too old', async () => {
+      const fake = tempFile('python2');
+      writeFileSync(fake, '#!/bin/sh\necho /usr/bin/python2.7\necho 2.7.18\n');
+      chmodSync(fake, 0o755);
+      const result = await runCli(['run', COUNTER, '--python', fake]);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /needs Python 3\.8 or later, but .*python2 is Python 2\.7\.18/);
+    });
+
+    it('a bad option', async () => {
+      const result = await runCli(['run', COUNTER, '--start-method', 'teleport']);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /--start-method must be one of fork, spawn, forkserver/);
+    });
+
+    it('a syntax error: Python\'s traceback, a sentence, and the record with the exit code', async () => {
+      const file = writeProgram('broken.py', 'print("fine")\ndef oops(:\n    pass\n');
+      const json = tempFile('broken.json');
+      const result = await runCli(['run', file, '--json', json]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /File ".*broken\.py", line 2/, "the program's own traceback is shown");
+      assert.match(result.stderr, /SyntaxError/);
+      assert.match(result.stdout, /Python could not read broken\.py: SyntaxError at line 2/);
+      assert.doesNotMatch(result.stderr, /internal error/);
+      const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
+      assert.equal(record.exitCode, 1);
+      assert.match(record.warnings.join('\n'), /SyntaxError at line 2/);
+    });
+  });
+
+  it('never changes the learner\'s files', async () => {
+    const file = writeProgram('quiet.py', 'import helper\nprint(helper.GREETING)\n');
+    writeFileSync(path.join(path.dirname(file), 'helper.py'), 'GREETING = "hi"\n');
+    const before = readdirSync(path.dirname(file)).map((name) => [name, statSync(path.join(path.dirname(file), name)).mtimeMs]);
+    const result = await runCli(['run', file]);
+    assert.match(result.stdout, /^hi\n/);
+    const after = readdirSync(path.dirname(file)).map((name) => [name, statSync(path.join(path.dirname(file), name)).mtimeMs]);
+    assert.deepEqual(after, before, 'no file added or touched next to the program (no __pycache__ either)');
+  });
+});

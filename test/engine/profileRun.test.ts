@@ -1,0 +1,226 @@
+// Acceptance tests of the foundation: real Python programs profiled by the engine.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
+import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/profileRun';
+import { isProcessAlive } from '../../src/extension/engine/processTree';
+import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
+
+const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
+
+async function profile(request: RunRequest): Promise<RunRecord> {
+  const run = await ProfileRun.start(request);
+  return run.finished;
+}
+
+function mainOf(record: RunRecord): ProcessEntry {
+  const main = record.processes.filter((p) => p.role === 'main');
+  assert.equal(main.length, 1, `one main process, got ${JSON.stringify(record.processes.map((p) => [p.pid, p.role]))}`);
+  return main[0];
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+describe('profiling a run (engine)', function () {
+  this.timeout(60_000);
+
+  for (const startMethod of ['fork', 'spawn', 'forkserver'] as StartMethod[]) {
+    it(`records the counter example's 11 processes under ${startMethod}`, async () => {
+      const record = await profile({ file: COUNTER, startMethod });
+      assert.equal(record.stdout, '10\n');
+      assert.equal(record.exitCode, 0);
+      assert.equal(record.startMethod, startMethod);
+      const main = mainOf(record);
+      const workers = record.processes.filter((p) => p.role === 'process');
+      const pids = new Set([main.pid, ...workers.map((p) => p.pid)]);
+      assert.equal(pids.size, 11, 'eleven distinct pids: the main process and ten workers');
+      for (const worker of workers) {
+        assert.equal(worker.ppid, main.pid, `worker ${worker.pid} is a child of the main process`);
+        assert.equal(worker.exitCode, 0, `worker ${worker.pid} exit code`);
+        assert.ok(worker.endMs !== null && worker.endMs >= worker.startMs, `worker ${worker.pid} has an end time`);
+        assert.ok(worker.cpuMs !== null && worker.cpuMs >= 0, `worker ${worker.pid} reported its CPU time`);
+        assert.match(worker.name, /Process-\d+/);
+      }
+      assert.equal(main.exitCode, 0);
+      if (startMethod === 'forkserver') {
+        assert.ok(record.processes.some((p) => p.role === 'other' && /forkserver/.test(p.name)), 'the forkserver is listed as other');
+      }
+    });
+  }
+
+  it('samples two CPU-bound children on both cores', async () => {
+    const file = writeProgram(
+      'burn.py',
+      `
+      import time
+      from multiprocessing import Process
+
+      def burn(seconds):
+          end = time.monotonic() + seconds
+          while time.monotonic() < end:
+              pass
+
+      if __name__ == "__main__":
+          children = [Process(target=burn, args=(2.0,)) for _ in range(2)]
+          for child in children:
+              child.start()
+          for child in children:
+              child.join()
+      `,
+    );
+    const record = await profile({ file });
+    const children = record.processes.filter((p) => p.role === 'process');
+    assert.equal(children.length, 2);
+    for (const child of children) {
+      assert.ok(child.samples.length >= 5, `child ${child.pid} has samples (${child.samples.length})`);
+      // The first sample averages from the process's start; the rest are interval deltas.
+      const cpu = mean(child.samples.slice(1).map((s) => s.cpu));
+      assert.ok(cpu >= 60, `child ${child.pid} mean CPU ${cpu.toFixed(0)} % is at least 60 % of one core`);
+    }
+    for (const process of record.processes) {
+      for (const sample of process.samples) assert.equal(typeof sample.core, 'number', 'every sample carries a core number');
+    }
+    assert.ok(record.coreSamples.length >= 5);
+    const cores = os.cpus().length;
+    assert.equal(record.cores, cores);
+    const busyAll = record.coreSamples.filter((s) => s.usage.length === cores && s.usage.every((u) => u >= 50));
+    assert.ok(busyAll.length >= 3, `both cores busy in several samples (${busyAll.length} of ${record.coreSamples.length})`);
+  });
+
+  it('ends a tree that never ends at the timeout, leaving no process behind', async () => {
+    const pidFile = path.join(os.tmpdir(), `parallel-lab-pids-${process.pid}-${Date.now()}.txt`);
+    const file = writeProgram(
+      'forever.py',
+      `
+      import os, subprocess, sys, time
+      from multiprocessing import Process
+
+      def child(pid_file, start_grandchild):
+          if start_grandchild:
+              grandchild = subprocess.Popen([sys.executable, "-c", "import time\\nwhile True: time.sleep(1)"])
+              with open(pid_file, "a") as f:
+                  f.write(f"{grandchild.pid}\\n")
+          with open(pid_file, "a") as f:
+              f.write(f"{os.getpid()}\\n")
+          while True:
+              time.sleep(1)
+
+      if __name__ == "__main__":
+          for n in range(3):
+              Process(target=child, args=(sys.argv[1], n == 0)).start()
+          while True:
+              time.sleep(1)
+      `,
+    );
+    const started = Date.now();
+    const record = await profile({ file, args: [pidFile], timeoutMs: 3000, stopGraceMs: 1500 });
+    const elapsed = Date.now() - started;
+    assert.equal(record.outcome, 'timed-out');
+    assert.ok(elapsed < 3000 + 1500 + 2500, `ended within the timeout plus grace (${elapsed} ms)`);
+    const written = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    assert.equal(written.length, 4, 'three children and a grandchild wrote their pids');
+    const all = new Set([...written, ...record.processes.map((p) => p.pid)]);
+    const alive = [...all].filter((pid) => isProcessAlive(pid));
+    assert.deepEqual(alive, [], 'no process of the run is left');
+    const grandchild = record.processes.find((p) => p.pid === written[0]);
+    assert.ok(grandchild, 'the subprocess grandchild was found by the sampler');
+  });
+
+  it('records a child that raised with exit code 1 and its parent with 0', async () => {
+    const file = writeProgram(
+      'raises.py',
+      `
+      from multiprocessing import Process
+
+      def fail():
+          raise ValueError("on purpose")
+
+      if __name__ == "__main__":
+          child = Process(target=fail)
+          child.start()
+          child.join()
+          print("child exit code", child.exitcode)
+      `,
+    );
+    const record = await profile({ file });
+    const child = record.processes.find((p) => p.role === 'process');
+    assert.ok(child);
+    assert.equal(child.exitCode, 1);
+    assert.equal(mainOf(record).exitCode, 0);
+    assert.equal(record.exitCode, 0);
+    assert.match(record.stderr, /ValueError: on purpose/);
+  });
+
+  it('drops garbage and wrong-token clients on the event socket and still completes the record', async () => {
+    const file = writeProgram(
+      'noisy.py',
+      `
+      import json, os, socket
+      from multiprocessing import Process
+
+      def send(lines):
+          s = socket.socket(socket.AF_UNIX)
+          s.connect(os.environ["PARALLEL_LAB_SOCKET"])
+          s.sendall("".join(line + "\\n" for line in lines).encode())
+          s.close()
+
+      def work():
+          pass
+
+      if __name__ == "__main__":
+          token = os.environ["PARALLEL_LAB_TOKEN"]
+          send([json.dumps({"type": "hello", "token": "wrong", "pid": 1}), '{"type": "process-start"}'])
+          send([json.dumps({"type": "hello", "token": token, "pid": 1}), "not json", '{"type": "nonsense"}',
+                '{"type": "process-end", "pid": "x"}', "\\x00\\x01"])
+          child = Process(target=work)
+          child.start()
+          child.join()
+          print("done")
+      `,
+    );
+    const record = await profile({ file, startMethod: 'fork' });
+    assert.equal(record.stdout, 'done\n');
+    assert.ok(record.events.unauthenticated >= 2, `unauthenticated counted: ${record.events.unauthenticated}`);
+    assert.ok(record.events.malformed >= 4, `malformed counted: ${record.events.malformed}`);
+    assert.ok(record.events.received > 0, 'the tracer still got through');
+    const child = record.processes.find((p) => p.role === 'process');
+    assert.ok(child, 'the child is in the record');
+    assert.equal(child.exitCode, 0);
+    assert.equal(child.ppid, mainOf(record).pid);
+  });
+
+  it('passes through the states starting, running, finishing, finished, and stopping when stopped', async () => {
+    const file = writeProgram('sleeper.py', 'import time\ntime.sleep(30)\n');
+    const states: RunState[] = [];
+    const run = await ProfileRun.start({ file }, { onState: (state) => states.push(state) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await run.stop();
+    const record = await run.finished;
+    assert.deepEqual(states, ['starting', 'running', 'stopping', 'finishing', 'finished']);
+    assert.equal(record.outcome, 'stopped');
+    assert.equal(isProcessAlive(mainOf(record).pid), false);
+  });
+});
+
+describe('the event socket', () => {
+  it('refuses connections from other users by living in a private folder', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { EventServer } = await import('../../src/extension/engine/eventServer');
+    const server = await EventServer.open(() => undefined);
+    try {
+      const { statSync } = await import('node:fs');
+      assert.equal(statSync(path.dirname(server.endpoint)).mode & 0o077, 0, 'folder mode is 0700');
+      const socket = net.connect(server.endpoint);
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.destroy();
+    } finally {
+      await server.close(0);
+    }
+  });
+});
