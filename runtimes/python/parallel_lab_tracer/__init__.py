@@ -1,0 +1,41 @@
+"""Parallel Lab's tracer: reports every Python process of a run to the host.
+
+`start()` is called by sitecustomize when PARALLEL_LAB_SOCKET is set. It connects to the
+host, reports this interpreter's start, registers the multiprocessing patches (applied only
+if the program imports multiprocessing) and reports the end at exit. If the host cannot be
+reached the tracer stays out of the way entirely.
+"""
+
+import atexit
+import os
+import sys
+
+from . import config, lifecycle, patches, record_buffer, transport
+from .clock import RunClock
+from .quiet import quietly
+
+
+def start():
+    if config.requested_start_method(os.environ):
+        patches.register((patches.START_METHOD_PATCH,))
+    settings = config.tracer_config(os.environ)
+    if settings is None:
+        return
+    connection = transport.connect(settings.endpoint, settings.token)
+    if connection is None:
+        return
+    record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection)
+    lifecycle.begin(RunClock(settings.t0_ns), config.requested_start_method(os.environ))
+    patches.register(patches.TRACING_PATCHES)
+    atexit.register(_at_exit)
+
+
+@quietly
+def _at_exit():
+    # Only spawn and forkserver children can hit the missing-main-guard error.
+    if "multiprocessing.spawn" in sys.modules:
+        from . import main_guard
+
+        main_guard.warn_if_missing_at_exit()
+    lifecycle.end(None)
+    record_buffer.close()

@@ -1,0 +1,120 @@
+"""The life of this process as the host sees it: start, role, end, and its children's exits.
+
+Roles: the first traced interpreter of the run is `main` (it marks the environment so its
+descendants know they are not); a multiprocessing child learns that it is a `process` or a
+`pool-worker` only when multiprocessing bootstraps it, and says so with `process-role`;
+everything else (resource tracker, forkserver, a Python started by subprocess) is `other`.
+"""
+
+import os
+import sys
+import time
+
+from . import record_buffer
+from .quiet import quietly
+
+# Set by the main process for its descendants. Holds the main's pid, which is also handy
+# when debugging a run by hand.
+MAIN_PID_ENV = "PARALLEL_LAB_MAIN_PID"
+
+_clock = None
+_this = None
+
+
+class _ThisProcess(object):
+    def __init__(self, role, name):
+        self.pid = os.getpid()
+        self.role = role
+        self.name = name
+        self.ended = False
+        self.reported_start_methods = set()
+
+
+def begin(clock, start_method):
+    """Reports this interpreter's start; `start_method` is the default the main will use, if known."""
+    global _clock, _this
+    _clock = clock
+    if MAIN_PID_ENV in os.environ:
+        _this = _ThisProcess("other", _program_name())
+    else:
+        os.environ[MAIN_PID_ENV] = str(os.getpid())
+        _this = _ThisProcess("main", "MainProcess")
+    _send_start(start_method if _this.role == "main" else None)
+    if hasattr(os, "register_at_fork"):
+        # Registered after the outbox's own hook, so in the child the outbox is reset first.
+        os.register_at_fork(after_in_child=quietly(_begin_fork_child))
+
+
+def _begin_fork_child():
+    global _this
+    # Unknown until multiprocessing bootstraps it (if it does): a bare os.fork() stays `other`.
+    _this = _ThisProcess("other", "fork of " + _this.name)
+    _send_start(None)
+
+
+def _send_start(start_method):
+    record = {
+        "type": "process-start",
+        "pid": _this.pid,
+        "ppid": os.getppid(),
+        "t": _clock.now_ms(),
+        "role": _this.role,
+        "name": _this.name,
+    }
+    if start_method:
+        record["startMethod"] = start_method
+    record_buffer.send_now(record)
+
+
+def _program_name():
+    # A Python the program started itself: name it after what it runs.
+    argv = getattr(sys, "argv", None) or [""]
+    if argv[0] in ("", "-c"):
+        return "python -c"
+    return os.path.basename(argv[0])
+
+
+@quietly
+def announce_role(role, name):
+    _this.role = role
+    _this.name = name
+    record_buffer.send_now({"type": "process-role", "pid": _this.pid, "role": role, "name": name})
+
+
+@quietly
+def end(exit_code):
+    """Reports this process's end once, with the CPU it used; `exit_code` None when unknown."""
+    if _this.ended:
+        record_buffer.flush()
+        return
+    _this.ended = True
+    record_buffer.send_now(
+        {
+            "type": "process-end",
+            "pid": _this.pid,
+            "t": _clock.now_ms(),
+            "exitCode": exit_code,
+            # User + system CPU of this process. process_time() rather than os.times(): the
+            # latter counts 10 ms clock ticks, so a short child would report zero.
+            "cpuMs": round(time.process_time() * 1000.0, 3),
+        }
+    )
+
+
+@quietly
+def report_child_exit(pid, exit_code):
+    record_buffer.send_now({"type": "child-exit", "pid": pid, "t": _clock.now_ms(), "exitCode": exit_code})
+
+
+@quietly
+def report_start_method(method):
+    """The main says which start method its children actually use (set_start_method may differ)."""
+    if _this.role != "main" or method in _this.reported_start_methods:
+        return
+    _this.reported_start_methods.add(method)
+    record_buffer.send_now({"type": "start-method", "pid": _this.pid, "method": method})
+
+
+@quietly
+def warn(message):
+    record_buffer.send_now({"type": "warning", "pid": _this.pid, "message": message})

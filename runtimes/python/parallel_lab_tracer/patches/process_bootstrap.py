@@ -1,0 +1,36 @@
+"""Every multiprocessing child reports what it is and how it ended, from its bootstrap.
+
+BaseProcess._bootstrap runs the child's target in every start method and returns its exit
+code. Fork children then leave through os._exit (no atexit), so the end must be reported
+here. _bootstrap catches and prints everything the target raises itself, so this wrapper
+is never on the path of a traceback the learner sees.
+"""
+
+from .. import lifecycle
+
+# Targets multiprocessing gives the processes of its pools, as (module, qualified name).
+POOL_WORKER_TARGETS = (
+    ("multiprocessing.pool", "worker"),
+    ("concurrent.futures.process", "_process_worker"),
+)
+
+
+def patch(process_module):
+    original_bootstrap = process_module.BaseProcess._bootstrap
+
+    def _bootstrap(self, *args, **kwargs):
+        lifecycle.announce_role(_role_of(self), self.name)
+        exit_code = None
+        try:
+            exit_code = original_bootstrap(self, *args, **kwargs)
+        finally:
+            lifecycle.end(exit_code)
+        return exit_code
+
+    process_module.BaseProcess._bootstrap = _bootstrap
+
+
+def _role_of(process):
+    target = getattr(process, "_target", None)
+    key = (getattr(target, "__module__", None), getattr(target, "__qualname__", None))
+    return "pool-worker" if key in POOL_WORKER_TARGETS else "process"

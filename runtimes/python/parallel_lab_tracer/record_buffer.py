@@ -1,0 +1,126 @@
+"""This process's outbox of records, sent to the host in batches.
+
+High-rate events (later: every lock acquire, queue put, pool task) are `add`ed: encoded
+into a list and sent when the batch is large or old enough, when the process forks, and
+at exit. Lifecycle records use `send_now`, which sends the batch at once.
+
+There is deliberately no background flusher thread: since Python 3.12 os.fork() warns
+("This process is multi-threaded...") when the process has a second OS thread, which
+would change the output of a learner's program that forks.
+
+Fork safety: the parent sends its batch before forking, so the child never repeats the
+parent's records; the child starts with an empty batch, fresh locks and its own
+connection (a shared socket would interleave two processes' lines).
+"""
+
+import os
+import time
+import _thread
+
+from . import wire
+from .quiet import quietly
+
+MAX_BATCH_RECORDS = 256
+MAX_BATCH_AGE_S = 0.05
+
+_outbox = None
+
+
+class _Outbox(object):
+    def __init__(self, connect, connection):
+        self._connect = connect
+        self._start(connection)
+
+    def _start(self, connection):
+        # Re-entrant: a signal handler that records an event while this thread is
+        # sending must not deadlock on the lock its own thread holds.
+        self._lock = _thread.RLock()
+        self._lines = []
+        self._first_line_time = 0.0
+        self._connection = connection
+        self._closed = False
+        self._sending = False
+
+    def add(self, record):
+        if self._closed:
+            return
+        line = wire.encode_line(record)
+        with self._lock:
+            if not self._lines:
+                self._first_line_time = time.monotonic()
+            self._lines.append(line)
+            full = len(self._lines) >= MAX_BATCH_RECORDS
+            if full or time.monotonic() - self._first_line_time >= MAX_BATCH_AGE_S:
+                self.flush()
+
+    def send_now(self, record):
+        self.add(record)
+        self.flush()
+
+    def flush(self):
+        with self._lock:
+            # A send interrupted by a signal handler that records something must not
+            # start a second send inside the first: the lines would interleave.
+            if self._sending or not self._lines or self._closed:
+                return
+            self._sending = True
+            try:
+                data = "".join(self._lines).encode("ascii")
+                self._lines = []
+                if self._connection is None:
+                    self._connection = self._connect()
+                if self._connection is None or not self._connection.send(data):
+                    self._close_for_good()
+            finally:
+                self._sending = False
+
+    def close(self):
+        """Sends what is left and closes the connection; later records are dropped."""
+        with self._lock:
+            self.flush()
+            self._close_for_good()
+
+    def _close_for_good(self):
+        self._closed = True
+        self._lines = []
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def forget_parent_state(self):
+        """In a fork child: drop what belongs to the parent, connect lazily on first send."""
+        if self._connection is not None:
+            self._connection.close()  # the child's copy of the fd; the parent's stays open
+        self._start(None)
+
+
+def open_outbox(connect, connection):
+    """Starts this process's outbox on an open connection; `connect` makes a fork child's."""
+    global _outbox
+    _outbox = _Outbox(connect, connection)
+    if hasattr(os, "register_at_fork"):
+        # Errors in fork hooks would be printed by Python ("Exception ignored in..."): keep
+        # them quiet. The hooks look the outbox up rather than hold it: Python 3.8 crashes at
+        # shutdown when a fork hook still holds a socket object.
+        os.register_at_fork(before=quietly(flush), after_in_child=quietly(_forget_parent_state))
+
+
+def add(record):
+    _outbox.add(record)
+
+
+def send_now(record):
+    _outbox.send_now(record)
+
+
+def flush():
+    _outbox.flush()
+
+
+def close():
+    """At exit: an open socket left to interpreter shutdown warns (ResourceWarning) or worse."""
+    _outbox.close()
+
+
+def _forget_parent_state():
+    _outbox.forget_parent_state()
