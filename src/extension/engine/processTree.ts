@@ -1,0 +1,141 @@
+// The processes of a run: finding every descendant of its root, telling whether one is
+// still alive, and ending them all. Linux walks /proc; other platforms list all processes.
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { LinuxProcReader, type LinuxProcess } from './linuxProcReader';
+import { isExitedState, parseProcPidStat } from './linuxProcStat';
+import { listProcesses, type ListedProcess } from './processListing';
+import { walkTree, type TreeSource } from './treeWalk';
+
+export interface TreeProcess {
+  pid: number;
+  ppid: number;
+  /** pid + start time: a reused PID gets a different key. */
+  key: string;
+  command: string;
+}
+
+export interface FindDescendantsOptions {
+  /** Report the roots themselves too, those still alive. */
+  includeRoots?: boolean;
+}
+
+/** Descendants (children, grandchildren, ...) of the given roots; roots excluded unless alive and asked. */
+export async function findDescendants(
+  roots: Iterable<number>,
+  options: FindDescendantsOptions = {},
+): Promise<TreeProcess[]> {
+  const include = options.includeRoots === true;
+  const walkRoots = [...roots].map((pid) => ({ pid, include }));
+  if (process.platform === 'linux') {
+    const reader = new LinuxProcReader();
+    try {
+      return walkTree(linuxTreeSource(reader), walkRoots).map((found) => toTreeProcess(reader, found));
+    } finally {
+      reader.close();
+    }
+  }
+  return walkTree(listingTreeSource(await listProcesses()), walkRoots);
+}
+
+export function linuxTreeSource(reader: LinuxProcReader): TreeSource<LinuxProcess> {
+  reader.beginWalk();
+  return {
+    lookup: (pid) => reader.readLive(pid),
+    keyOf: (found) => found.key,
+    childrenOf: (pid, found) => reader.readChildren(pid, found.stat.numThreads),
+    isChildOf: (child, parentPid) => child.stat.ppid === parentPid,
+  };
+}
+
+export function toTreeProcess(reader: LinuxProcReader, found: LinuxProcess): TreeProcess {
+  const { pid, ppid } = found.stat;
+  return { pid, ppid, key: found.key, command: reader.readCommand(pid, found.stat) };
+}
+
+export function listingTreeSource(listing: ListedProcess[]): TreeSource<ListedProcess> {
+  const byPid = new Map<number, ListedProcess>();
+  const childrenByParent = new Map<number, number[]>();
+  for (const listed of listing) {
+    byPid.set(listed.pid, listed);
+    const siblings = childrenByParent.get(listed.ppid) ?? [];
+    siblings.push(listed.pid);
+    childrenByParent.set(listed.ppid, siblings);
+  }
+  return {
+    lookup: (pid) => byPid.get(pid) ?? null,
+    keyOf: (listed) => listed.key,
+    childrenOf: (pid) => childrenByParent.get(pid) ?? [],
+    // Windows does not re-parent orphans: a child's parent pid may since have been reused
+    // by a younger process, which is not its parent.
+    isChildOf: (child, parentPid, parent) =>
+      child.ppid === parentPid && !(child.startedMs < parent.startedMs),
+  };
+}
+
+/**
+ * POSIX: signals the process group -rootPid (the runner makes the root a group leader)
+ * AND every known pid, since a child that called setsid has left the group. Windows:
+ * `taskkill /T /F` on the root, plus every known pid. Pass only pids seen alive lately:
+ * an old pid may belong to an unrelated process by now.
+ */
+export function signalProcessTree(rootPid: number, knownPids: Iterable<number>, signal: 'SIGTERM' | 'SIGKILL'): void {
+  if (!isSignallable(rootPid)) {
+    return;
+  }
+  const pids = [rootPid, ...knownPids].filter(isSignallable);
+  if (process.platform === 'win32') {
+    const taskkill = spawn('taskkill', ['/T', '/F', '/PID', String(rootPid)], { windowsHide: true, stdio: 'ignore' });
+    taskkill.on('error', () => undefined); // the known pids below are still terminated
+    pids.forEach((pid) => sendSignal(pid, signal));
+    return;
+  }
+  sendSignal(-rootPid, signal);
+  pids.forEach((pid) => sendSignal(pid, signal));
+}
+
+/**
+ * 0 and negative numbers address process groups (0 is our own), 1 is init, and our own pid
+ * is the extension host: a stray one of those must never be signalled.
+ */
+function isSignallable(pid: number): boolean {
+  return Number.isInteger(pid) && pid > 1 && pid !== process.pid;
+}
+
+function sendSignal(target: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+  try {
+    process.kill(target, signal);
+  } catch (error) {
+    // ESRCH: already gone. EPERM: the pid now belongs to someone else's process.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ESRCH' && code !== 'EPERM') {
+      throw error;
+    }
+  }
+}
+
+/** False for a pid that is gone OR a zombie (Linux: state Z in /proc/PID/stat). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) {
+    return false;
+  }
+  if (process.platform === 'linux') {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return false;
+    }
+    const stat = parseProcPidStat(text);
+    return stat !== null && !isExitedState(stat.state);
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user. Zombies count as alive here: only
+    // /proc tells them apart without spawning a process.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

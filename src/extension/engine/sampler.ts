@@ -1,0 +1,170 @@
+// Samples the processes of a run every interval: CPU and memory of each from pidusage,
+// the CPU each last ran on (Linux), and how busy every core was since the previous tick.
+
+import pidusage from 'pidusage';
+import { CoreUsageMeter } from './coreUsage';
+import { createProcessDiscovery, type DiscoveredProcess, type ProcessDiscovery } from './processDiscovery';
+import type { RunClock } from './runClock';
+import type { WalkRoot } from './treeWalk';
+
+export interface ObservedProcess {
+  pid: number;
+  ppid: number;
+  key: string;
+  command: string;
+  /** % of ONE core, from pidusage; about 0 on the first tick that sees the process. */
+  cpu: number;
+  /** pidusage memory (resident set). */
+  rssBytes: number;
+  /** Linux: field 39 of /proc/PID/stat, else null. */
+  core: number | null;
+}
+
+export interface SamplerTick {
+  /** RunClock ms, taken just before CPU and memory are read. */
+  t: number;
+  processes: ObservedProcess[];
+  /** % busy per logical core since the previous tick; empty on the first tick. */
+  coreUsage: number[];
+}
+
+export interface SamplerOptions {
+  rootPid: number;
+  /** Default 100. */
+  intervalMs?: number;
+  clock: RunClock;
+  onTick: (tick: SamplerTick) => void;
+  /**
+   * Pids the tracer reported alive (a process can be found before the tree walk sees it,
+   * or after its parent died and it was re-parented).
+   */
+  extraPids?: () => Iterable<number>;
+}
+
+const DEFAULT_INTERVAL_MS = 100;
+
+export class Sampler {
+  private readonly discovery: ProcessDiscovery = createProcessDiscovery();
+  private readonly coreMeter = new CoreUsageMeter();
+  /** Every process seen alive at the last tick, by pid: its orphans are re-parented away. */
+  private seen = new Map<number, string>();
+  /** The process each pid named when pidusage last read it (pidusage keeps history by pid). */
+  private readonly usageKeys = new Map<number, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(private readonly options: SamplerOptions) {}
+
+  start(): void {
+    if (this.timer !== null) {
+      return;
+    }
+    this.timer = setInterval(() => this.tickFromTimer(), this.options.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.timer.unref();
+    // Right away too: a short run gets a sample, and the next tick a core-usage baseline.
+    this.tickFromTimer();
+  }
+
+  /** Stops the timer and waits for a tick in flight. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    await this.inFlight;
+    this.discovery.close();
+    this.coreMeter.close();
+  }
+
+  /** One tick, delivered to onTick and returned; used by start() and by the benchmark. */
+  async tick(): Promise<SamplerTick> {
+    const found = await this.discovery.discover(this.roots());
+    this.seen = new Map(found.map(({ pid, key }) => [pid, key]));
+    const t = this.options.clock.nowMs();
+    const usage = await this.readUsage(found);
+    const tick: SamplerTick = { t, processes: [], coreUsage: this.coreMeter.read() };
+    for (const process of found) {
+      const stat = usage.get(process.pid);
+      // Missing: the process ended between the walk and the read.
+      if (stat !== undefined) {
+        tick.processes.push({ ...process, cpu: stat.cpu, rssBytes: stat.memory });
+      }
+    }
+    this.options.onTick(tick);
+    return tick;
+  }
+
+  /** Overlapping ticks are skipped, not queued, and no error escapes the timer. */
+  private tickFromTimer(): void {
+    if (this.inFlight !== null) {
+      return;
+    }
+    this.inFlight = this.tick().then(
+      () => undefined,
+      () => undefined, // a failed tick leaves a gap in the samples; the next one may work
+    ).finally(() => {
+      this.inFlight = null;
+    });
+  }
+
+  private roots(): WalkRoot[] {
+    const { rootPid, extraPids } = this.options;
+    const roots: WalkRoot[] = [{ pid: rootPid, key: this.seen.get(rootPid), include: true }];
+    // A seen pid stands for its process only while the key matches: once reused it is a
+    // stranger (found again through its parent if it belongs to the run after all).
+    for (const [pid, key] of this.seen) {
+      roots.push({ pid, key, include: true });
+    }
+    for (const pid of extraPids?.() ?? []) {
+      roots.push({ pid, include: true });
+    }
+    return roots;
+  }
+
+  private async readUsage(found: DiscoveredProcess[]): Promise<Map<number, pidusage.Status>> {
+    this.forgetReusedPids(found);
+    const pids = found.map(({ pid }) => pid);
+    const usage = new Map<number, pidusage.Status>();
+    if (pids.length === 0) {
+      return usage;
+    }
+    try {
+      // Where pidusage reads /proc, a vanished pid is a hole in the result; but a batch of
+      // one rejects, and so does a batch on the `ps` and wmic platforms.
+      const stats: Partial<Record<string, pidusage.Status>> = await pidusage(pids);
+      for (const pid of pids) {
+        const stat = stats[pid];
+        if (stat !== undefined) {
+          usage.set(pid, stat);
+        }
+      }
+    } catch {
+      const settled = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
+      settled.forEach((result, i) => {
+        if (result.status === 'fulfilled') {
+          usage.set(pids[i], result.value);
+        }
+      });
+    }
+    return usage;
+  }
+
+  /**
+   * pidusage keeps, per pid, the CPU time of its last read and (on Linux) the open
+   * /proc/PID/stat of that process: a reused pid would be read as the old, dead process
+   * for as long as the history lives. Its only way to drop history is clear(), for all
+   * pids; it does not close the files it held, which costs a few descriptors each time a
+   * pid is reused during a run (it takes the pid counter wrapping around).
+   */
+  private forgetReusedPids(found: DiscoveredProcess[]): void {
+    let reused = false;
+    for (const { pid, key } of found) {
+      const known = this.usageKeys.get(pid);
+      reused ||= known !== undefined && known !== key;
+      this.usageKeys.set(pid, key);
+    }
+    if (reused) {
+      pidusage.clear();
+    }
+  }
+}

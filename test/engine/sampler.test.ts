@@ -1,0 +1,271 @@
+// The sampler and the process-tree helpers on real processes (Linux: these read /proc).
+
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as readline from 'node:readline';
+import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
+import { RunClock } from '../../src/extension/engine/runClock';
+import { Sampler, type ObservedProcess, type SamplerTick } from '../../src/extension/engine/sampler';
+
+interface PythonRun {
+  child: ChildProcess;
+  pid: number;
+  /** The next line the program prints. */
+  nextLine(): Promise<string>;
+  exited: Promise<void>;
+}
+
+/** Starts `python3 -c source` as the leader of its own process group, as the runner does. */
+function startPython(source: string): PythonRun {
+  const child = spawn('python3', ['-c', source], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  started.push(child);
+  return {
+    child,
+    pid: child.pid!,
+    nextLine: async () => {
+      const next = await lines.next();
+      assert.ok(!next.done, 'the program ended before printing the expected line');
+      return next.value;
+    },
+    exited: new Promise((resolve) => child.once('exit', () => resolve())),
+  };
+}
+
+const started: ChildProcess[] = [];
+
+function collectTicks(rootPid: number, extraPids?: () => number[]): { sampler: Sampler; ticks: SamplerTick[] } {
+  const ticks: SamplerTick[] = [];
+  const sampler = new Sampler({ rootPid, intervalMs: 100, clock: new RunClock(), onTick: (tick) => ticks.push(tick), extraPids });
+  sampler.start();
+  return { sampler, ticks };
+}
+
+function samplesOf(ticks: SamplerTick[], pid: number): ObservedProcess[] {
+  return ticks.flatMap((tick) => tick.processes.filter((process) => process.pid === pid));
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+    await delay(20);
+  }
+}
+
+describe('sampler (real processes)', function () {
+  afterEach(async function () {
+    for (const child of started.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        const tree = await findDescendants([child.pid]);
+        signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
+      }
+    }
+  });
+
+  it('samples two CPU-bound children: CPU, last core, and both cores busy', async function () {
+    const run = startPython(`
+import multiprocessing as mp, time
+def burn():
+    end = time.monotonic() + 2.5
+    while time.monotonic() < end:
+        pass
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    children = [mp.Process(target=burn) for _ in range(2)]
+    for c in children: c.start()
+    print(" ".join(str(c.pid) for c in children), flush=True)
+    for c in children: c.join()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const childPids = (await run.nextLine()).split(' ').map(Number);
+    await run.exited;
+    await sampler.stop();
+
+    const root = samplesOf(ticks, run.pid);
+    assert.ok(root.length > 0, 'the root is sampled');
+    for (const pid of childPids) {
+      const samples = samplesOf(ticks, pid);
+      assert.ok(samples.length >= 10, `child ${pid} has ${samples.length} samples`);
+      assert.ok(samples.every((s) => s.ppid === run.pid), 'the child names the root as its parent');
+      // The first sample of a process has no earlier reading to compare with.
+      const cpu = mean(samples.slice(1).map((s) => s.cpu));
+      assert.ok(cpu >= 60, `child ${pid} mean CPU ${cpu.toFixed(1)} % of one core`);
+      assert.ok(samples.every((s) => Number.isInteger(s.core) && s.core! >= 0 && s.core! < 2), 'a core on every sample');
+      assert.ok(samples.every((s) => s.rssBytes > 1_000_000), 'resident memory in bytes');
+    }
+    assert.deepEqual(ticks[0].coreUsage, [], 'no core usage before a second reading');
+    const bothBusy = ticks.filter((tick) => childPids.every((pid) => samplesOf([tick], pid).length > 0)).slice(1);
+    assert.ok(bothBusy.length >= 10, `${bothBusy.length} ticks with both children`);
+    for (const core of [0, 1]) {
+      const busy = mean(bothBusy.map((tick) => tick.coreUsage[core]));
+      assert.ok(busy >= 60, `core ${core} was ${busy.toFixed(1)} % busy`);
+    }
+    assert.ok(ticks.every((tick, i) => i === 0 || tick.t > ticks[i - 1].t), 'ticks in time order');
+  });
+
+  it('finds a grandchild started through subprocess, with its command', async function () {
+    const run = startPython(`
+import subprocess, sys
+middle = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; p = subprocess.Popen(['sleep', '1.5']); print(p.pid, flush=True); p.wait()"])
+middle.wait()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const grandchild = Number(await run.nextLine());
+    await run.exited;
+    await sampler.stop();
+    const samples = samplesOf(ticks, grandchild);
+    assert.ok(samples.length >= 5, `grandchild sampled ${samples.length} times`);
+    assert.equal(samples.at(-1)!.command, 'sleep 1.5');
+    const middle = samples[0].ppid;
+    assert.ok(samplesOf(ticks, middle).some((s) => s.ppid === run.pid), 'its parent is the root\'s child');
+  });
+
+  it('keeps sampling an orphan after its parent exits (the seen set)', async function () {
+    const run = startPython(`
+import os, time
+middle = os.fork()
+if middle == 0:
+    orphan = os.fork()
+    if orphan == 0:
+        time.sleep(3)
+        os._exit(0)
+    print(os.getpid(), orphan, flush=True)
+    time.sleep(0.8)
+    os._exit(0)
+os.waitpid(middle, 0)
+print("middle exited", flush=True)
+time.sleep(2)
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const [middle, orphan] = (await run.nextLine()).split(' ').map(Number);
+    await run.nextLine();
+    await delay(600);
+    const tree = await findDescendants([run.pid]);
+    assert.ok(!tree.some((p) => p.pid === orphan), 'the orphan left the root\'s tree');
+    await sampler.stop();
+    const samples = samplesOf(ticks, orphan);
+    assert.ok(samples.some((s) => s.ppid === middle), 'seen under its parent first');
+    const reparented = samples.filter((s) => s.ppid !== middle);
+    assert.ok(reparented.length >= 3, `sampled ${reparented.length} times after re-parenting`);
+  });
+
+  it('samples a process the tracer reported that the tree walk cannot reach (extraPids)', async function () {
+    const run = startPython(`
+import os, time
+middle = os.fork()
+if middle == 0:
+    if os.fork() == 0:
+        print(os.getpid(), flush=True)
+        time.sleep(3)
+        os._exit(0)
+    os._exit(0)
+os.waitpid(middle, 0)
+time.sleep(2.5)
+`);
+    const daemon = Number(await run.nextLine());
+    await delay(300);
+    const tree = await findDescendants([run.pid]);
+    assert.deepEqual(tree, [], 'the daemon is not in the root\'s tree');
+    const withoutExtra = collectTicks(run.pid);
+    const withExtra = collectTicks(run.pid, () => [daemon]);
+    await delay(800);
+    await withoutExtra.sampler.stop();
+    await withExtra.sampler.stop();
+    assert.equal(samplesOf(withoutExtra.ticks, daemon).length, 0, 'not found without extraPids');
+    assert.ok(samplesOf(withExtra.ticks, daemon).length >= 4, 'found through extraPids');
+  });
+
+  it('gives a reused pid a new key and never merges the two processes', async function () {
+    if (process.getuid?.() !== 0) {
+      this.skip(); // choosing the next pid (ns_last_pid) needs root
+    }
+    const run = startPython(`
+import subprocess, sys
+first = subprocess.Popen(["sleep", "0.6"])
+print(first.pid, flush=True)
+first.wait()
+print("first exited", flush=True)
+sys.stdin.readline()
+second = subprocess.Popen(["sleep", "0.6"])
+print(second.pid, flush=True)
+second.wait()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const pid = Number(await run.nextLine());
+    await run.nextLine();
+    await waitUntil(() => !isProcessAlive(pid), 'the first process is gone');
+    writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
+    run.child.stdin!.write('\n');
+    assert.equal(Number(await run.nextLine()), pid, 'the second process reused the pid');
+    await run.exited;
+    await sampler.stop();
+    const keys = new Set(samplesOf(ticks, pid).map((s) => s.key));
+    assert.equal(keys.size, 2, `keys seen for pid ${pid}: ${[...keys].join(', ')}`);
+  });
+});
+
+describe('process tree (real processes)', function () {
+  it('kills the whole tree, including a grandchild that left the process group', async function () {
+    const run = startPython(`
+import os, subprocess, sys, time
+children = [subprocess.Popen(["sleep", "30"]) for _ in range(2)]
+escaper = subprocess.Popen([sys.executable, "-c", "import os, subprocess, time; os.setsid(); subprocess.Popen(['sleep', '30']); time.sleep(30)"])
+time.sleep(0.5)
+print("ready", flush=True)
+time.sleep(30)
+`);
+    await run.nextLine();
+    const tree = await findDescendants([run.pid]);
+    assert.equal(tree.length, 4, `3 children and a grandchild: ${JSON.stringify(tree)}`);
+    const pids = tree.map(({ pid }) => pid);
+    signalProcessTree(run.pid, pids, 'SIGKILL');
+    await run.exited;
+    await waitUntil(() => [run.pid, ...pids].every((pid) => !isProcessAlive(pid)), 'every process is gone', 3000);
+  });
+
+  it('a group signal alone misses the grandchild that called setsid (why known pids are signalled)', async function () {
+    const run = startPython(`
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(30)"])
+time.sleep(0.5)
+print("ready", flush=True)
+time.sleep(30)
+`);
+    await run.nextLine();
+    const [escaper] = await findDescendants([run.pid]);
+    signalProcessTree(run.pid, [], 'SIGKILL');
+    await run.exited;
+    await delay(200);
+    assert.ok(isProcessAlive(escaper.pid), 'the escaper survives a group-only signal');
+    signalProcessTree(run.pid, [escaper.pid], 'SIGKILL');
+    await waitUntil(() => !isProcessAlive(escaper.pid), 'the escaper is gone');
+  });
+
+  it('reports a zombie as not alive, and its waiting parent as alive', async function () {
+    const run = startPython(`
+import os, time
+child = os.fork()
+if child == 0:
+    os._exit(0)
+print(child, flush=True)
+time.sleep(30)
+`);
+    const zombie = Number(await run.nextLine());
+    await delay(200);
+    assert.ok(isProcessAlive(run.pid), 'the parent is alive');
+    assert.ok(!isProcessAlive(zombie), 'the zombie is not');
+    const tree = await findDescendants([run.pid], { includeRoots: true });
+    assert.deepEqual(tree.map(({ pid }) => pid), [run.pid], 'the walk skips the zombie');
+    assert.ok(!isProcessAlive(999_999_999), 'a pid that never existed');
+  });
+});

@@ -1,0 +1,106 @@
+// The /proc parsers and the per-core arithmetic, on fixed text.
+
+import { strict as assert } from 'node:assert';
+import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
+import {
+  isExitedState,
+  parsePidList,
+  parseProcPidStat,
+  parseProcStatCpuTimes,
+  processKey,
+} from '../../src/extension/engine/linuxProcStat';
+
+/** A real line (bash), fields 3..52 after the comm. */
+const TAIL =
+  'S 2496 2517 2517 0 -1 4194560 1511 32014 0 14 0 0 17 4 20 0 1 0 27222 5124096 913 18446744073709551615 ' +
+  '93881593810944 93881594600349 140720610688096 0 0 0 65536 4 1132560123 1 0 0 17 1 0 0 0 0 0 ' +
+  '93881594833648 93881594881892 93881953198080 140720610691964 140720610691979 140720610691979 140720610693098 0\n';
+
+describe('parseProcPidStat', function () {
+  it('reads state, ppid, threads, start time, last CPU and argument address', function () {
+    const stat = parseProcPidStat(`2517 (bash) ${TAIL}`);
+    assert.deepEqual(stat, {
+      pid: 2517,
+      comm: 'bash',
+      state: 'S',
+      ppid: 2496,
+      numThreads: 1,
+      startTime: 27222,
+      processor: 1,
+      argsAddress: '140720610691964-140720610691979',
+    });
+  });
+
+  it('splits after the last ")" when the comm holds spaces and parentheses', function () {
+    const stat = parseProcPidStat(`42 (a) b (c) R) ${TAIL}`);
+    assert.equal(stat?.comm, 'a) b (c) R');
+    assert.equal(stat?.state, 'S');
+    assert.equal(stat?.ppid, 2496);
+    assert.equal(stat?.processor, 1);
+  });
+
+  it('leaves the argument address null on kernels that stop at field 39', function () {
+    const short = TAIL.split(' ').slice(0, 37).join(' ');
+    assert.equal(parseProcPidStat(`7 (x) ${short}`)?.argsAddress, null);
+  });
+
+  it('rejects truncated or foreign text', function () {
+    assert.equal(parseProcPidStat(''), null);
+    assert.equal(parseProcPidStat('2517 (bash) S 2496 2517'), null);
+    assert.equal(parseProcPidStat(`pid (bash) ${TAIL}`), null);
+  });
+
+  it('treats Z and X as exited', function () {
+    assert.ok(isExitedState('Z'));
+    assert.ok(isExitedState('X'));
+    assert.ok(!isExitedState('S'));
+    assert.ok(!isExitedState('R'));
+  });
+});
+
+describe('parseProcStatCpuTimes', function () {
+  const PROC_STAT = [
+    'cpu  300 0 100 1000 50 0 10 0 0 0',
+    'cpu0 100 0 50 500 20 0 5 0 40 0',
+    'cpu2 200 10 50 500 30 0 5 5 0 0',
+    'intr 12345 0 1 2',
+    'ctxt 999',
+    '',
+  ].join('\n');
+
+  it('reads each cpuN line by number, skipping the total and leaving holes for offline CPUs', function () {
+    const cpus = parseProcStatCpuTimes(PROC_STAT);
+    assert.equal(cpus.length, 3);
+    // cpu0: total 100+0+50+500+20+0+5+0 = 675 (guest 40 is inside user); idle 500 + iowait 20.
+    assert.deepEqual(cpus[0], { busy: 155, total: 675 });
+    assert.equal(cpus[1], undefined);
+    assert.deepEqual(cpus[2], { busy: 270, total: 800 });
+  });
+});
+
+describe('coreBusyPercent', function () {
+  it('is the busy share of the elapsed ticks of each core', function () {
+    const usage = coreBusyPercent(
+      [{ busy: 100, total: 1000 }, { busy: 0, total: 1000 }],
+      [{ busy: 175, total: 1100 }, { busy: 0, total: 1100 }],
+    );
+    assert.deepEqual(usage, [75, 0]);
+  });
+
+  it('reports 0 for a core with no elapsed ticks or missing from a reading', function () {
+    const usage = coreBusyPercent([{ busy: 5, total: 10 }, undefined], [{ busy: 5, total: 10 }, { busy: 50, total: 100 }]);
+    assert.deepEqual(usage, [0, 0]);
+  });
+});
+
+describe('parsePidList and processKey', function () {
+  it('reads the pids of a children file', function () {
+    assert.deepEqual(parsePidList('3742 3743 \n'), [3742, 3743]);
+    assert.deepEqual(parsePidList(''), []);
+  });
+
+  it('gives the same pid a different key at a different start time', function () {
+    assert.notEqual(processKey(42, 1000), processKey(42, 1001));
+    assert.equal(processKey(42, 1000), processKey(42, 1000));
+  });
+});
