@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { constants as osConstants } from 'node:os';
 import type { RunRecord, StartMethod } from '../shared/runRecord';
+import { toChromeTrace } from './engine/chromeTrace';
 import { UserFacingError } from './engine/errors';
 import { ProfileRun, START_METHODS } from './engine/profileRun';
 import { formatSummary } from './engine/summary';
@@ -20,6 +21,7 @@ Options:
   --interval MS              sampling interval in milliseconds (default: 100)
   --timeout S                stop the whole process tree after S seconds (exit code 124)
   --json OUT                 write the run record (parallel-lab/run@1) to OUT
+  --trace OUT                write a Chrome trace (opens in Perfetto and chrome://tracing)
   --quiet                    print nothing but errors (the record still holds the output)
   -h, --help                 show this help
 `;
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'string' },
+      trace: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -86,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
   process.off('SIGINT', onInterrupt);
   process.off('SIGTERM', onInterrupt);
 
-  if (values.json) await writeRecord(values.json, record);
+  if (values.json) await writeJson(values.json, record, 'the run record');
+  if (values.trace) await writeJson(values.trace, toChromeTrace(record), 'the trace');
   if (!quiet) process.stdout.write('\n' + formatSummary(record));
   if (interrupted) return EXIT_INTERRUPTED;
   return exitCodeOf(record);
@@ -101,14 +105,15 @@ function exitCodeOf(record: RunRecord): number {
   return 128 + (signal ? osConstants.signals[signal] ?? 0 : 0);
 }
 
-async function writeRecord(target: string, record: RunRecord): Promise<void> {
+/** Writes through a temporary file, so a reader never sees half a document. */
+async function writeJson(target: string, document: unknown, what: string): Promise<void> {
   const file = path.resolve(target);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, JSON.stringify(record, null, 1));
+    await writeFile(temporary, JSON.stringify(document));
     await rename(temporary, file);
   } catch (error) {
-    throw new UserFacingError(`Could not write the run record to ${file}: ${(error as Error).message}.`);
+    throw new UserFacingError(`Could not write ${what} to ${file}: ${(error as Error).message}.`);
   }
 }
 

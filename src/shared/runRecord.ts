@@ -47,6 +47,85 @@ export interface SourceSite {
   function?: string;
 }
 
+export type LockKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore' | 'Condition' | 'Event' | 'Barrier';
+
+export interface LockInfo {
+  /** Stable across processes: the semaphore's name, or an id the tracer carries through pickling. */
+  id: string;
+  kind: LockKind | string;
+  /** How the learner made it, e.g. "Lock", "Value.get_lock", "Array.get_lock", "Condition". */
+  api: string;
+  /** Made inside the standard library (a Queue's own lock, a pool's): hidden by default. */
+  internal: boolean;
+  site: SourceSite | null;
+  /**
+   * Present when the tracer switched this lock to aggregated counts because of its rate:
+   * cycles from then on are in these totals, not in lockEvents.
+   */
+  aggregated?: LockAggregate;
+}
+
+export interface LockAggregate {
+  sinceMs: number;
+  acquisitions: number;
+  totalWaitMs: number;
+  maxWaitMs: number;
+  totalHoldMs: number;
+  /** Counts per bucket; bucket upper bounds in `bucketsMs` (the last bucket is open). */
+  waitHistogram: number[];
+  holdHistogram: number[];
+  bucketsMs: number[];
+}
+
+export interface LockEvent {
+  lock: string;
+  pid: number;
+  tid?: number;
+  requestMs: number;
+  /** null: the acquire failed, timed out, or was still waiting when the run ended. */
+  acquiredMs: number | null;
+  /** null: never released (still held at the end, or failed to acquire). */
+  releasedMs: number | null;
+  /** The process that released it, when not the one that acquired it. */
+  releasedBy?: number;
+  site: SourceSite | null;
+}
+
+export interface IpcEvent {
+  channel: string;
+  kind: 'queue' | 'pipe';
+  op: 'put' | 'get' | 'send' | 'recv';
+  pid: number;
+  t: number;
+  waitMs: number;
+  bytes: number;
+  site: SourceSite | null;
+  /** Pairs a put/send with its get/recv, so a view can draw an arrow. */
+  message?: string;
+}
+
+export interface ChannelInfo {
+  id: string;
+  kind: 'queue' | 'pipe';
+  /** e.g. "Queue", "SimpleQueue", "JoinableQueue", "Pipe". */
+  api: string;
+  internal: boolean;
+  site: SourceSite | null;
+}
+
+export interface TaskRecord {
+  pool: string;
+  pid: number;
+  fn: string;
+  /** 1, or the number of items of a map chunk. */
+  items: number;
+  submitMs?: number;
+  startMs: number;
+  endMs: number;
+  ok: boolean;
+  site: SourceSite | null;
+}
+
 export interface RunRecord {
   schema: typeof RUN_RECORD_SCHEMA;
   file: string;
@@ -67,6 +146,11 @@ export interface RunRecord {
   startedAt: string;
   processes: ProcessEntry[];
   coreSamples: CoreSample[];
+  locks: LockInfo[];
+  lockEvents: LockEvent[];
+  channels: ChannelInfo[];
+  ipcEvents: IpcEvent[];
+  tasks: TaskRecord[];
   stdout: string;
   stderr: string;
   stdoutTruncated: boolean;

@@ -152,7 +152,11 @@ describe('parallel-lab run (command line)', function () {
     const file = writeProgram('quiet.py', 'import helper\nprint(helper.GREETING)\n');
     writeFileSync(path.join(path.dirname(file), 'helper.py'), 'GREETING = "hi"\n');
     const before = readdirSync(path.dirname(file)).map((name) => [name, statSync(path.join(path.dirname(file), name)).mtimeMs]);
-    const result = await runCli(['run', file]);
+    // Python would write __pycache__ next to helper.py if it were allowed to.
+    const env = { ...process.env };
+    delete env.PYTHONDONTWRITEBYTECODE;
+    delete env.PYTHONPYCACHEPREFIX;
+    const result = await runCli(['run', file], { env });
     assert.match(result.stdout, /^hi\n/);
     const after = readdirSync(path.dirname(file)).map((name) => [name, statSync(path.join(path.dirname(file), name)).mtimeMs]);
     assert.deepEqual(after, before, 'no file added or touched next to the program (no __pycache__ either)');

@@ -15,6 +15,7 @@ const record: RunRecord = {
   startedAt: '2026-01-01T00:00:00.000Z',
   processes: [process(10, 1, 'main', 'MainProcess', [10, 30], 0), process(11, 10, 'process', 'Process-1', [90, 100], 1)],
   coreSamples: [{ t: 100, usage: [40, 80] }, { t: 200, usage: [60, 100] }],
+  locks: [], lockEvents: [], channels: [], ipcEvents: [], tasks: [],
   stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false,
   warnings: ['Something to know.'], events: { received: 4, malformed: 0, unauthenticated: 0 },
 };

@@ -154,7 +154,7 @@ export class ProfileRun {
     if (this.stopping) await this.stopping;
     this.setState('finishing');
 
-    const leftovers = await this.runner.endLeftovers();
+    const leftovers = (await this.runner.endLeftovers()).filter((pid) => !this.isMultiprocessingHelper(pid));
     if (leftovers.length > 0 && !this.stopReason) {
       this.builder.addWarning(
         `The program ended while ${leftovers.length} of its processes were still running; Parallel Lab stopped them (pids ${leftovers.join(', ')}).`,
@@ -180,7 +180,7 @@ export class ProfileRun {
       file: this.request.file,
       argv: this.request.args ?? [],
       python: { executable: this.python.executable, version: this.python.version },
-      startMethod: (this.request.startMethod ?? this.builder.getStartMethod() ?? null) as StartMethod | null,
+      startMethod: (this.builder.getStartMethod() ?? this.request.startMethod ?? null) as StartMethod | null,
       exitCode: exit.exitCode,
       exitSignal: exit.signal,
       outcome,
@@ -190,12 +190,23 @@ export class ProfileRun {
       startedAt: this.clock.startedAt.toISOString(),
       processes: this.builder.finishProcesses(durationMs),
       coreSamples: this.builder.getCoreSamples(),
+      locks: [],
+      lockEvents: [],
+      channels: [],
+      ipcEvents: [],
+      tasks: [],
       ...output,
       warnings: this.builder.getWarnings(),
       events: { ...this.events.counts },
     };
     this.setState('finished');
     return record;
+  }
+
+  /** The resource tracker and the forkserver outlive the main process by design, briefly. */
+  private isMultiprocessingHelper(pid: number): boolean {
+    const entry = this.builder.describe(pid);
+    return entry?.role === 'other' && entry.traced;
   }
 
   private setState(state: RunState): void {
@@ -221,11 +232,18 @@ function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: St
     [TRACER_ENV.socket]: events.endpoint,
     [TRACER_ENV.token]: events.token,
     [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
-    // A run never changes the learner's files: no __pycache__ folders next to their modules.
-    PYTHONDONTWRITEBYTECODE: '1',
+    // A run never changes the learner's files: bytecode goes to our cache, not to
+    // __pycache__ folders next to their modules (and the tracer's own is cached there too).
+    PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? bytecodeCacheDir(),
   };
   if (startMethod) env[TRACER_ENV.startMethod] = startMethod;
   return env;
+}
+
+/** A per-user cache folder: a shared temp folder would let another user plant bytecode. */
+function bytecodeCacheDir(): string {
+  const base = process.platform === 'win32' ? process.env.LOCALAPPDATA ?? os.tmpdir() : process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(base, 'parallel-lab', 'pycache');
 }
 
 function formatSeconds(ms: number): string {

@@ -53,10 +53,13 @@ export class RunRecordBuilder {
           // The sampler (or the spawn) found it first; the tracer knows it better.
           Object.assign(live.entry, { ppid: record.ppid, role: record.role, name: record.name, traced: true });
           live.entry.startMs = Math.min(live.entry.startMs, record.t);
+        } else if (live && live.entry.endMs === null) {
+          // The same process again: a fork child that exec'd a new Python interpreter.
+          Object.assign(live.entry, { role: record.role, name: record.name });
         } else {
           this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: record.t, traced: true });
         }
-        if (record.startMethod) this.startMethod = record.startMethod;
+        if (record.startMethod && this.startMethod === null) this.startMethod = record.startMethod;
         break;
       }
       case 'process-role': {
@@ -80,6 +83,10 @@ export class RunRecordBuilder {
         live.entry.endMs ??= record.t;
         break;
       }
+      case 'start-method':
+        // The method the program really used (it may have picked its own), not just the default.
+        this.startMethod = record.method;
+        break;
       case 'warning':
         this.addWarning(record.message);
         break;
@@ -130,6 +137,11 @@ export class RunRecordBuilder {
   /** Pids of processes not yet known to have ended: the ones a stop must reach. */
   livePids(): number[] {
     return [...this.byPid.values()].filter((live) => live.entry.endMs === null).map((live) => live.entry.pid);
+  }
+
+  /** The live entry of a pid, for describing leftovers. */
+  describe(pid: number): ProcessEntry | undefined {
+    return this.byPid.get(pid)?.entry;
   }
 
   /** Every pid the run has had, for the sampler's walk from re-parented orphans. */

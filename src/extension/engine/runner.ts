@@ -35,6 +35,8 @@ export interface CapturedOutput {
 }
 
 const POLL_MS = 25;
+/** How long processes may outlive the main process before they count as leftovers. */
+const LEFTOVER_GRACE_MS = 500;
 /** After SIGKILL, how long to wait for the kernel to reap the tree before giving up. */
 const KILL_SETTLE_MS = 2000;
 /** How long to wait for output pipes a lingering grandchild might still hold. */
@@ -98,8 +100,11 @@ export class Runner {
    * were still alive.
    */
   async endLeftovers(): Promise<number[]> {
+    // Helpers such as multiprocessing's resource tracker exit by themselves just after the
+    // main process; give them a moment before calling anything a leftover.
+    if (await this.waitForTreeGone(LEFTOVER_GRACE_MS)) return [];
     const leftovers = this.livePids();
-    if (leftovers.length > 0) await this.stop();
+    await this.stop();
     return leftovers;
   }
 

@@ -1,10 +1,15 @@
 // The plain-text summary the command line prints after a run: the process tree, how busy
 // each core was, the exit, and the warnings. Pure formatting of a finished record.
 
+import { channelStats, lockStats, workerTaskStats } from '../../shared/recordStats';
 import type { ProcessEntry, RunRecord } from '../../shared/runRecord';
 
 export function formatSummary(record: RunRecord): string {
-  const sections = [processSection(record), coreSection(record), exitSection(record)];
+  const sections = [processSection(record), coreSection(record)];
+  if (record.locks.length > 0) sections.push(lockSection(record));
+  if (record.ipcEvents.length > 0) sections.push(messageSection(record));
+  if (record.tasks.length > 0) sections.push(taskSection(record));
+  sections.push(exitSection(record));
   if (record.warnings.length > 0) {
     sections.push(['Warnings', ...record.warnings.map((warning) => `  - ${warning}`)].join('\n'));
   }
@@ -40,6 +45,45 @@ function coreSection(record: RunRecord): string {
     lines.push(`  core ${core}  ${mean} busy (mean)`);
   }
   return lines.join('\n');
+}
+
+function lockSection(record: RunRecord): string {
+  const header = ['LOCK', 'API', 'ACQUIRED', 'FAILED', 'WAIT TOTAL', 'WAIT MAX', 'HOLD TOTAL', 'CONTENDED'];
+  const rows = lockStats(record).map((stats) => [
+    stats.lock.id + (stats.lock.internal ? ' (internal)' : ''),
+    stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
+    String(stats.acquisitions),
+    String(stats.failed),
+    milliseconds(stats.totalWaitMs),
+    milliseconds(stats.maxWaitMs),
+    milliseconds(stats.totalHoldMs),
+    percent(stats.contendedShare * 100) + ' of the run',
+  ]);
+  return ['Locks', ...table([header, ...rows])].join('\n');
+}
+
+function messageSection(record: RunRecord): string {
+  const header = ['CHANNEL', 'KIND', 'MESSAGES', 'BYTES', 'BLOCKED'];
+  const rows = channelStats(record).map((stats) => [
+    stats.channel,
+    stats.api,
+    String(stats.messages),
+    String(stats.bytes),
+    milliseconds(stats.blockedMs),
+  ]);
+  return ['Messages', ...table([header, ...rows])].join('\n');
+}
+
+function taskSection(record: RunRecord): string {
+  const header = ['WORKER PID', 'TASKS', 'ITEMS', 'BUSY', 'FAILED'];
+  const rows = workerTaskStats(record).map((stats) => [
+    String(stats.pid),
+    String(stats.tasks),
+    String(stats.items),
+    milliseconds(stats.busyMs),
+    String(stats.failed),
+  ]);
+  return ['Tasks per worker', ...table([header, ...rows])].join('\n');
 }
 
 function exitSection(record: RunRecord): string {
@@ -81,6 +125,10 @@ function table(rows: string[][]): string[] {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function milliseconds(ms: number): string {
+  return ms >= 1000 ? seconds(ms) : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 }
 
 function percent(value: number): string {

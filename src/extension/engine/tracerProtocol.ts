@@ -62,6 +62,17 @@ export interface ChildExitRecord {
   exitCode: number;
 }
 
+/**
+ * Sent by the main process when it launches a child with a start method it has not reported
+ * yet: the method actually used, which a learner's set_start_method() or get_context() may
+ * have changed from the default announced in process-start.
+ */
+export interface StartMethodRecord {
+  type: 'start-method';
+  pid: number;
+  method: string;
+}
+
 /** A plain-language note for the learner that the tracer noticed (e.g. a missing main guard). */
 export interface WarningRecord {
   type: 'warning';
@@ -74,6 +85,7 @@ export type TracerRecord =
   | ProcessRoleRecord
   | ProcessEndRecord
   | ChildExitRecord
+  | StartMethodRecord
   | WarningRecord;
 
 export type TracerRecordType = TracerRecord['type'];

@@ -11,6 +11,7 @@ const REQUIRED_FIELDS: { [K in TracerRecordType]: Record<string, FieldKind> } = 
   'process-role': { pid: 'number', role: 'string', name: 'string' },
   'process-end': { pid: 'number', t: 'number', exitCode: 'number|null', cpuMs: 'number' },
   'child-exit': { pid: 'number', t: 'number', exitCode: 'number' },
+  'start-method': { pid: 'number', method: 'string' },
   warning: { pid: 'number', message: 'string' },
 };
 

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { layOutNested, toChromeTrace } from '../../src/extension/engine/chromeTrace';
+import { RUN_RECORD_SCHEMA, type RunRecord } from '../../src/shared/runRecord';
+
+function nests(track: Array<{ start: number; end: number }>): boolean {
+  return track.every((a, i) => track.every((b, j) => i === j || a.end <= b.start || b.end <= a.start || (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end)));
+}
+
+describe('layOutNested', () => {
+  it('keeps nested slices on one track and moves crossing ones to another', () => {
+    const slices = [
+      { start: 0, end: 100 }, // task
+      { start: 10, end: 20 }, // wait inside it
+      { start: 20, end: 60 }, // hold A
+      { start: 40, end: 80 }, // hold B, released after A: crosses A
+      { start: 90, end: 95 },
+    ];
+    const tracks = layOutNested(slices);
+    assert.equal(tracks.length, 2);
+    assert.deepEqual(tracks[1], [{ start: 40, end: 80 }]);
+    for (const track of tracks) assert.ok(nests(track));
+    assert.equal(tracks.flat().length, slices.length, 'no slice lost');
+  });
+});
+
+describe('toChromeTrace', () => {
+  const record: RunRecord = {
+    schema: RUN_RECORD_SCHEMA, file: '/x/a.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, startMethod: 'fork',
+    exitCode: 0, exitSignal: null, outcome: 'exited', durationMs: 100, cores: 2, truncated: false, startedAt: '2026-01-01T00:00:00.000Z',
+    processes: [
+      { pid: 10, ppid: 1, name: 'MainProcess', role: 'main', startMs: 0, endMs: 100, exitCode: 0, cpuMs: 5, traced: true, samples: [{ t: 50, cpu: 12.345, rssBytes: 1, core: 1 }] },
+      { pid: 11, ppid: 10, name: 'Process-1', role: 'process', startMs: 5, endMs: 90, exitCode: 0, cpuMs: 5, traced: true, samples: [] },
+    ],
+    coreSamples: [{ t: 50, usage: [10, 90] }],
+    locks: [{ id: 'L1', kind: 'Lock', api: 'Value.get_lock', internal: false, site: null }],
+    lockEvents: [{ lock: 'L1', pid: 11, requestMs: 10, acquiredMs: 12, releasedMs: 20, site: { file: '/x/a.py', line: 7, function: 'f' } }],
+    channels: [{ id: 'Q1', kind: 'queue', api: 'Queue', internal: false, site: null }],
+    ipcEvents: [
+      { channel: 'Q1', kind: 'queue', op: 'put', pid: 11, t: 30, waitMs: 0, bytes: 20, site: null, message: 'm1' },
+      { channel: 'Q1', kind: 'queue', op: 'get', pid: 10, t: 35, waitMs: 20, bytes: 20, site: null, message: 'm1' },
+    ],
+    tasks: [],
+    stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, warnings: [], events: { received: 0, malformed: 0, unauthenticated: 0 },
+  };
+  const trace = JSON.parse(JSON.stringify(toChromeTrace(record))) as ReturnType<typeof toChromeTrace>;
+
+  it('has a named track per process and counters for CPU and cores', () => {
+    const names = trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args?.name);
+    assert.deepEqual(names.sort(), ['Cores', 'MainProcess (main)', 'Process-1 (process)']);
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.pid === 10 && e.args?.cpu === 12.3));
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.name === 'core 1 busy %' && e.args?.busy === 90));
+  });
+
+  it('has wait and hold slices in microseconds, and a flow from put to get', () => {
+    const wait = trace.traceEvents.find((e) => e.cat === 'lock-wait')!;
+    const hold = trace.traceEvents.find((e) => e.cat === 'lock-hold')!;
+    assert.deepEqual([wait.pid, wait.ts, wait.dur, wait.name], [11, 10_000, 2_000, 'wait Value.get_lock']);
+    assert.deepEqual([hold.ts, hold.dur, hold.args?.line], [12_000, 8_000, 7]);
+    const start = trace.traceEvents.find((e) => e.ph === 's')!;
+    const finish = trace.traceEvents.find((e) => e.ph === 'f')!;
+    assert.equal(start.id, 'm1');
+    assert.equal(finish.id, 'm1');
+    assert.deepEqual([start.pid, finish.pid], [11, 10]);
+  });
+});
