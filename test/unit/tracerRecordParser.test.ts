@@ -22,3 +22,17 @@ describe('parseTracerLine', () => {
     }
   });
 });
+
+describe('parseTracerLine, batches', () => {
+  it('accepts a lock batch whose every tuple has the right shape', () => {
+    const line = '{"type":"lock-batch","pid":5,"events":[[1,"L",1.0,2.0,3.0,0],[1,"L",4.0,null,null,null]]}';
+    assert.ok(parseTracerLine(line));
+  });
+
+  it('rejects a batch with one bad tuple, and a start-method record without its method', () => {
+    assert.equal(parseTracerLine('{"type":"lock-batch","pid":5,"events":[[1,"L",1.0,2.0,3.0,0],[1,"L","x",null,null,null]]}'), null);
+    assert.equal(parseTracerLine('{"type":"ipc-batch","pid":5,"events":[["teleport","Q",0,1.0,0,10,null]]}'), null);
+    assert.equal(parseTracerLine('{"type":"start-method","pid":5}'), null);
+    assert.ok(parseTracerLine('{"type":"start-method","pid":5,"method":"spawn"}'));
+  });
+});

@@ -10,8 +10,7 @@ import atexit
 import os
 import sys
 
-from . import config, lifecycle, patches, record_buffer, transport
-from .clock import RunClock
+from . import clock, config, lifecycle, patches, record_buffer, transport
 from .quiet import quietly
 
 
@@ -25,7 +24,8 @@ def start():
     if connection is None:
         return
     record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection)
-    lifecycle.begin(RunClock(settings.t0_ns), config.requested_start_method(os.environ))
+    clock.current = clock.RunClock(settings.t0_ns)
+    lifecycle.begin(clock.current, config.requested_start_method(os.environ))
     patches.register(patches.TRACING_PATCHES)
     atexit.register(_at_exit)
 

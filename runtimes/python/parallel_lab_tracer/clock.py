@@ -12,4 +12,12 @@ class RunClock(object):
         self._t0_ns = t0_ns
 
     def now_ms(self):
-        return round((time.monotonic_ns() - self._t0_ns) / 1e6, 3)
+        return self.ns_to_ms(time.monotonic_ns())
+
+    def ns_to_ms(self, monotonic_ns):
+        """A raw time.monotonic_ns() reading (what hot paths store) on the run's axis."""
+        return round((monotonic_ns - self._t0_ns) / 1e6, 3)
+
+
+# The run's clock, set when the tracer starts.
+current = None

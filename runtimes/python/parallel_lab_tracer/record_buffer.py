@@ -24,6 +24,8 @@ MAX_BATCH_RECORDS = 256
 MAX_BATCH_AGE_S = 0.05
 
 _outbox = None
+# Producers of batched events (see event_batches): asked for their records at every flush.
+_drains = []
 
 
 class _Outbox(object):
@@ -61,10 +63,15 @@ class _Outbox(object):
         with self._lock:
             # A send interrupted by a signal handler that records something must not
             # start a second send inside the first: the lines would interleave.
-            if self._sending or not self._lines or self._closed:
+            if self._sending or self._closed:
                 return
             self._sending = True
             try:
+                for drain in _drains:
+                    for record in drain():
+                        self._lines.append(wire.encode_line(record))
+                if not self._lines:
+                    return
                 data = "".join(self._lines).encode("ascii")
                 self._lines = []
                 if self._connection is None:
@@ -103,6 +110,11 @@ def open_outbox(connect, connection):
         # them quiet. The hooks look the outbox up rather than hold it: Python 3.8 crashes at
         # shutdown when a fork hook still holds a socket object.
         os.register_at_fork(before=quietly(flush), after_in_child=quietly(_forget_parent_state))
+
+
+def add_drain(drain):
+    """`drain()` returns records to send; it is called at every flush, under the outbox lock."""
+    _drains.append(drain)
 
 
 def add(record):

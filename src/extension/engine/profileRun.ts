@@ -170,6 +170,12 @@ export class ProfileRun {
       this.builder.addWarning(`The run was stopped because it went past its time limit of ${formatSeconds(this.request.timeoutMs ?? 0)}.`);
     }
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
+    const activity = this.builder.finishActivity();
+    for (const lock of activity.aggregatedLocks) {
+      this.builder.addWarning(
+        `The ${lock.api} lock was used so often that Parallel Lab switched it to counts and histograms to keep your program fast; its individual waits are not in the timeline.`,
+      );
+    }
     const dropped = this.events.counts.malformed + this.events.counts.unauthenticated;
     if (dropped > 0) {
       this.builder.addWarning(`${dropped} messages on the run's event channel were malformed or unauthenticated and were ignored.`);
@@ -190,11 +196,11 @@ export class ProfileRun {
       startedAt: this.clock.startedAt.toISOString(),
       processes: this.builder.finishProcesses(durationMs),
       coreSamples: this.builder.getCoreSamples(),
-      locks: [],
-      lockEvents: [],
-      channels: [],
-      ipcEvents: [],
-      tasks: [],
+      locks: activity.locks,
+      lockEvents: activity.lockEvents,
+      channels: activity.channels,
+      ipcEvents: activity.ipcEvents,
+      tasks: activity.tasks,
       ...output,
       warnings: this.builder.getWarnings(),
       events: { ...this.events.counts },

@@ -7,6 +7,7 @@
 // Everything is bounded: when a cap is hit the record says `truncated`.
 
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
+import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
 import type { SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -36,9 +37,20 @@ export class RunRecordBuilder {
   private readonly coreSamples: CoreSample[] = [];
   private readonly warnings: string[] = [];
   private startMethod: string | null = null;
-  truncated = false;
+  private readonly activity = new ActivityBuilder();
+  private truncatedProcesses = false;
 
   constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
+
+  /** True once any cap was hit. */
+  get truncated(): boolean {
+    return this.truncatedProcesses || this.activity.truncated;
+  }
+
+  /** Locks, messages and tasks, joined across processes. Call once, at the end. */
+  finishActivity(): Activity {
+    return this.activity.finish();
+  }
 
   /** The main process, known from the spawn before the tracer says anything. */
   addRoot(pid: number, ppid: number, command: string): void {
@@ -46,6 +58,10 @@ export class RunRecordBuilder {
   }
 
   applyTracerRecord(record: TracerRecord): void {
+    if (isActivityRecord(record)) {
+      this.activity.apply(record);
+      return;
+    }
     switch (record.type) {
       case 'process-start': {
         const live = this.current(record.pid);
@@ -126,7 +142,7 @@ export class RunRecordBuilder {
     }
     if (tick.coreUsage.length > 0) {
       if (this.coreSamples.length < this.caps.coreSamples) this.coreSamples.push({ t: tick.t, usage: tick.coreUsage });
-      else this.truncated = true;
+      else this.truncatedProcesses = true;
     }
   }
 
@@ -194,7 +210,7 @@ export class RunRecordBuilder {
     command?: string;
   }): LiveEntry | undefined {
     if (this.entries.length >= this.caps.processes) {
-      this.truncated = true;
+      this.truncatedProcesses = true;
       return undefined;
     }
     const entry: ProcessEntry = { ...init, endMs: null, exitCode: null, cpuMs: null, samples: [] };
@@ -206,7 +222,7 @@ export class RunRecordBuilder {
 
   private pushSample(entry: ProcessEntry, sample: ProcessEntry['samples'][number]): void {
     if (entry.samples.length < this.caps.samplesPerProcess) entry.samples.push(sample);
-    else this.truncated = true;
+    else this.truncatedProcesses = true;
   }
 }
 

@@ -80,12 +80,156 @@ export interface WarningRecord {
   message: string;
 }
 
+// ---- Locks, messages and pool tasks -------------------------------------------------
+//
+// High-rate events travel in batch records whose `events` are compact arrays (tuples), so
+// one line carries hundreds of events and the tracer's hot path only appends a tuple.
+// Source sites are interned per process: a `site` record defines an id once, later records
+// refer to it (null: no learner frame found). A fork child starts a new site table.
+
+/** A source site of the learner's code, interned: `id` is unique within `pid`. */
+export interface SiteRecord {
+  type: 'site';
+  pid: number;
+  id: number;
+  file: string;
+  line: number;
+  function: string;
+}
+
+/** A lock (or other synchronisation object) seen for the first time by this process. */
+export interface LockNewRecord {
+  type: 'lock-new';
+  pid: number;
+  /** Same in every process: the semaphore's name, or an id carried through pickling. */
+  lock: string;
+  /** Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier. */
+  kind: string;
+  /** How the learner made it: "Lock", "Value.get_lock", "Array.get_lock", "Condition", ... */
+  api: string;
+  /** Made inside the standard library (a Queue's or a pool's own lock). */
+  internal: boolean;
+  /** Where it was created; null when unknown (e.g. first seen in a child). */
+  site: number | null;
+}
+
+/**
+ * Lock cycles of this process. Each event is
+ * `[tid, lock, requestMs, acquiredMs | null, releasedMs | null, site]`:
+ * - acquired and released: a complete cycle;
+ * - acquiredMs null: the acquire failed (non-blocking or timed out);
+ * - releasedMs null: acquired here and not released by this process (released by another
+ *   process, which sends a `lock-release`, or still held when this process ended).
+ * Re-entrant RLock acquires fold into the outer cycle.
+ */
+export interface LockBatchRecord {
+  type: 'lock-batch';
+  pid: number;
+  events: Array<[number, string, number, number | null, number | null, number | null]>;
+}
+
+/** Releases of a lock this process did not acquire: `[tid, lock, releasedMs, site]`. */
+export interface LockReleaseRecord {
+  type: 'lock-release';
+  pid: number;
+  events: Array<[number, string, number, number | null]>;
+}
+
+/**
+ * A cycle still in progress after 50 ms, sent while the process is still blocked, so a
+ * deadlock shows as it happens: `acquiredMs` null while waiting. The complete cycle, when
+ * it comes, replaces it (matched on pid, tid, lock and requestMs). `held` lists the locks
+ * this thread holds meanwhile: `[lock, acquiredMs, site]`.
+ */
+export interface LockOpenRecord {
+  type: 'lock-open';
+  pid: number;
+  tid: number;
+  lock: string;
+  requestMs: number;
+  acquiredMs: number | null;
+  site: number | null;
+  held: Array<[string, number, number | null]>;
+}
+
+/**
+ * This process switched a lock to aggregated counts because of its rate. Cumulative for
+ * this process since `sinceMs`; a newer record from the same pid replaces the older one.
+ * Histograms count cycles per bucket, bucket upper bounds in `bucketsMs`, the last open.
+ */
+export interface LockStatsRecord {
+  type: 'lock-stats';
+  pid: number;
+  lock: string;
+  sinceMs: number;
+  acquisitions: number;
+  totalWaitMs: number;
+  maxWaitMs: number;
+  totalHoldMs: number;
+  bucketsMs: number[];
+  waitHistogram: number[];
+  holdHistogram: number[];
+}
+
+/** A queue or pipe seen for the first time by this process. */
+export interface ChannelNewRecord {
+  type: 'channel-new';
+  pid: number;
+  /** Same in every process that uses it. */
+  channel: string;
+  kind: 'queue' | 'pipe';
+  /** "Queue", "SimpleQueue", "JoinableQueue", "Pipe". */
+  api: string;
+  internal: boolean;
+  site: number | null;
+}
+
+/**
+ * Messages: `[op, channel, endpoint, t, waitMs, bytes, site]`. `t` is when the call
+ * returned, `waitMs` how long it blocked. `endpoint` says which end of a Pipe (0 or 1;
+ * a send on one end is received on the other); 0 for queues. The host pairs the n-th
+ * message sent towards an end with the n-th received there, for arrows.
+ */
+export interface IpcBatchRecord {
+  type: 'ipc-batch';
+  pid: number;
+  events: Array<['put' | 'get' | 'send' | 'recv', string, number, number, number, number, number | null]>;
+}
+
+/**
+ * Pool tasks run by this worker: `[pool, fn, items, startMs, endMs, ok, site, submitKey]`.
+ * `pool` is the same id in the parent and its workers; `submitKey` (or null) matches a
+ * `task-submit` event of the parent; `site` is where the learner submitted it, when known.
+ */
+export interface TaskBatchRecord {
+  type: 'task-batch';
+  pid: number;
+  events: Array<[string, string, number, number, number, boolean, number | null, string | null]>;
+}
+
+/** Tasks handed to a pool by this process: `[submitKey, submitMs, site]`. */
+export interface TaskSubmitRecord {
+  type: 'task-submit';
+  pid: number;
+  events: Array<[string, number, number | null]>;
+}
+
 export type TracerRecord =
   | ProcessStartRecord
   | ProcessRoleRecord
   | ProcessEndRecord
   | ChildExitRecord
   | StartMethodRecord
-  | WarningRecord;
+  | WarningRecord
+  | SiteRecord
+  | LockNewRecord
+  | LockBatchRecord
+  | LockReleaseRecord
+  | LockOpenRecord
+  | LockStatsRecord
+  | ChannelNewRecord
+  | IpcBatchRecord
+  | TaskBatchRecord
+  | TaskSubmitRecord;
 
 export type TracerRecordType = TracerRecord['type'];

@@ -1,21 +1,55 @@
 // Turns one line from the event socket into a typed tracer record, or null when the line
 // is not one. The tracer is ours, but the socket is reachable by the learner's program,
-// so nothing from it is trusted: every field a consumer reads is checked here.
+// so nothing from it is trusted: every field a consumer reads is checked here, including
+// every tuple of a batch.
 
 import type { TracerRecord, TracerRecordType } from './tracerProtocol';
 
-type FieldKind = 'number' | 'string' | 'number|null' | 'string?';
+type Kind =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | 'number|null'
+  | 'string|null'
+  | 'string?'
+  | 'number[]'
+  | { oneOf: readonly string[] }
+  | { tuples: readonly Kind[] };
 
-const REQUIRED_FIELDS: { [K in TracerRecordType]: Record<string, FieldKind> } = {
-  'process-start': { pid: 'number', ppid: 'number', t: 'number', role: 'string', name: 'string', startMethod: 'string?' },
-  'process-role': { pid: 'number', role: 'string', name: 'string' },
-  'process-end': { pid: 'number', t: 'number', exitCode: 'number|null', cpuMs: 'number' },
-  'child-exit': { pid: 'number', t: 'number', exitCode: 'number' },
+const ROLE: Kind = { oneOf: ['main', 'process', 'pool-worker', 'other'] };
+const TIME = 'number';
+const SITE = 'number|null';
+
+const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
+  'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?' },
+  'process-role': { pid: 'number', role: ROLE, name: 'string' },
+  'process-end': { pid: 'number', t: TIME, exitCode: 'number|null', cpuMs: 'number' },
+  'child-exit': { pid: 'number', t: TIME, exitCode: 'number' },
   'start-method': { pid: 'number', method: 'string' },
   warning: { pid: 'number', message: 'string' },
+  site: { pid: 'number', id: 'number', file: 'string', line: 'number', function: 'string' },
+  'lock-new': { pid: 'number', lock: 'string', kind: 'string', api: 'string', internal: 'boolean', site: SITE },
+  'lock-batch': { pid: 'number', events: { tuples: ['number', 'string', TIME, 'number|null', 'number|null', SITE] } },
+  'lock-release': { pid: 'number', events: { tuples: ['number', 'string', TIME, SITE] } },
+  'lock-open': {
+    pid: 'number', tid: 'number', lock: 'string', requestMs: TIME, acquiredMs: 'number|null', site: SITE,
+    held: { tuples: ['string', TIME, SITE] },
+  },
+  'lock-stats': {
+    pid: 'number', lock: 'string', sinceMs: TIME, acquisitions: 'number', totalWaitMs: 'number', maxWaitMs: 'number',
+    totalHoldMs: 'number', bucketsMs: 'number[]', waitHistogram: 'number[]', holdHistogram: 'number[]',
+  },
+  'channel-new': { pid: 'number', channel: 'string', kind: { oneOf: ['queue', 'pipe'] }, api: 'string', internal: 'boolean', site: SITE },
+  'ipc-batch': {
+    pid: 'number',
+    events: { tuples: [{ oneOf: ['put', 'get', 'send', 'recv'] }, 'string', 'number', TIME, 'number', 'number', SITE] },
+  },
+  'task-batch': {
+    pid: 'number',
+    events: { tuples: ['string', 'string', 'number', TIME, TIME, 'boolean', SITE, 'string|null'] },
+  },
+  'task-submit': { pid: 'number', events: { tuples: ['string', TIME, SITE] } },
 };
-
-const ROLES = new Set(['main', 'process', 'pool-worker', 'other']);
 
 export function parseTracerLine(line: string): TracerRecord | null {
   let value: unknown;
@@ -27,24 +61,40 @@ export function parseTracerLine(line: string): TracerRecord | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   const type = record.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(REQUIRED_FIELDS, type)) return null;
-  const fields = REQUIRED_FIELDS[type as TracerRecordType];
-  for (const [name, kind] of Object.entries(fields)) {
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) return null;
+  for (const [name, kind] of Object.entries(FIELDS[type as TracerRecordType])) {
     if (!hasKind(record[name], kind)) return null;
   }
-  if ('role' in fields && !ROLES.has(record.role as string)) return null;
   return record as unknown as TracerRecord;
 }
 
-function hasKind(value: unknown, kind: FieldKind): boolean {
+function hasKind(value: unknown, kind: Kind): boolean {
+  if (typeof kind === 'object') {
+    if ('oneOf' in kind) return typeof value === 'string' && kind.oneOf.includes(value);
+    return Array.isArray(value) && value.every((tuple) => isTuple(tuple, kind.tuples));
+  }
   switch (kind) {
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
+      return isNumber(value);
     case 'number|null':
-      return value === null || (typeof value === 'number' && Number.isFinite(value));
+      return value === null || isNumber(value);
     case 'string':
       return typeof value === 'string';
+    case 'string|null':
+      return value === null || typeof value === 'string';
     case 'string?':
       return value === undefined || typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number[]':
+      return Array.isArray(value) && value.every(isNumber);
   }
+}
+
+function isTuple(value: unknown, kinds: readonly Kind[]): boolean {
+  return Array.isArray(value) && value.length === kinds.length && kinds.every((kind, i) => hasKind(value[i], kind));
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -1,0 +1,60 @@
+"""High-rate events (lock cycles, messages, tasks) collected as tuples, sent as batches.
+
+The hot path of a wrapper only appends a tuple to a list: no encoding, no dict, no clock
+conversion. When the outbox flushes (batch full or old, before a fork, at exit, or when a
+wrapper asks), each EventBatch turns its tuples into one record `{"type", "pid", "events"}`.
+Times are stored as raw time.monotonic_ns() values and converted to run milliseconds here.
+"""
+
+import os
+
+from . import clock, record_buffer
+
+# Past this many pending tuples a batch asks the outbox to flush.
+MAX_PENDING = 512
+
+_batches = []
+
+
+class EventBatch(object):
+    """One kind of event. `convert(event, to_ms)` turns a stored tuple into its wire form."""
+
+    def __init__(self, record_type, convert):
+        self.record_type = record_type
+        self.events = []
+        self._convert = convert
+        _batches.append(self)
+
+    def append(self, event):
+        events = self.events
+        events.append(event)
+        if len(events) >= MAX_PENDING:
+            record_buffer.flush()
+
+    def drain(self, to_ms):
+        if not self.events:
+            return None
+        events, self.events = self.events, []
+        convert = self._convert
+        return {"type": self.record_type, "pid": os.getpid(), "events": [convert(event, to_ms) for event in events]}
+
+
+def _drain_all():
+    to_ms = clock.current.ns_to_ms
+    records = []
+    for batch in _batches:
+        record = batch.drain(to_ms)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _forget_parent_events():
+    # The parent sent its pending events before forking; the child must not repeat them.
+    for batch in _batches:
+        batch.events = []
+
+
+record_buffer.add_drain(_drain_all)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_events)

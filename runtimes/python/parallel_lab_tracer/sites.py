@@ -1,0 +1,73 @@
+"""Where in the learner's code an event happened: the nearest frame outside the library.
+
+An event is attributed to the learner's line that called into multiprocessing, never to a
+frame of the standard library, of this tracer, or of code the library generates at run
+time (multiprocessing.sharedctypes builds its `value` properties with exec, so their frames
+have no real file). Sites are interned per process: the first time a (code, line) pair is
+seen it gets a small integer id and a `site` record goes to the host; events carry the id.
+A fork child starts a new table, since the host keys ids by pid.
+"""
+
+import os
+import sys
+
+from . import record_buffer
+
+_LIBRARY_DIRS = (
+    os.path.dirname(os.__file__) + os.sep,  # the standard library (lib-dynload lives inside it)
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # runtimes/python
+)
+
+# code object -> True when it belongs to the library (cached: one look per code object)
+_is_library = {}
+# (code object, line) -> site id, for this process
+_site_ids = {}
+# Ids must stay unique per pid: a fork child restarts at 0 with an empty table.
+_next_id = [0]
+
+
+def _library_code(code):
+    library = _is_library.get(code)
+    if library is None:
+        filename = code.co_filename
+        library = filename.startswith("<") or filename.startswith(_LIBRARY_DIRS)
+        _is_library[code] = library
+    return library
+
+
+def site_of(frame):
+    """The site id of the first learner frame at or above `frame`, or None if there is none."""
+    while frame is not None:
+        code = frame.f_code
+        if not _library_code(code):
+            key = (code, frame.f_lineno)
+            site = _site_ids.get(key)
+            if site is None:
+                site = _intern(key, code, frame.f_lineno)
+            return site
+        frame = frame.f_back
+    return None
+
+
+def site_of_caller(depth=2):
+    """The learner's site for the code that called the function calling this (by default)."""
+    return site_of(sys._getframe(depth))
+
+
+def _intern(key, code, line):
+    site = _next_id[0]
+    _next_id[0] = site + 1
+    _site_ids[key] = site
+    record_buffer.add(
+        {"type": "site", "pid": os.getpid(), "id": site, "file": code.co_filename, "line": line, "function": code.co_name}
+    )
+    return site
+
+
+def _forget_parent_sites():
+    _site_ids.clear()
+    _next_id[0] = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_sites)

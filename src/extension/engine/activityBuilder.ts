@@ -1,0 +1,293 @@
+// Builds the activity part of a run record (locks, lock events, channels, messages, pool
+// tasks) from the tracer's records.
+//
+// Each process reports only what it saw; the pieces are joined here:
+// - a cycle still in progress (`lock-open`) is shown until its complete cycle replaces it,
+//   so a deadlocked run still shows who waited and who held;
+// - a lock acquired in one process and released in another arrives as a cycle without a
+//   release plus a `lock-release` from the other process, paired in time order;
+// - a message is paired with the one that received it (FIFO per channel and direction);
+// - a pool task is matched with the parent's submit time.
+// Everything is bounded: past a cap, events are counted as dropped and the record says
+// `truncated`.
+
+import type {
+  ChannelInfo,
+  IpcEvent,
+  LockAggregate,
+  LockEvent,
+  LockInfo,
+  SourceSite,
+  TaskRecord,
+} from '../../shared/runRecord';
+import type { TracerRecord } from './tracerProtocol';
+
+export interface ActivityCaps {
+  lockEvents: number;
+  ipcEvents: number;
+  tasks: number;
+}
+
+export const DEFAULT_ACTIVITY_CAPS: ActivityCaps = { lockEvents: 1_000_000, ipcEvents: 500_000, tasks: 500_000 };
+
+type ActivityRecord = Extract<
+  TracerRecord,
+  { type: 'site' | 'lock-new' | 'lock-batch' | 'lock-release' | 'lock-open' | 'lock-stats' | 'channel-new' | 'ipc-batch' | 'task-batch' | 'task-submit' }
+>;
+
+const ACTIVITY_TYPES = new Set<string>([
+  'site', 'lock-new', 'lock-batch', 'lock-release', 'lock-open', 'lock-stats', 'channel-new', 'ipc-batch', 'task-batch', 'task-submit',
+]);
+
+export function isActivityRecord(record: TracerRecord): record is ActivityRecord {
+  return ACTIVITY_TYPES.has(record.type);
+}
+
+interface PendingRelease {
+  lock: string;
+  pid: number;
+  t: number;
+}
+
+interface IpcEventWithEnd extends IpcEvent {
+  endpoint: number;
+}
+
+export interface Activity {
+  locks: LockInfo[];
+  lockEvents: LockEvent[];
+  channels: ChannelInfo[];
+  ipcEvents: IpcEvent[];
+  tasks: TaskRecord[];
+  /** Locks the tracer switched to aggregated counts (for a warning). */
+  aggregatedLocks: LockInfo[];
+}
+
+export class ActivityBuilder {
+  private readonly sites = new Map<number, Map<number, SourceSite>>();
+  private readonly locks = new Map<string, LockInfo>();
+  private readonly lockEvents: LockEvent[] = [];
+  /** In-progress cycles shown from `lock-open`, by "pid:tid:lock:requestMs" (waits) or "pid:tid:lock@acquiredMs" (holds). */
+  private readonly openCycles = new Map<string, number>();
+  private readonly releases: PendingRelease[] = [];
+  private readonly lockStats = new Map<string, Extract<TracerRecord, { type: 'lock-stats' }>>();
+  private readonly channels = new Map<string, ChannelInfo>();
+  private readonly ipcEvents: IpcEventWithEnd[] = [];
+  private readonly tasks: Array<TaskRecord & { submitKey: string | null }> = [];
+  private readonly submits = new Map<string, { t: number; site: SourceSite | null }>();
+  truncated = false;
+
+  constructor(private readonly caps: ActivityCaps = DEFAULT_ACTIVITY_CAPS) {}
+
+  apply(record: ActivityRecord): void {
+    switch (record.type) {
+      case 'site': {
+        let table = this.sites.get(record.pid);
+        if (!table) this.sites.set(record.pid, (table = new Map()));
+        table.set(record.id, { file: record.file, line: record.line, function: record.function });
+        break;
+      }
+      case 'lock-new': {
+        const known = this.locks.get(record.lock);
+        const site = this.site(record.pid, record.site);
+        if (!known) {
+          this.locks.set(record.lock, { id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site });
+        } else if (!known.site && site) {
+          known.site = site;
+        }
+        break;
+      }
+      case 'lock-batch':
+        for (const [tid, lock, requestMs, acquiredMs, releasedMs, siteId] of record.events) {
+          const event: LockEvent = { lock, pid: record.pid, tid, requestMs, acquiredMs, releasedMs, site: this.site(record.pid, siteId) };
+          const replaces = this.openCycles.size === 0 ? undefined : this.openCycles.get(waitKey(record.pid, tid, lock, requestMs)) ??
+            (acquiredMs !== null ? this.openCycles.get(holdKey(record.pid, tid, lock, acquiredMs)) : undefined);
+          if (replaces !== undefined) {
+            this.lockEvents[replaces] = event;
+            this.openCycles.delete(waitKey(record.pid, tid, lock, requestMs));
+            if (acquiredMs !== null) this.openCycles.delete(holdKey(record.pid, tid, lock, acquiredMs));
+          } else {
+            this.pushLockEvent(event);
+          }
+        }
+        break;
+      case 'lock-release':
+        for (const [, lock, t] of record.events) this.releases.push({ lock, pid: record.pid, t });
+        break;
+      case 'lock-open': {
+        const key = waitKey(record.pid, record.tid, record.lock, record.requestMs);
+        const event: LockEvent = {
+          lock: record.lock, pid: record.pid, tid: record.tid, requestMs: record.requestMs,
+          acquiredMs: record.acquiredMs, releasedMs: null, site: this.site(record.pid, record.site),
+        };
+        this.showOpen(key, event);
+        for (const [lock, acquiredMs, siteId] of record.held) {
+          this.showOpen(holdKey(record.pid, record.tid, lock, acquiredMs), {
+            lock, pid: record.pid, tid: record.tid, requestMs: acquiredMs, acquiredMs, releasedMs: null, site: this.site(record.pid, siteId),
+          });
+        }
+        break;
+      }
+      case 'lock-stats':
+        this.lockStats.set(`${record.pid}:${record.lock}`, record);
+        break;
+      case 'channel-new': {
+        const known = this.channels.get(record.channel);
+        const site = this.site(record.pid, record.site);
+        if (!known) {
+          this.channels.set(record.channel, { id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site });
+        } else if (!known.site && site) {
+          known.site = site;
+        }
+        break;
+      }
+      case 'ipc-batch':
+        for (const [op, channel, endpoint, t, waitMs, bytes, siteId] of record.events) {
+          if (this.ipcEvents.length >= this.caps.ipcEvents) {
+            this.truncated = true;
+            break;
+          }
+          const kind = op === 'put' || op === 'get' ? 'queue' : 'pipe';
+          this.ipcEvents.push({ channel, kind, op, pid: record.pid, t, waitMs, bytes, site: this.site(record.pid, siteId), endpoint });
+        }
+        break;
+      case 'task-batch':
+        for (const [pool, fn, items, startMs, endMs, ok, siteId, submitKey] of record.events) {
+          if (this.tasks.length >= this.caps.tasks) {
+            this.truncated = true;
+            break;
+          }
+          this.tasks.push({ pool, pid: record.pid, fn, items, startMs, endMs, ok, site: this.site(record.pid, siteId), submitKey });
+        }
+        break;
+      case 'task-submit':
+        for (const [key, t, siteId] of record.events) this.submits.set(key, { t, site: this.site(record.pid, siteId) });
+        break;
+    }
+  }
+
+  /** The joined activity, at the end of the run. */
+  finish(): Activity {
+    this.pairCrossProcessReleases();
+    const aggregatedLocks = this.applyAggregates();
+    return {
+      locks: [...this.locks.values()],
+      lockEvents: this.lockEvents,
+      channels: [...this.channels.values()],
+      ipcEvents: this.pairMessages(),
+      tasks: this.tasks.map(({ submitKey, ...task }) => {
+        const submit = submitKey !== null ? this.submits.get(submitKey) : undefined;
+        return submit ? { ...task, submitMs: submit.t, site: task.site ?? submit.site } : task;
+      }),
+      aggregatedLocks,
+    };
+  }
+
+  private site(pid: number, id: number | null): SourceSite | null {
+    return id === null ? null : this.sites.get(pid)?.get(id) ?? null;
+  }
+
+  private pushLockEvent(event: LockEvent): number | undefined {
+    if (this.lockEvents.length >= this.caps.lockEvents) {
+      this.truncated = true;
+      return undefined;
+    }
+    return this.lockEvents.push(event) - 1;
+  }
+
+  private showOpen(key: string, event: LockEvent): void {
+    const index = this.openCycles.get(key);
+    if (index !== undefined) {
+      this.lockEvents[index] = event;
+      return;
+    }
+    const added = this.pushLockEvent(event);
+    if (added !== undefined) this.openCycles.set(key, added);
+  }
+
+  /** Each release by another process closes the earliest unreleased cycle of that lock acquired before it. */
+  private pairCrossProcessReleases(): void {
+    if (this.releases.length === 0) return;
+    const unreleased = new Map<string, LockEvent[]>();
+    for (const event of this.lockEvents) {
+      if (event.acquiredMs === null || event.releasedMs !== null) continue;
+      const list = unreleased.get(event.lock);
+      if (list) list.push(event);
+      else unreleased.set(event.lock, [event]);
+    }
+    for (const list of unreleased.values()) list.sort((a, b) => a.acquiredMs! - b.acquiredMs!);
+    for (const release of [...this.releases].sort((a, b) => a.t - b.t)) {
+      const list = unreleased.get(release.lock);
+      const index = list?.findIndex((event) => event.acquiredMs! <= release.t) ?? -1;
+      if (!list || index < 0) continue;
+      const [event] = list.splice(index, 1);
+      event.releasedMs = release.t;
+      if (release.pid !== event.pid) event.releasedBy = release.pid;
+    }
+    this.releases.length = 0;
+  }
+
+  private applyAggregates(): LockInfo[] {
+    const aggregated = new Map<string, LockAggregate>();
+    for (const stats of this.lockStats.values()) {
+      const total = aggregated.get(stats.lock);
+      if (!total) {
+        aggregated.set(stats.lock, {
+          sinceMs: stats.sinceMs, acquisitions: stats.acquisitions, totalWaitMs: stats.totalWaitMs, maxWaitMs: stats.maxWaitMs,
+          totalHoldMs: stats.totalHoldMs, waitHistogram: [...stats.waitHistogram], holdHistogram: [...stats.holdHistogram], bucketsMs: stats.bucketsMs,
+        });
+        continue;
+      }
+      total.sinceMs = Math.min(total.sinceMs, stats.sinceMs);
+      total.acquisitions += stats.acquisitions;
+      total.totalWaitMs += stats.totalWaitMs;
+      total.maxWaitMs = Math.max(total.maxWaitMs, stats.maxWaitMs);
+      total.totalHoldMs += stats.totalHoldMs;
+      stats.waitHistogram.forEach((count, i) => (total.waitHistogram[i] = (total.waitHistogram[i] ?? 0) + count));
+      stats.holdHistogram.forEach((count, i) => (total.holdHistogram[i] = (total.holdHistogram[i] ?? 0) + count));
+    }
+    const locks: LockInfo[] = [];
+    for (const [id, aggregate] of aggregated) {
+      const lock = this.locks.get(id) ?? { id, kind: 'Lock', api: 'Lock', internal: false, site: null };
+      lock.aggregated = aggregate;
+      this.locks.set(id, lock);
+      locks.push(lock);
+    }
+    return locks;
+  }
+
+  /** Gives each message an id shared by its send and its receipt: FIFO per channel and direction. */
+  private pairMessages(): IpcEvent[] {
+    const sent = new Map<string, IpcEventWithEnd[]>();
+    const received = new Map<string, IpcEventWithEnd[]>();
+    for (const event of this.ipcEvents) {
+      const sending = event.op === 'put' || event.op === 'send';
+      // A pipe's send on one end arrives at the other; a queue has one direction.
+      const lane = event.kind === 'pipe' ? `${event.channel}>${sending ? 1 - event.endpoint : event.endpoint}` : event.channel;
+      const side = sending ? sent : received;
+      const list = side.get(lane);
+      if (list) list.push(event);
+      else side.set(lane, [event]);
+    }
+    for (const [lane, sends] of sent) {
+      const receipts = received.get(lane) ?? [];
+      sends.sort((a, b) => a.t - b.t);
+      receipts.sort((a, b) => a.t - b.t);
+      const pairs = Math.min(sends.length, receipts.length);
+      for (let i = 0; i < pairs; i++) {
+        const id = `${lane}#${i}`;
+        sends[i].message = id;
+        receipts[i].message = id;
+      }
+    }
+    return this.ipcEvents.map(({ endpoint: _endpoint, ...event }) => event);
+  }
+}
+
+function waitKey(pid: number, tid: number, lock: string, requestMs: number): string {
+  return `${pid}:${tid}:${lock}:${requestMs}`;
+}
+
+function holdKey(pid: number, tid: number, lock: string, acquiredMs: number): string {
+  return `${pid}:${tid}:${lock}@${acquiredMs}`;
+}
