@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { measureHostMemory } from './hostMemoryBench';
 import { measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureSamplerCost } from './samplerBench';
 
@@ -59,6 +60,22 @@ async function main(): Promise<void> {
       (row) =>
         `| ${row.processes} | ${row.cpuMsPerTick.toFixed(3)} ms | ${row.wallMsPerTick.toFixed(3)} ms | ${row.processes === 50 ? verdict(row.cpuMsPerTick <= 0.5) : '–'} |`,
     ),
+    '',
+  );
+
+  process.stderr.write('host memory at a million lock events…\n');
+  const memory = await measureHostMemory(1_000_000);
+  lines.push(
+    '## Host memory at a million lock events (target: at most 200 MB RSS)',
+    '',
+    'Peak resident memory of a Node process that profiles one run whose program reports',
+    `${memory.lockEvents.toLocaleString('en')} lock cycles over the event socket (the engine only, as the CLI uses it).`,
+    '',
+    '| measure | value | target |',
+    '|---|---|---|',
+    `| peak RSS, empty run (baseline) | ${memory.baselinePeakRssMb.toFixed(0)} MB | – |`,
+    `| peak RSS, 1 million lock events | ${memory.peakRssMb.toFixed(0)} MB | ${verdict(memory.peakRssMb <= 200)} |`,
+    `| JS heap in use at the end | ${memory.heapUsedMb.toFixed(0)} MB | – |`,
     '',
   );
 

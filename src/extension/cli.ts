@@ -1,13 +1,13 @@
 // The `parallel-lab` command line: profiles a Python program with the engine, streams its
 // output, prints a summary, and writes the run record. No VS Code needed.
 
-import { writeFile, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { constants as osConstants } from 'node:os';
 import type { RunRecord, StartMethod } from '../shared/runRecord';
 import { toChromeTrace } from './engine/chromeTrace';
 import { UserFacingError } from './engine/errors';
+import { writeJsonFile } from './engine/jsonFile';
 import { ProfileRun, START_METHODS } from './engine/profileRun';
 import { formatSummary } from './engine/summary';
 
@@ -105,13 +105,10 @@ function exitCodeOf(record: RunRecord): number {
   return 128 + (signal ? osConstants.signals[signal] ?? 0 : 0);
 }
 
-/** Writes through a temporary file, so a reader never sees half a document. */
-async function writeJson(target: string, document: unknown, what: string): Promise<void> {
+async function writeJson(target: string, document: object, what: string): Promise<void> {
   const file = path.resolve(target);
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, JSON.stringify(document));
-    await rename(temporary, file);
+    await writeJsonFile(file, document);
   } catch (error) {
     throw new UserFacingError(`Could not write ${what} to ${file}: ${(error as Error).message}.`);
   }

@@ -98,7 +98,9 @@ export class ActivityBuilder {
         break;
       }
       case 'lock-batch':
-        for (const [tid, lock, requestMs, acquiredMs, releasedMs, siteId] of record.events) {
+        for (const [tid, lockId, requestMs, acquiredMs, releasedMs, siteId] of record.events) {
+          // One string per lock, not one per event: a million events share a handful of ids.
+          const lock = this.locks.get(lockId)?.id ?? lockId;
           const event: LockEvent = { lock, pid: record.pid, tid, requestMs, acquiredMs, releasedMs, site: this.site(record.pid, siteId) };
           const replaces = this.openCycles.size === 0 ? undefined : this.openCycles.get(waitKey(record.pid, tid, lock, requestMs)) ??
             (acquiredMs !== null ? this.openCycles.get(holdKey(record.pid, tid, lock, acquiredMs)) : undefined);

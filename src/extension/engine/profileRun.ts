@@ -119,7 +119,7 @@ export class ProfileRun {
       rootPid: runner.pid,
       intervalMs: request.intervalMs ?? DEFAULTS.intervalMs,
       clock,
-      extraPids: () => builder.allPids(),
+      extraPids: () => builder.livePids(),
       onTick: (tick) => {
         builder.applySamplerTick(tick);
         observer.onTick?.(tick);

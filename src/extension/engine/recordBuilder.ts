@@ -160,10 +160,6 @@ export class RunRecordBuilder {
     return this.byPid.get(pid)?.entry;
   }
 
-  /** Every pid the run has had, for the sampler's walk from re-parented orphans. */
-  allPids(): number[] {
-    return [...this.byPid.keys()];
-  }
 
   setRootExit(pid: number, exitCode: number | null, t: number): void {
     const live = this.current(pid);
