@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/runRecord';
+import { isProcessAlive } from '../../src/extension/engine/processTree';
 import { runCli } from '../helpers/cli';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
@@ -49,12 +50,44 @@ describe('parallel-lab run (command line)', function () {
     assert.match(loud.stdout, /\['a', '--b'\]/);
   });
 
-  it('exits with 124 when the timeout ends the run', async () => {
-    const file = writeProgram('sleepy.py', 'import time\ntime.sleep(60)\n');
-    const result = await runCli(['run', file, '--timeout', '1']);
+  it('ends a tree that never ends at --timeout with exit code 124, leaving no process behind', async () => {
+    const pidFile = tempFile('pids.txt');
+    const file = writeProgram(
+      'forever.py',
+      `
+      import os, subprocess, sys, time
+      from multiprocessing import Process
+
+      def child(pid_file, start_grandchild):
+          if start_grandchild:
+              grandchild = subprocess.Popen([sys.executable, "-c", "import time\\nwhile True: time.sleep(1)"])
+              with open(pid_file, "a") as f:
+                  f.write(f"{grandchild.pid}\\n")
+          with open(pid_file, "a") as f:
+              f.write(f"{os.getpid()}\\n")
+          while True:
+              time.sleep(1)
+
+      if __name__ == "__main__":
+          for n in range(3):
+              Process(target=child, args=(sys.argv[1], n == 0)).start()
+          while True:
+              time.sleep(1)
+      `,
+    );
+    const json = tempFile('forever.json');
+    const result = await runCli(['run', file, '--timeout', '3', '--json', json, '--', pidFile]);
     assert.equal(result.code, 124);
     assert.match(result.stdout, /timed out/);
-    assert.ok(result.elapsedMs < 8000, `ended promptly (${result.elapsedMs} ms)`);
+    // Node and Python start-up, then the 3 s limit, then at most the 1.5 s grace period.
+    assert.ok(result.elapsedMs < 3000 + 1500 + 2500, `ended within the timeout plus grace (${result.elapsedMs} ms)`);
+    const written = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    assert.equal(written.length, 4, 'three children and a grandchild wrote their pids');
+    const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
+    assert.equal(record.outcome, 'timed-out');
+    assert.ok(record.processes.some((p) => p.pid === written[0]), 'the subprocess grandchild was found by the sampler');
+    const all = new Set([...written, ...record.processes.map((p) => p.pid)]);
+    assert.deepEqual([...all].filter((pid) => isProcessAlive(pid)), [], 'no process of the run is left');
   });
 
   it('stops the whole tree on Ctrl-C', async () => {
@@ -88,7 +121,6 @@ describe('parallel-lab run (command line)', function () {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 130);
-    const { isProcessAlive } = await import('../../src/extension/engine/processTree');
     const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
     assert.equal(pids.length, 3);
     assert.deepEqual(pids.filter((pid) => isProcessAlive(pid)), []);
