@@ -39,6 +39,15 @@ if [ ! -f "$archive" ] && command -v rg >/dev/null 2>&1; then
 fi
 
 mkdir -p "$prefix"
-npm_config_yes=true npm_config_unsafe_perm=true \
+# code-server's postinstall installs VS Code's own dependencies (native modules built with
+# node-gyp); npm 11 blocks dependency install scripts unless approved, so this one
+# install of a test tool, in its own folder, runs them.
+npm_config_yes=true npm_config_unsafe_perm=true npm_config_dangerously_allow_all_scripts=true \
   npm install --prefix "$prefix" --no-audit --no-fund --no-save "code-server@$version" >&2
+# A failed postinstall leaves a code-server without VS Code's modules: do not keep it.
+if [ ! -e "$prefix/node_modules/code-server/lib/vscode/node_modules.asar" ]; then
+  echo "code-server's postinstall did not complete; see the npm output above." >&2
+  rm -rf "$prefix"
+  exit 1
+fi
 echo "$prefix"

@@ -168,7 +168,7 @@ export class ActivityBuilder {
     }
   }
 
-  /** The joined activity, at the end of the run. */
+  /** The activity joined so far; safe to call again as more records arrive. */
   finish(): Activity {
     this.pairCrossProcessReleases();
     const aggregatedLocks = this.applyAggregates();
@@ -218,15 +218,20 @@ export class ActivityBuilder {
       else unreleased.set(event.lock, [event]);
     }
     for (const list of unreleased.values()) list.sort((a, b) => a.acquiredMs! - b.acquiredMs!);
+    // A release whose acquire has not arrived yet (the run is still going) waits for a later call.
+    const unpaired: PendingRelease[] = [];
     for (const release of [...this.releases].sort((a, b) => a.t - b.t)) {
       const list = unreleased.get(release.lock);
       const index = list?.findIndex((event) => event.acquiredMs! <= release.t) ?? -1;
-      if (!list || index < 0) continue;
+      if (!list || index < 0) {
+        unpaired.push(release);
+        continue;
+      }
       const [event] = list.splice(index, 1);
       event.releasedMs = release.t;
       if (release.pid !== event.pid) event.releasedBy = release.pid;
     }
-    this.releases.length = 0;
+    this.releases.splice(0, this.releases.length, ...unpaired);
   }
 
   private applyAggregates(): LockInfo[] {

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ActivityView } from '../../shared/lineActivity';
 import { RUN_RECORD_SCHEMA, type RunOutcome, type RunRecord, type StartMethod } from '../../shared/runRecord';
 import { UserFacingError } from './errors';
 import { EventServer } from './eventServer';
@@ -131,6 +132,14 @@ export class ProfileRun {
 
   get state(): RunState {
     return this.currentState;
+  }
+
+  /**
+   * Locks, messages and tasks so far, joined across processes, for figures shown while the
+   * run goes on. Costs a pass over the events: call it at a human pace, not per event.
+   */
+  activitySnapshot(): ActivityView {
+    return { file: this.request.file, durationMs: this.clock.nowMs(), ...this.builder.finishActivity() };
   }
 
   /** Ends the whole process tree. The record is still produced, with outcome "stopped". */

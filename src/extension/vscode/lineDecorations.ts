@@ -1,0 +1,86 @@
+// Figures on the source lines that caused them: after a line with lock, message or task
+// activity, "waited 120 ms · held 30 ms · 10 processes", with a hover giving the details
+// and a link that reveals the line's events in the panel's timeline. Updated live during
+// a run; cleared as soon as the file is edited (the lines may no longer match).
+
+import * as vscode from 'vscode';
+import { describeLineActivity, formatBytes, formatMs, lineActivity, type ActivityView, type LineActivity } from '../../shared/lineActivity';
+
+export class LineDecorations implements vscode.Disposable {
+  private readonly type = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    isWholeLine: true,
+  });
+  private record: ActivityView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    this.disposables.push(
+      this.type,
+      vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (this.record && event.contentChanges.length > 0 && sameFile(event.document.uri, this.record.file)) this.clear();
+      }),
+    );
+  }
+
+  /** Shows a record's figures (a live snapshot or a finished run). */
+  show(record: ActivityView): void {
+    this.record = record;
+    this.apply();
+  }
+
+  clear(): void {
+    this.record = undefined;
+    this.apply();
+  }
+
+  /** The figures currently shown on a line (0-based), for tests and the hover. */
+  figureAt(file: string, line: number): string | undefined {
+    if (!this.record || !sameFile(vscode.Uri.file(file), this.record.file)) return undefined;
+    const activity = lineActivity(this.record, this.record.file).find((entry) => entry.line === line + 1);
+    return activity ? describeLineActivity(activity) : undefined;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((disposable) => disposable.dispose());
+  }
+
+  private apply(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (!this.record || !sameFile(editor.document.uri, this.record.file) || editor.document.isDirty) {
+        editor.setDecorations(this.type, []);
+        continue;
+      }
+      const options = lineActivity(this.record, this.record.file)
+        .filter((activity) => activity.line - 1 < editor.document.lineCount)
+        .map((activity) => this.decoration(editor.document, activity));
+      editor.setDecorations(this.type, options);
+    }
+  }
+
+  private decoration(document: vscode.TextDocument, activity: LineActivity): vscode.DecorationOptions {
+    const range = document.lineAt(activity.line - 1).range;
+    const hover = new vscode.MarkdownString(undefined, true);
+    hover.isTrusted = { enabledCommands: ['parallelLab.revealInTimeline'] };
+    hover.appendMarkdown(`**${vscode.l10n.t('Parallel Lab: line {0}', activity.line)}**\n\n`);
+    if (activity.lockCycles + activity.lockFailures > 0) {
+      hover.appendMarkdown(
+        `- ${vscode.l10n.t('{0} lock acquisitions, waited {1} in all, held {2} in all', activity.lockCycles, formatMs(activity.waitMs), formatMs(activity.holdMs))}\n`,
+      );
+      if (activity.lockFailures > 0) hover.appendMarkdown(`- ${vscode.l10n.t('{0} acquisitions failed or never finished', activity.lockFailures)}\n`);
+    }
+    if (activity.messages > 0) {
+      hover.appendMarkdown(`- ${vscode.l10n.t('{0} messages, {1}, blocked {2}', activity.messages, formatBytes(activity.bytes), formatMs(activity.blockedMs))}\n`);
+    }
+    if (activity.tasks > 0) hover.appendMarkdown(`- ${vscode.l10n.t('{0} pool tasks', activity.tasks)}\n`);
+    hover.appendMarkdown(`- ${vscode.l10n.t('processes: {0}', activity.pids.join(', '))}\n\n`);
+    const args = encodeURIComponent(JSON.stringify([{ file: this.record?.file, line: activity.line }]));
+    hover.appendMarkdown(`[${vscode.l10n.t('Show these events in the timeline')}](command:parallelLab.revealInTimeline?${args})`);
+    return { range, hoverMessage: hover, renderOptions: { after: { contentText: describeLineActivity(activity) } } };
+  }
+}
+
+function sameFile(uri: vscode.Uri, file: string): boolean {
+  return uri.scheme === 'file' && vscode.Uri.file(file).fsPath === uri.fsPath;
+}

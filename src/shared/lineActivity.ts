@@ -1,0 +1,110 @@
+// What happened at each line of the learner's code: lock waits and holds, messages, pool
+// tasks, and which processes did it. Shared by the editor decorations (host) and the code
+// view (webview), so both say the same thing about a line.
+
+import type { RunRecord, SourceSite } from './runRecord';
+
+export interface LineActivity {
+  line: number;
+  lockCycles: number;
+  /** Acquires that failed, timed out, or were still waiting at the end. */
+  lockFailures: number;
+  waitMs: number;
+  holdMs: number;
+  messages: number;
+  bytes: number;
+  blockedMs: number;
+  tasks: number;
+  pids: number[];
+}
+
+export interface LineActivityOptions {
+  /** Include locks and channels made inside the standard library (hidden by default). */
+  includeInternal?: boolean;
+}
+
+/** The parts of a record that line figures come from (a live run has them too). */
+export type ActivityView = Pick<RunRecord, 'file' | 'durationMs' | 'locks' | 'lockEvents' | 'channels' | 'ipcEvents' | 'tasks'>;
+
+/** Per-line figures for one source file, in line order. */
+export function lineActivity(record: ActivityView, file: string, options: LineActivityOptions = {}): LineActivity[] {
+  const internalLocks = new Set(record.locks.filter((lock) => lock.internal).map((lock) => lock.id));
+  const internalChannels = new Set(record.channels.filter((channel) => channel.internal).map((channel) => channel.id));
+  const lines = new Map<number, LineActivity & { pidSet: Set<number> }>();
+  const at = (site: SourceSite | null): (LineActivity & { pidSet: Set<number> }) | undefined => {
+    if (!site || !sameFile(site.file, file)) return undefined;
+    let entry = lines.get(site.line);
+    if (!entry) {
+      entry = { line: site.line, lockCycles: 0, lockFailures: 0, waitMs: 0, holdMs: 0, messages: 0, bytes: 0, blockedMs: 0, tasks: 0, pids: [], pidSet: new Set() };
+      lines.set(site.line, entry);
+    }
+    return entry;
+  };
+
+  for (const event of record.lockEvents) {
+    if (!options.includeInternal && internalLocks.has(event.lock)) continue;
+    const entry = at(event.site);
+    if (!entry) continue;
+    entry.pidSet.add(event.pid);
+    const waitEnd = event.acquiredMs ?? event.releasedMs ?? record.durationMs;
+    entry.waitMs += Math.max(0, waitEnd - event.requestMs);
+    if (event.acquiredMs === null) {
+      entry.lockFailures++;
+      continue;
+    }
+    entry.lockCycles++;
+    entry.holdMs += Math.max(0, (event.releasedMs ?? record.durationMs) - event.acquiredMs);
+  }
+  for (const event of record.ipcEvents) {
+    if (!options.includeInternal && internalChannels.has(event.channel)) continue;
+    const entry = at(event.site);
+    if (!entry) continue;
+    entry.pidSet.add(event.pid);
+    entry.messages++;
+    entry.bytes += event.bytes;
+    entry.blockedMs += event.waitMs;
+  }
+  for (const task of record.tasks) {
+    const entry = at(task.site);
+    if (!entry) continue;
+    entry.pidSet.add(task.pid);
+    entry.tasks += task.items;
+  }
+  return [...lines.values()]
+    .sort((a, b) => a.line - b.line)
+    .map(({ pidSet, ...entry }) => ({ ...entry, pids: [...pidSet].sort((a, b) => a - b) }));
+}
+
+/** "waited 120 ms · held 30 ms · 10 processes": the one-line figure for a line. */
+export function describeLineActivity(activity: LineActivity): string {
+  const parts: string[] = [];
+  if (activity.lockCycles + activity.lockFailures > 0) {
+    parts.push(`waited ${formatMs(activity.waitMs)}`, `held ${formatMs(activity.holdMs)}`);
+    if (activity.lockFailures > 0) parts.push(`${activity.lockFailures} not acquired`);
+  }
+  if (activity.messages > 0) parts.push(`${activity.messages} ${plural(activity.messages, 'message')} (${formatBytes(activity.bytes)}, blocked ${formatMs(activity.blockedMs)})`);
+  if (activity.tasks > 0) parts.push(`${activity.tasks} ${plural(activity.tasks, 'task')}`);
+  parts.push(`${activity.pids.length} ${plural(activity.pids.length, 'process', 'processes')}`);
+  return parts.join(' · ');
+}
+
+/** Paths from Python (a spawn child may report a different but equal spelling). */
+function sameFile(a: string, b: string): boolean {
+  const normal = (path: string): string => path.replace(/\\/g, '/').replace(/\/+/g, '/');
+  return normal(a) === normal(b) || (/^[a-z]:/i.test(a) && normal(a).toLowerCase() === normal(b).toLowerCase());
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${bytes} B`;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return count === 1 ? one : many;
+}
