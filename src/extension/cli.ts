@@ -7,6 +7,7 @@ import { constants as osConstants } from 'node:os';
 import type { RunRecord, StartMethod } from '../shared/runRecord';
 import { toChromeTrace } from './engine/chromeTrace';
 import { UserFacingError } from './engine/errors';
+import { writeHtmlReport } from './engine/htmlReport';
 import { writeJsonFile } from './engine/jsonFile';
 import { ProfileRun, START_METHODS } from './engine/profileRun';
 import { formatSummary } from './engine/summary';
@@ -22,6 +23,7 @@ Options:
   --timeout S                stop the whole process tree after S seconds (exit code 124)
   --json OUT                 write the run record (parallel-lab/run@1) to OUT
   --trace OUT                write a Chrome trace (opens in Perfetto and chrome://tracing)
+  --html OUT                 write a self-contained HTML report (opens from disk, no network)
   --quiet                    print nothing but errors (the record still holds the output)
   -h, --help                 show this help
 `;
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       json: { type: 'string' },
       trace: { type: 'string' },
+      html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -91,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (values.json) await writeJson(values.json, record, 'the run record');
   if (values.trace) await writeJson(values.trace, toChromeTrace(record), 'the trace');
+  if (values.html) await writeHtmlReport(values.html, record);
   if (!quiet) process.stdout.write('\n' + formatSummary(record));
   if (interrupted) return EXIT_INTERRUPTED;
   return exitCodeOf(record);

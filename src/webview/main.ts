@@ -1,5 +1,19 @@
-// The profiler panel's browser code. For now an empty shell that says the panel is coming;
-// the same bundle will render inside a VS Code webview and in the standalone HTML report.
+// The profiler panel's entry point. The same bundle renders inside a VS Code webview and in
+// the standalone HTML report; the adapter is the only part that differs.
 
-const root = document.getElementById('root') ?? document.body;
-root.textContent = 'Parallel Lab profiler';
+import { createAdapter } from './adapter';
+import { App } from './app';
+import { registerComponents } from './components';
+import './styles.css';
+
+declare global {
+  interface Window {
+    /** Read-only hooks for the tests and the benchmark: where things are drawn, how often. */
+    parallelLab?: App;
+  }
+}
+
+registerComponents();
+const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('main'));
+root.id = 'root';
+window.parallelLab = new App(root, createAdapter());

@@ -1,0 +1,184 @@
+// Host side of live mode: turns the engine's events (sampler ticks, tracer records, output,
+// state) into LiveDeltas, and hands them out in batches with `drain()`, which the panel host
+// calls about every 100 ms. It keeps only what it needs to describe changes: the process
+// facts, and each process's interned source sites.
+//
+// Live deltas are a preview; the finished record (sent at the end) is the truth. So what
+// only the end of a run can join is left to it: releases of a lock by another process,
+// pairing of messages with their receipts (arrows), pool submit times, aggregated counts.
+
+import type { SamplerTick } from '../extension/engine/sampler';
+import type { TracerRecord } from '../extension/engine/tracerProtocol';
+import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from './liveDeltas';
+import type { ProcessSample, SourceSite } from './runRecord';
+
+export class LiveDeltaCollector {
+  private readonly processes: ProcessFacts[] = [];
+  /** The newest process for each pid. */
+  private readonly byPid = new Map<number, ProcessFacts>();
+  private readonly sampledLastTick = new Set<number>();
+  private readonly sampledEver = new Set<number>();
+  private readonly sites = new Map<number, Map<number, SourceSite>>();
+  private readonly changedProcesses = new Set<number>();
+  private readonly samples = new Map<number, ProcessSample[]>();
+  private pending: LiveDelta[] = [];
+  /** The latest run time seen, for state changes (which carry no time of their own). */
+  private latestMs = 0;
+  private cores = 0;
+
+  /** What the panel needs to begin rendering this run. */
+  runStart(file: string, argv: string[] = []): LiveRunStart {
+    return { file, argv, cores: this.cores, startedAt: new Date().toISOString() };
+  }
+
+  onTick(tick: SamplerTick): void {
+    this.latestMs = Math.max(this.latestMs, tick.t);
+    this.cores = Math.max(this.cores, tick.coreUsage.length);
+    const seen = new Set<number>();
+    for (const observed of tick.processes) {
+      let facts = this.byPid.get(observed.pid);
+      // Sampled before, ended, missing from the last tick and here again: the pid was reused.
+      const reused = facts !== undefined && facts.endMs !== null && this.sampledEver.has(facts.index) && !this.sampledLastTick.has(facts.index);
+      if (!facts || reused) {
+        facts = this.create({ pid: observed.pid, ppid: observed.ppid, name: commandName(observed.command), role: 'other', startMs: tick.t, traced: false, command: observed.command });
+      }
+      seen.add(facts.index);
+      this.sampledEver.add(facts.index);
+      const list = this.samples.get(facts.index) ?? [];
+      list.push({ t: tick.t, cpu: observed.cpu, rssBytes: observed.rssBytes, core: observed.core });
+      this.samples.set(facts.index, list);
+    }
+    // Seen at the previous tick and gone now: ended (the tracer may refine the time).
+    for (const index of this.sampledLastTick) {
+      const facts = this.processes[index];
+      if (!seen.has(index) && facts.endMs === null) this.update(facts, { endMs: tick.t });
+    }
+    this.sampledLastTick.clear();
+    for (const index of seen) this.sampledLastTick.add(index);
+    if (tick.coreUsage.length > 0) this.pending.push({ kind: 'core-samples', samples: [{ t: tick.t, usage: tick.coreUsage }] });
+  }
+
+  onTracerRecord(record: TracerRecord): void {
+    switch (record.type) {
+      case 'process-start': {
+        const known = this.byPid.get(record.pid);
+        const facts = { ppid: record.ppid, role: record.role, name: record.name, traced: true };
+        if (known && known.endMs === null) this.update(known, { ...facts, startMs: Math.min(known.startMs, record.t) });
+        else this.create({ pid: record.pid, startMs: record.t, ...facts });
+        break;
+      }
+      case 'process-role': {
+        const known = this.byPid.get(record.pid);
+        if (known) this.update(known, { role: record.role, name: record.name });
+        break;
+      }
+      case 'process-end': {
+        const known = this.byPid.get(record.pid);
+        if (known) this.update(known, { endMs: record.t, cpuMs: record.cpuMs, exitCode: known.exitCode ?? record.exitCode });
+        break;
+      }
+      case 'child-exit': {
+        const known = this.byPid.get(record.pid);
+        if (known) this.update(known, { exitCode: record.exitCode, endMs: known.endMs ?? record.t });
+        break;
+      }
+      case 'warning':
+        this.pending.push({ kind: 'warning', message: record.message });
+        break;
+      case 'site': {
+        const table = this.sites.get(record.pid) ?? new Map<number, SourceSite>();
+        table.set(record.id, { file: record.file, line: record.line, function: record.function });
+        this.sites.set(record.pid, table);
+        break;
+      }
+      case 'lock-new':
+        this.pending.push({
+          kind: 'locks',
+          locks: [{ id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site: this.site(record.pid, record.site) }],
+        });
+        break;
+      case 'lock-batch':
+        this.pending.push({
+          kind: 'lock-events',
+          events: record.events.map(([tid, lock, requestMs, acquiredMs, releasedMs, site]) => ({
+            lock, pid: record.pid, tid, requestMs, acquiredMs, releasedMs, site: this.site(record.pid, site),
+          })),
+        });
+        break;
+      case 'channel-new':
+        this.pending.push({
+          kind: 'channels',
+          channels: [{ id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site: this.site(record.pid, record.site) }],
+        });
+        break;
+      case 'ipc-batch':
+        this.pending.push({
+          kind: 'ipc-events',
+          events: record.events.map(([op, channel, , t, waitMs, bytes, site]) => ({
+            channel, kind: op === 'put' || op === 'get' ? 'queue' : 'pipe', op, pid: record.pid, t, waitMs, bytes, site: this.site(record.pid, site),
+          })),
+        });
+        break;
+      case 'task-batch':
+        this.pending.push({
+          kind: 'tasks',
+          tasks: record.events.map(([pool, fn, items, startMs, endMs, ok, site]) => ({
+            pool, pid: record.pid, fn, items, startMs, endMs, ok, site: this.site(record.pid, site),
+          })),
+        });
+        break;
+      // Joined only at the end of the run (see the header): the finished record carries them.
+      case 'lock-release':
+      case 'lock-open':
+      case 'lock-stats':
+      case 'task-submit':
+      case 'start-method':
+        break;
+    }
+  }
+
+  onOutput(stream: 'stdout' | 'stderr', text: string): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last?.kind === 'output' && last.stream === stream) last.text += text;
+    else this.pending.push({ kind: 'output', stream, text });
+  }
+
+  onState(state: LiveRunState, t: number = this.latestMs): void {
+    this.pending.push({ kind: 'state', state, t });
+  }
+
+  /** Everything that changed since the previous call, in an order the webview can apply. */
+  drain(): LiveDelta[] {
+    const batch: LiveDelta[] = [];
+    for (const index of this.changedProcesses) batch.push({ kind: 'process', process: { ...this.processes[index] } });
+    for (const [index, samples] of this.samples) batch.push({ kind: 'samples', index, samples });
+    batch.push(...this.pending);
+    this.changedProcesses.clear();
+    this.samples.clear();
+    this.pending = [];
+    return batch;
+  }
+
+  private create(init: Pick<ProcessFacts, 'pid' | 'ppid' | 'name' | 'role' | 'startMs' | 'traced'> & { command?: string }): ProcessFacts {
+    const facts: ProcessFacts = { ...init, endMs: null, exitCode: null, cpuMs: null, index: this.processes.length };
+    this.processes.push(facts);
+    this.byPid.set(facts.pid, facts);
+    this.changedProcesses.add(facts.index);
+    return facts;
+  }
+
+  private update(facts: ProcessFacts, change: Partial<Omit<ProcessFacts, 'index' | 'pid'>>): void {
+    Object.assign(facts, change);
+    this.changedProcesses.add(facts.index);
+  }
+
+  private site(pid: number, id: number | null): SourceSite | null {
+    return id === null ? null : this.sites.get(pid)?.get(id) ?? null;
+  }
+}
+
+/** "python3 worker.py --x" → "python3 worker.py": a readable label for an untraced process. */
+function commandName(command: string): string {
+  const words = command.trim().split(/\s+/).slice(0, 2);
+  return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
+}

@@ -1,0 +1,154 @@
+// Live mode: a run in progress reaches the panel as small typed deltas, applied to a
+// record-shaped object, so one set of views renders both a live run and a finished one.
+// The host batches deltas (about every 100 ms); the webview applies a batch at a time.
+
+import {
+  RUN_RECORD_SCHEMA,
+  type ChannelInfo,
+  type CoreSample,
+  type IpcEvent,
+  type LockEvent,
+  type LockInfo,
+  type ProcessEntry,
+  type ProcessSample,
+  type RunRecord,
+  type TaskRecord,
+} from './runRecord';
+
+/** The run's lifecycle as the engine reports it (ProfileRun's states). */
+export type LiveRunState = 'starting' | 'running' | 'stopping' | 'finishing' | 'finished';
+
+/** What the panel knows when a run begins. */
+export interface LiveRunStart {
+  file: string;
+  argv: string[];
+  cores: number;
+  startedAt: string;
+}
+
+/** A process's facts without its samples; `index` is its place in `processes` (a reused pid is a new index). */
+export type ProcessFacts = Omit<ProcessEntry, 'samples'> & { index: number };
+
+export type LiveDelta =
+  | { kind: 'process'; process: ProcessFacts }
+  | { kind: 'samples'; index: number; samples: ProcessSample[] }
+  | { kind: 'core-samples'; samples: CoreSample[] }
+  | { kind: 'locks'; locks: LockInfo[] }
+  | { kind: 'lock-events'; events: LockEvent[] }
+  | { kind: 'channels'; channels: ChannelInfo[] }
+  | { kind: 'ipc-events'; events: IpcEvent[] }
+  | { kind: 'tasks'; tasks: TaskRecord[] }
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  | { kind: 'warning'; message: string }
+  /** `t` is the run time when the state was entered; the timeline's axis grows with it. */
+  | { kind: 'state'; state: LiveRunState; t: number; exitCode?: number | null };
+
+/** A record with nothing in it yet, which deltas then fill. */
+export function emptyLiveRecord(run: LiveRunStart): RunRecord {
+  return {
+    schema: RUN_RECORD_SCHEMA,
+    file: run.file,
+    argv: run.argv,
+    python: { executable: '', version: '' },
+    startMethod: null,
+    exitCode: null,
+    exitSignal: null,
+    outcome: 'exited',
+    durationMs: 0,
+    cores: run.cores,
+    truncated: false,
+    startedAt: run.startedAt,
+    processes: [],
+    coreSamples: [],
+    locks: [],
+    lockEvents: [],
+    channels: [],
+    ipcEvents: [],
+    tasks: [],
+    stdout: '',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    warnings: [],
+    events: { received: 0, malformed: 0, unauthenticated: 0 },
+  };
+}
+
+/** Applies deltas in order, in place; returns the latest run state seen, if any. */
+export function applyDeltas(record: RunRecord, deltas: readonly LiveDelta[]): LiveRunState | null {
+  let state: LiveRunState | null = null;
+  const later = (t: number): void => {
+    if (t > record.durationMs) record.durationMs = t;
+  };
+  for (const delta of deltas) {
+    switch (delta.kind) {
+      case 'process': {
+        const { index, ...facts } = delta.process;
+        const samples = record.processes[index]?.samples ?? [];
+        record.processes[index] = { ...facts, samples };
+        later(facts.endMs ?? facts.startMs);
+        break;
+      }
+      case 'samples': {
+        const entry = record.processes[delta.index];
+        if (!entry) break;
+        for (const sample of delta.samples) entry.samples.push(sample);
+        later(delta.samples[delta.samples.length - 1]?.t ?? 0);
+        break;
+      }
+      case 'core-samples':
+        for (const sample of delta.samples) {
+          record.coreSamples.push(sample);
+          // The host may start a run before it has counted the cores.
+          record.cores = Math.max(record.cores, sample.usage.length);
+        }
+        later(delta.samples[delta.samples.length - 1]?.t ?? 0);
+        break;
+      case 'locks':
+        upsertById(record.locks, delta.locks);
+        break;
+      case 'lock-events':
+        for (const event of delta.events) {
+          record.lockEvents.push(event);
+          later(event.releasedMs ?? event.acquiredMs ?? event.requestMs);
+        }
+        break;
+      case 'channels':
+        upsertById(record.channels, delta.channels);
+        break;
+      case 'ipc-events':
+        for (const event of delta.events) {
+          record.ipcEvents.push(event);
+          later(event.t);
+        }
+        break;
+      case 'tasks':
+        for (const task of delta.tasks) {
+          record.tasks.push(task);
+          later(task.endMs);
+        }
+        break;
+      case 'output':
+        if (delta.stream === 'stdout') record.stdout += delta.text;
+        else record.stderr += delta.text;
+        break;
+      case 'warning':
+        if (!record.warnings.includes(delta.message)) record.warnings.push(delta.message);
+        break;
+      case 'state':
+        state = delta.state;
+        later(delta.t);
+        if (delta.exitCode !== undefined) record.exitCode = delta.exitCode;
+        break;
+    }
+  }
+  return state;
+}
+
+function upsertById<T extends { id: string }>(list: T[], items: readonly T[]): void {
+  for (const item of items) {
+    const at = list.findIndex((known) => known.id === item.id);
+    if (at >= 0) list[at] = item;
+    else list.push(item);
+  }
+}

@@ -1,0 +1,73 @@
+// The one place where the panel in VS Code and the standalone report differ: where the data
+// comes from, where view state is kept, and where "reveal this line" goes.
+
+import type { FromWebview, SourceText, ToWebview, ViewState } from '../shared/protocol';
+import type { RunRecord } from '../shared/runRecord';
+
+export interface HostAdapter {
+  getState(): ViewState | undefined;
+  setState(state: ViewState): void;
+  post(message: FromWebview): void;
+  onMessage(listener: (message: ToWebview) => void): void;
+}
+
+interface VsCodeApi {
+  getState(): unknown;
+  setState(state: unknown): void;
+  postMessage(message: unknown): void;
+}
+
+declare global {
+  // Defined by VS Code inside a webview, absent in a report opened from disk.
+  // eslint-disable-next-line no-var
+  var acquireVsCodeApi: (() => VsCodeApi) | undefined;
+}
+
+export function createAdapter(): HostAdapter {
+  return typeof globalThis.acquireVsCodeApi === 'function' ? vscodeAdapter(globalThis.acquireVsCodeApi()) : reportAdapter();
+}
+
+function vscodeAdapter(api: VsCodeApi): HostAdapter {
+  return {
+    getState: () => (api.getState() as ViewState | undefined) ?? undefined,
+    setState: (state) => api.setState(state),
+    post: (message) => api.postMessage(message),
+    onMessage: (listener) => window.addEventListener('message', (event: MessageEvent<ToWebview>) => listener(event.data)),
+  };
+}
+
+/** Ids of the data blocks the report embeds (see src/extension/engine/htmlReport.ts). */
+export const REPORT_RECORD_ID = 'parallel-lab-record';
+export const REPORT_SOURCE_ID = 'parallel-lab-source';
+const STATE_KEY = 'parallel-lab-view';
+
+function reportAdapter(): HostAdapter {
+  return {
+    getState: () => {
+      const saved = safeSessionStorage()?.getItem(STATE_KEY);
+      return saved ? (JSON.parse(saved) as ViewState) : undefined;
+    },
+    setState: (state) => safeSessionStorage()?.setItem(STATE_KEY, JSON.stringify(state)),
+    // A report has no editor to open; the code view highlights the line itself.
+    post: () => undefined,
+    onMessage: (listener) => {
+      const record = readDataBlock<RunRecord>(REPORT_RECORD_ID);
+      if (record) queueMicrotask(() => listener({ type: 'record', record, source: readDataBlock<SourceText>(REPORT_SOURCE_ID) }));
+    },
+  };
+}
+
+/** Parsed once: a JSON block is not run as script, so it needs no nonce and costs one parse. */
+function readDataBlock<T>(id: string): T | null {
+  const text = document.getElementById(id)?.textContent;
+  return text ? (JSON.parse(text) as T) : null;
+}
+
+/** A file:// page may be denied storage; view state then lasts as long as the page. */
+function safeSessionStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}

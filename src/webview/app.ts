@@ -1,0 +1,127 @@
+// The panel: receives the host's messages, keeps the record (finished, or growing in live
+// mode) and the view state, and renders every view from them, at most once per frame.
+
+import { applyDeltas, emptyLiveRecord, type LiveRunState } from '../shared/liveDeltas';
+import type { SourceText, ToWebview, ViewState } from '../shared/protocol';
+import type { RunRecord, SourceSite } from '../shared/runRecord';
+import type { HostAdapter } from './adapter';
+import { CodeView } from './codeView';
+import { CoreView } from './coreView';
+import { element } from './format';
+import { onThemeChange, readPalette } from './palette';
+import { ProcessView } from './processView';
+import { ViewStore } from './state';
+import { SummaryView } from './summaryView';
+import { TimelineView } from './timeline/timelineView';
+
+export class App {
+  private readonly store: ViewStore;
+  private readonly summary = new SummaryView();
+  private readonly processes = new ProcessView();
+  private readonly cores: CoreView;
+  private readonly timeline: TimelineView;
+  private readonly code: CodeView;
+  private record: RunRecord | null = null;
+  private source: SourceText | null = null;
+  private runState: LiveRunState = 'finished';
+  private frame = 0;
+  /** Renders so far; the tests and the benchmark watch it to know a change reached the screen. */
+  renderCount = 0;
+
+  constructor(
+    root: HTMLElement,
+    private readonly adapter: HostAdapter,
+  ) {
+    this.store = new ViewStore(adapter);
+    const palette = readPalette();
+    this.cores = new CoreView(palette);
+    this.timeline = new TimelineView(palette, this.store.state, {
+      reveal: (site) => this.reveal(site),
+      saveView: (change) => this.store.update(change),
+    });
+    this.code = new CodeView({
+      toggleLineFilter: (file, line) => {
+        const current = this.store.state.lineFilter;
+        this.store.update({ lineFilter: current?.file === file && current.line === line ? null : { file, line } });
+      },
+    });
+    this.store.subscribe((state, previous) => {
+      if (state.showInternalLocks !== previous.showInternalLocks || state.lineFilter !== previous.lineFilter) this.requestRender();
+    });
+    onThemeChange(() => {
+      const next = readPalette();
+      this.cores.setPalette(next);
+      this.timeline.setPalette(next);
+    });
+    const columns = element('div', 'columns');
+    const main = element('div', 'main-column');
+    main.append(this.timeline.root, this.processes.root, this.cores.root);
+    const side = element('div', 'side-column');
+    side.append(this.code.root);
+    columns.append(main, side);
+    root.replaceChildren(this.summary.root, columns);
+    root.setAttribute('aria-busy', 'true');
+    adapter.onMessage((message) => this.handle(message));
+    adapter.post({ type: 'ready' });
+  }
+
+  lockEventPoint(index: number): { x: number; y: number } | null {
+    return this.timeline.lockEventPoint(index);
+  }
+
+  private handle(message: ToWebview): void {
+    switch (message.type) {
+      case 'record':
+        this.record = message.record;
+        this.source = message.source;
+        this.runState = 'finished';
+        break;
+      case 'live-start':
+        this.record = emptyLiveRecord(message.run);
+        this.source = message.source;
+        this.runState = 'starting';
+        // A new run starts from the whole-run view; filters and toggles are kept.
+        this.store.update({ viewStartMs: null, viewEndMs: null });
+        break;
+      case 'deltas': {
+        if (!this.record) return;
+        this.runState = applyDeltas(this.record, message.deltas) ?? this.runState;
+        break;
+      }
+      case 'revealLine':
+        // From the editor's hover: show only that line's events, and the line itself.
+        this.store.update({ lineFilter: { file: message.file, line: message.line } });
+        this.code.reveal({ file: message.file, line: message.line });
+        break;
+    }
+    this.requestRender();
+  }
+
+  private requestRender(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const record = this.record;
+    if (!record) return;
+    const state: ViewState = this.store.state;
+    const live = this.runState !== 'finished';
+    this.summary.render(record, this.runState);
+    this.processes.render(record, live);
+    this.cores.render(record, live);
+    this.timeline.render(record, state);
+    this.code.render(record, this.source, state.showInternalLocks, state.lineFilter);
+    this.renderCount++;
+    document.getElementById('root')?.setAttribute('aria-busy', 'false');
+  }
+
+  /** The code view always shows the line; in VS Code the host also opens it in an editor. */
+  private reveal(site: SourceSite): void {
+    this.code.reveal(site);
+    this.adapter.post({ type: 'revealSource', file: site.file, line: site.line });
+  }
+}

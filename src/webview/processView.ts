@@ -1,0 +1,133 @@
+// The processes table: a tree of PIDs (children indented under their parent), with role,
+// name, state, CPU now and mean, a CPU sparkline, memory and the core each last ran on.
+// Processes that ended stay listed, so short-lived ones are not lost.
+
+import type { ProcessEntry, RunRecord } from '../shared/runRecord';
+import { element, formatBytes, formatPercent } from './format';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const SPARK_WIDTH = 80;
+const SPARK_HEIGHT = 18;
+const INDENT_PX = 14;
+
+export class ProcessView {
+  readonly root = element('section', 'view processes');
+  private readonly body = element('tbody');
+
+  constructor() {
+    this.root.setAttribute('aria-labelledby', 'processes-heading');
+    const heading = element('h2', undefined, 'Processes');
+    heading.id = 'processes-heading';
+    const table = element('table', 'process-table');
+    const head = element('thead');
+    const row = element('tr');
+    for (const title of ['PID', 'Role', 'Name', 'State', 'CPU now', 'CPU mean', 'CPU over time', 'Memory', 'Last core']) {
+      const cell = element('th', undefined, title);
+      cell.scope = 'col';
+      row.append(cell);
+    }
+    head.append(row);
+    table.append(head, this.body);
+    this.root.append(heading, table);
+  }
+
+  render(record: RunRecord, live: boolean): void {
+    const rows = treeOrder(record.processes).map(({ process, depth }) => processRow(process, depth, live));
+    this.body.replaceChildren(...rows);
+  }
+}
+
+/** Depth-first: each process followed by its children, by start time; orphans are roots. */
+export function treeOrder(processes: readonly ProcessEntry[]): Array<{ process: ProcessEntry; depth: number }> {
+  const byStart = [...processes].filter(Boolean).sort((a, b) => a.startMs - b.startMs || a.pid - b.pid);
+  const pids = new Set(byStart.map((process) => process.pid));
+  const children = new Map<number, ProcessEntry[]>();
+  for (const process of byStart) {
+    const list = children.get(process.ppid) ?? [];
+    list.push(process);
+    children.set(process.ppid, list);
+  }
+  const ordered: Array<{ process: ProcessEntry; depth: number }> = [];
+  const visited = new Set<ProcessEntry>();
+  const visit = (process: ProcessEntry, depth: number): void => {
+    if (visited.has(process)) return;
+    visited.add(process);
+    ordered.push({ process, depth });
+    for (const child of children.get(process.pid) ?? []) if (child !== process) visit(child, depth + 1);
+  };
+  for (const process of byStart) if (!pids.has(process.ppid) || process.ppid === process.pid) visit(process, 0);
+  // A cycle of reused pids has no root: list what is left flat rather than drop it.
+  for (const process of byStart) visit(process, 0);
+  return ordered;
+}
+
+function processRow(process: ProcessEntry, depth: number, live: boolean): HTMLTableRowElement {
+  const row = element('tr');
+  row.dataset.pid = String(process.pid);
+  const pidCell = element('th', 'pid', String(process.pid));
+  pidCell.scope = 'row';
+  pidCell.style.paddingLeft = `${depth * INDENT_PX + 4}px`;
+  if (depth > 0) pidCell.setAttribute('aria-label', `${process.pid}, child of ${process.ppid}`);
+  const last = process.samples[process.samples.length - 1];
+  const running = live && process.endMs === null;
+  const cpus = process.samples.map((sample) => sample.cpu);
+  const mean = cpus.length > 0 ? cpus.reduce((sum, cpu) => sum + cpu, 0) / cpus.length : null;
+  row.append(
+    pidCell,
+    element('td', 'role', process.role),
+    element('td', 'name', process.name),
+    element('td', 'state', stateText(process, running)),
+    element('td', 'number', running && last ? formatPercent(last.cpu) : '—'),
+    element('td', 'number', mean === null ? '—' : formatPercent(mean)),
+    sparkCell(cpus),
+    element('td', 'number', last ? formatBytes(last.rssBytes) : '—'),
+    element('td', 'number', lastCore(process)),
+  );
+  return row;
+}
+
+function stateText(process: ProcessEntry, running: boolean): string {
+  if (running) return 'running';
+  if (process.exitCode === null) return 'ended';
+  return `exited with code ${process.exitCode}`;
+}
+
+function lastCore(process: ProcessEntry): string {
+  for (let i = process.samples.length - 1; i >= 0; i--) {
+    const core = process.samples[i].core;
+    if (core !== null) return `CPU ${core}`;
+  }
+  return '—';
+}
+
+function sparkCell(all: number[]): HTMLTableCellElement {
+  const cell = element('td', 'spark');
+  const cpus = peaksPerBucket(all, SPARK_WIDTH);
+  if (cpus.length < 2) return cell;
+  const top = Math.max(100, ...cpus);
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', String(SPARK_WIDTH));
+  svg.setAttribute('height', String(SPARK_HEIGHT));
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `CPU from ${formatPercent(cpus[0])} to ${formatPercent(cpus[cpus.length - 1])}, peak ${formatPercent(Math.max(...cpus))}`);
+  const line = document.createElementNS(SVG, 'polyline');
+  const step = SPARK_WIDTH / (cpus.length - 1);
+  line.setAttribute('points', cpus.map((cpu, i) => `${(i * step).toFixed(1)},${(SPARK_HEIGHT - 1 - (cpu / top) * (SPARK_HEIGHT - 2)).toFixed(1)}`).join(' '));
+  svg.append(line);
+  cell.append(svg);
+  return cell;
+}
+
+/** At most `buckets` values, each the peak of its bucket: a spike stays visible in a long run. */
+function peaksPerBucket(values: number[], buckets: number): number[] {
+  if (values.length <= buckets) return values;
+  const peaks: number[] = [];
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    const from = Math.floor((bucket * values.length) / buckets);
+    const to = Math.floor(((bucket + 1) * values.length) / buckets);
+    let peak = 0;
+    for (let i = from; i < to; i++) peak = Math.max(peak, values[i]);
+    peaks.push(peak);
+  }
+  return peaks;
+}

@@ -1,0 +1,117 @@
+// The run at a glance: how it ended, how long it took, its output, the warnings in plain
+// words, and the lock, message and task tables (figures from shared/recordStats).
+
+import { channelStats, lockStats, workerTaskStats } from '../shared/recordStats';
+import type { LiveRunState } from '../shared/liveDeltas';
+import type { RunRecord } from '../shared/runRecord';
+import { baseName, element, formatBytes, formatMs, formatPercent } from './format';
+
+export class SummaryView {
+  readonly root = element('section', 'view summary');
+
+  constructor() {
+    this.root.setAttribute('aria-labelledby', 'summary-heading');
+  }
+
+  render(record: RunRecord, state: LiveRunState): void {
+    const heading = element('h2', undefined, `${baseName(record.file)}: ${headline(record, state)}`);
+    heading.id = 'summary-heading';
+    const facts = element('dl', 'facts');
+    const fact = (term: string, value: string): void => {
+      facts.append(element('dt', undefined, term), element('dd', undefined, value));
+    };
+    fact('Exit code', state !== 'finished' ? '—' : record.exitCode === null ? `none (ended by ${record.exitSignal ?? 'a signal'})` : String(record.exitCode));
+    fact('Duration', formatMs(record.durationMs));
+    fact('Processes', String(record.processes.filter(Boolean).length));
+    if (record.python.version) fact('Python', record.python.version);
+    if (record.startMethod) fact('Start method', record.startMethod);
+    if (record.truncated) fact('Note', 'Some limits were reached, so part of the run is not recorded.');
+
+    const children: HTMLElement[] = [heading, facts];
+    if (record.warnings.length > 0) {
+      const list = element('ul', 'warnings');
+      list.setAttribute('aria-label', 'Warnings');
+      for (const warning of record.warnings) list.append(element('li', undefined, `⚠ ${warning}`));
+      children.push(list);
+    }
+    children.push(
+      outputSection('Output (stdout)', record.stdout, record.stdoutTruncated),
+      outputSection('Errors (stderr)', record.stderr, record.stderrTruncated),
+    );
+    const locks = lockStats(record).filter((stats) => stats.acquisitions + stats.failed > 0);
+    if (locks.length > 0) {
+      children.push(
+        table(
+          'Locks',
+          ['Lock', 'Made by', 'Acquisitions', 'Failed', 'Total wait', 'Longest wait', 'Total hold', 'Contended'],
+          locks.map((stats) => [
+            stats.lock.id, stats.lock.api + (stats.lock.internal ? ' (standard library)' : ''), String(stats.acquisitions), String(stats.failed),
+            formatMs(stats.totalWaitMs), formatMs(stats.maxWaitMs), formatMs(stats.totalHoldMs), formatPercent(stats.contendedShare * 100),
+          ]),
+        ),
+      );
+    }
+    const channels = channelStats(record);
+    if (channels.length > 0) {
+      children.push(
+        table(
+          'Messages',
+          ['Channel', 'Kind', 'Messages', 'Bytes', 'Blocked'],
+          channels.map((stats) => [stats.channel, stats.api, String(stats.messages), formatBytes(stats.bytes), formatMs(stats.blockedMs)]),
+        ),
+      );
+    }
+    const workers = workerTaskStats(record);
+    if (workers.length > 0) {
+      children.push(
+        table(
+          'Pool tasks',
+          ['Worker PID', 'Tasks', 'Items', 'Busy', 'Failed'],
+          workers.map((stats) => [String(stats.pid), String(stats.tasks), String(stats.items), formatMs(stats.busyMs), String(stats.failed)]),
+        ),
+      );
+    }
+    this.root.replaceChildren(...children);
+  }
+}
+
+function headline(record: RunRecord, state: LiveRunState): string {
+  if (state !== 'finished') return `${state}…`;
+  switch (record.outcome) {
+    case 'exited': return record.exitCode === 0 ? 'finished' : `exited with code ${record.exitCode ?? '?'}`;
+    case 'stopped': return 'stopped';
+    case 'timed-out': return 'stopped at its time limit';
+    case 'failed-to-start': return 'did not start';
+  }
+}
+
+function outputSection(title: string, text: string, truncated: boolean): HTMLElement {
+  const details = element('details', 'output');
+  const summary = element('summary', undefined, `${title}: ${text.length === 0 ? 'empty' : `${text.split('\n').filter(Boolean).length} lines`}`);
+  const body = element('pre', undefined, text + (truncated ? '\n… (cut: the output was longer)' : ''));
+  details.append(summary, body);
+  return details;
+}
+
+function table(title: string, columns: string[], rows: string[][]): HTMLElement {
+  const wrapper = element('div', 'stats');
+  const tableElement = element('table');
+  tableElement.append(element('caption', undefined, title));
+  const head = element('tr');
+  for (const column of columns) {
+    const cell = element('th', undefined, column);
+    cell.scope = 'col';
+    head.append(cell);
+  }
+  const headGroup = element('thead');
+  headGroup.append(head);
+  const body = element('tbody');
+  for (const row of rows) {
+    const line = element('tr');
+    for (const value of row) line.append(element('td', undefined, value));
+    body.append(line);
+  }
+  tableElement.append(headGroup, body);
+  wrapper.append(tableElement);
+  return wrapper;
+}

@@ -1,0 +1,187 @@
+// The timeline's data, indexed for drawing: one lane per process, its lock events and pool
+// tasks in typed arrays sorted by start time, with a running maximum of end times so the
+// first event reaching into a time range is a binary search away. Filters (internal locks,
+// a source line) are applied here, once, not at every frame.
+
+import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite } from '../../shared/runRecord';
+import { treeOrder } from '../processView';
+
+/** Intervals sorted by start; `reachEnd[i]` is the latest end among intervals 0..i. */
+export interface IntervalIndex {
+  /** Index into the record's array (lockEvents or tasks). */
+  source: Int32Array;
+  starts: Float64Array;
+  ends: Float64Array;
+  reachEnd: Float64Array;
+}
+
+export interface LockIntervals extends IntervalIndex {
+  /** When the lock was acquired; NaN when it never was (a failed or unfinished wait). */
+  acquired: Float64Array;
+}
+
+export interface Lane {
+  pid: number;
+  label: string;
+  process: ProcessEntry | null;
+  locks: LockIntervals;
+  tasks: IntervalIndex;
+}
+
+/** A message drawn as an arrow from the sender's lane to the receiver's. */
+export interface MessageArrow {
+  from: IpcEvent;
+  to: IpcEvent;
+  fromLane: number;
+  toLane: number;
+}
+
+export interface TimelineFilter {
+  showInternalLocks: boolean;
+  line: { file: string; line: number } | null;
+}
+
+export interface TimelineModel {
+  record: RunRecord;
+  lanes: Lane[];
+  laneOfPid: Map<number, number>;
+  arrows: MessageArrow[];
+  locksById: Map<string, LockInfo>;
+  durationMs: number;
+}
+
+export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): TimelineModel {
+  const locksById = new Map(record.locks.map((lock) => [lock.id, lock]));
+  const lanes: Lane[] = [];
+  const laneOfPid = new Map<number, number>();
+  const laneFor = (pid: number, process: ProcessEntry | null): number => {
+    const known = laneOfPid.get(pid);
+    if (known !== undefined) return known;
+    laneOfPid.set(pid, lanes.length);
+    const label = process ? `${pid} ${process.name}` : String(pid);
+    lanes.push({ pid, label, process, locks: emptyLockIntervals(), tasks: emptyIntervals() });
+    return lanes.length - 1;
+  };
+  for (const { process } of treeOrder(record.processes)) laneFor(process.pid, process);
+
+  const duration = record.durationMs;
+  const keepSite = (site: SourceSite | null): boolean => filter.line === null || (site !== null && site.line === filter.line.line && sameFile(site.file, filter.line.file));
+  const keepLock = (event: LockEvent): boolean => (filter.showInternalLocks || !locksById.get(event.lock)?.internal) && keepSite(event.site);
+
+  const lockGroups = groupByLane(record.lockEvents, keepLock, (event) => laneFor(event.pid, null));
+  for (const [lane, indices] of lockGroups) {
+    lanes[lane].locks = lockIntervals(record.lockEvents, indices, duration);
+  }
+  const taskGroups = groupByLane(record.tasks, (task) => keepSite(task.site), (task) => laneFor(task.pid, null));
+  for (const [lane, indices] of taskGroups) {
+    lanes[lane].tasks = intervalIndex(indices, (i) => record.tasks[i].startMs, (i) => record.tasks[i].endMs);
+  }
+  return { record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepSite, (pid) => laneFor(pid, null)), locksById, durationMs: duration };
+}
+
+/** Site files are absolute in a record; a source shown from elsewhere may differ in folder. */
+export function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const base = (file: string): string => file.split(/[\\/]/).pop() ?? file;
+  return base(a) === base(b);
+}
+
+/** The wait of a lock event: from the request until acquired (or given up, or the run's end). */
+export function waitOf(event: LockEvent, durationMs: number): number {
+  return Math.max(0, (event.acquiredMs ?? event.releasedMs ?? durationMs) - event.requestMs);
+}
+
+/** The hold of a lock event: from acquired until released (or the run's end); 0 if never acquired. */
+export function holdOf(event: LockEvent, durationMs: number): number {
+  return event.acquiredMs === null ? 0 : Math.max(0, (event.releasedMs ?? durationMs) - event.acquiredMs);
+}
+
+/** The first position whose interval may reach `t` or later: intervals before it all ended before `t`. */
+export function firstReaching(index: IntervalIndex, t: number): number {
+  let low = 0;
+  let high = index.reachEnd.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (index.reachEnd[middle] < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function groupByLane<T>(items: readonly T[], keep: (item: T) => boolean, lane: (item: T) => number): Map<number, Int32Array> {
+  const counts = new Map<number, number>();
+  const laneOfItem = new Int32Array(items.length).fill(-1);
+  for (let i = 0; i < items.length; i++) {
+    if (!keep(items[i])) continue;
+    const at = lane(items[i]);
+    laneOfItem[i] = at;
+    counts.set(at, (counts.get(at) ?? 0) + 1);
+  }
+  const groups = new Map<number, Int32Array>();
+  const filled = new Map<number, number>();
+  for (const [at, count] of counts) {
+    groups.set(at, new Int32Array(count));
+    filled.set(at, 0);
+  }
+  for (let i = 0; i < items.length; i++) {
+    const at = laneOfItem[i];
+    if (at < 0) continue;
+    const next = filled.get(at) ?? 0;
+    (groups.get(at) as Int32Array)[next] = i;
+    filled.set(at, next + 1);
+  }
+  return groups;
+}
+
+function lockIntervals(events: readonly LockEvent[], indices: Int32Array, durationMs: number): LockIntervals {
+  const index = intervalIndex(
+    indices,
+    (i) => events[i].requestMs,
+    (i) => events[i].releasedMs ?? (events[i].acquiredMs === null ? events[i].requestMs + waitOf(events[i], durationMs) : durationMs),
+  );
+  const acquired = new Float64Array(index.source.length);
+  for (let k = 0; k < acquired.length; k++) acquired[k] = events[index.source[k]].acquiredMs ?? Number.NaN;
+  return { ...index, acquired };
+}
+
+function intervalIndex(indices: Int32Array, start: (i: number) => number, end: (i: number) => number): IntervalIndex {
+  // Tracer batches arrive in time order per process, so this is usually sorted already.
+  let sorted = true;
+  for (let k = 1; k < indices.length && sorted; k++) sorted = start(indices[k - 1]) <= start(indices[k]);
+  const source = sorted ? indices : indices.slice().sort((a, b) => start(a) - start(b));
+  const starts = new Float64Array(source.length);
+  const ends = new Float64Array(source.length);
+  const reachEnd = new Float64Array(source.length);
+  let reach = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < source.length; k++) {
+    starts[k] = start(source[k]);
+    ends[k] = Math.max(starts[k], end(source[k]));
+    reach = Math.max(reach, ends[k]);
+    reachEnd[k] = reach;
+  }
+  return { source, starts, ends, reachEnd };
+}
+
+function emptyIntervals(): IntervalIndex {
+  return { source: new Int32Array(0), starts: new Float64Array(0), ends: new Float64Array(0), reachEnd: new Float64Array(0) };
+}
+
+function emptyLockIntervals(): LockIntervals {
+  return { ...emptyIntervals(), acquired: new Float64Array(0) };
+}
+
+function messageArrows(events: readonly IpcEvent[], keepSite: (site: SourceSite | null) => boolean, lane: (pid: number) => number): MessageArrow[] {
+  const sends = new Map<string, IpcEvent>();
+  const receipts = new Map<string, IpcEvent>();
+  for (const event of events) {
+    if (event.message === undefined) continue;
+    (event.op === 'put' || event.op === 'send' ? sends : receipts).set(event.message, event);
+  }
+  const arrows: MessageArrow[] = [];
+  for (const [message, from] of sends) {
+    const to = receipts.get(message);
+    if (!to || !(keepSite(from.site) || keepSite(to.site))) continue;
+    arrows.push({ from, to, fromLane: lane(from.pid), toLane: lane(to.pid) });
+  }
+  return arrows.sort((a, b) => a.from.t - b.from.t);
+}

@@ -1,0 +1,252 @@
+// Paints the timeline on a canvas: only the visible time range, and events narrower than a
+// pixel merged into one rectangle per pixel column, so a million lock events cost one pass
+// over the visible ones and a few thousand rectangles.
+//
+// Meaning is never carried by colour alone: waits are hatched, holds are solid, tasks are
+// outlined boxes, messages are arrows; the legend says so in words.
+
+import type { Palette } from '../palette';
+import { formatMs } from '../format';
+import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, ROWS, laneTop, type Viewport } from './layout';
+import { firstReaching, type IntervalIndex, type Lane, type TimelineModel } from './model';
+
+/** Arrows past this many in view are thinned: beyond it they are a blur, not information. */
+const MAX_ARROWS = 4000;
+
+export interface Highlight {
+  lane: number;
+  row: 'lock' | 'task';
+  position: number;
+}
+
+export class TimelineRenderer {
+  private waitPattern: CanvasPattern | null = null;
+  private patternColour = '';
+  /** Reused per lane: which pixel columns hold a sub-pixel wait / hold / task. */
+  private waitColumns = new Uint8Array(0);
+  private holdColumns = new Uint8Array(0);
+  private taskColumns = new Uint8Array(0);
+
+  draw(context: CanvasRenderingContext2D, model: TimelineModel, viewport: Viewport, palette: Palette, width: number, highlight: Highlight | null): void {
+    const height = AXIS_HEIGHT + model.lanes.length * LANE_HEIGHT;
+    context.clearRect(0, 0, width, height);
+    context.font = '11px var(--vscode-font-family, sans-serif)';
+    context.textBaseline = 'middle';
+    this.ensureColumns(width);
+    this.ensurePattern(context, palette);
+    this.drawAxis(context, viewport, palette, width, height);
+    context.save();
+    context.beginPath();
+    context.rect(LABEL_WIDTH, 0, width - LABEL_WIDTH, height);
+    context.clip();
+    model.lanes.forEach((lane, index) => this.drawLane(context, lane, index, viewport, palette, width));
+    this.drawArrows(context, model, viewport, palette);
+    if (highlight) this.drawHighlight(context, model, highlight, viewport, palette);
+    context.restore();
+    model.lanes.forEach((lane, index) => {
+      context.fillStyle = palette.foreground;
+      context.fillText(truncate(lane.label, 22), 6, laneTop(index) + LANE_HEIGHT / 2);
+    });
+  }
+
+  private drawAxis(context: CanvasRenderingContext2D, viewport: Viewport, palette: Palette, width: number, height: number): void {
+    const step = niceStep(viewport.spanMs / Math.max(1, viewport.plotWidth / 110));
+    const first = Math.ceil(viewport.startMs / step) * step;
+    context.fillStyle = palette.muted;
+    for (let t = first; t <= viewport.endMs; t += step) {
+      const x = Math.round(viewport.toX(t)) + 0.5;
+      context.fillRect(x, AXIS_HEIGHT - 6, 1, height - AXIS_HEIGHT + 6);
+      context.fillText(formatMs(t), x + 3, AXIS_HEIGHT / 2 - 2);
+    }
+    context.fillStyle = palette.border;
+    context.fillRect(0, AXIS_HEIGHT - 1, width, 1);
+  }
+
+  private drawLane(context: CanvasRenderingContext2D, lane: Lane, index: number, viewport: Viewport, palette: Palette, width: number): void {
+    const top = laneTop(index);
+    context.fillStyle = palette.border;
+    context.fillRect(LABEL_WIDTH, top + LANE_HEIGHT - 1, width - LABEL_WIDTH, 1);
+    this.drawCpu(context, lane, top, viewport, palette);
+    this.drawLocks(context, lane, top, viewport, palette, width);
+    this.drawTasks(context, lane.tasks, top, viewport, palette, width);
+  }
+
+  /** The CPU band: a step area, its height the process's CPU (one core full = the row's height). */
+  private drawCpu(context: CanvasRenderingContext2D, lane: Lane, top: number, viewport: Viewport, palette: Palette): void {
+    const process = lane.process;
+    if (!process) return;
+    const [rowTop, rowBottom] = ROWS.cpu;
+    const rowHeight = rowBottom - rowTop;
+    // The lifetime: a thin line from start to end, so an idle process is still visible.
+    const lifeEnd = process.endMs ?? viewport.endMs;
+    context.fillStyle = palette.muted;
+    context.fillRect(viewport.toX(process.startMs), top + rowBottom, Math.max(1, viewport.toX(lifeEnd) - viewport.toX(process.startMs)), 1);
+    context.fillStyle = palette.cpu;
+    context.beginPath();
+    const samples = process.samples;
+    let previous = process.startMs;
+    for (const sample of samples) {
+      if (sample.t >= viewport.startMs && previous <= viewport.endMs) {
+        const h = Math.min(1, sample.cpu / 100) * rowHeight;
+        const x0 = viewport.toX(previous);
+        context.rect(x0, top + rowBottom - h, Math.max(1, viewport.toX(sample.t) - x0), h);
+      }
+      previous = sample.t;
+    }
+    context.fill();
+  }
+
+  private drawLocks(context: CanvasRenderingContext2D, lane: Lane, top: number, viewport: Viewport, palette: Palette, width: number): void {
+    const index = lane.locks;
+    if (index.source.length === 0) return;
+    const [rowTop, rowBottom] = ROWS.lock;
+    const waitPath = new Path2D();
+    const holdPath = new Path2D();
+    this.waitColumns.fill(0);
+    this.holdColumns.fill(0);
+    const { starts, ends, acquired } = index;
+    const startMs = viewport.startMs;
+    const endMs = viewport.endMs;
+    const scale = viewport.plotWidth / viewport.spanMs;
+    for (let k = firstReaching(index, startMs); k < starts.length && starts[k] <= endMs; k++) {
+      const holdStart = acquired[k];
+      const waitEnd = Number.isNaN(holdStart) ? ends[k] : holdStart;
+      if (waitEnd > starts[k]) addSpan(waitPath, this.waitColumns, LABEL_WIDTH + (starts[k] - startMs) * scale, LABEL_WIDTH + (waitEnd - startMs) * scale, top + rowTop, rowBottom - rowTop);
+      if (!Number.isNaN(holdStart)) addSpan(holdPath, this.holdColumns, LABEL_WIDTH + (holdStart - startMs) * scale, LABEL_WIDTH + (ends[k] - startMs) * scale, top + rowTop + 3, rowBottom - rowTop - 6);
+    }
+    addColumnRuns(waitPath, this.waitColumns, width, top + rowTop, rowBottom - rowTop);
+    addColumnRuns(holdPath, this.holdColumns, width, top + rowTop + 3, rowBottom - rowTop - 6);
+    context.fillStyle = palette.hold;
+    context.fill(holdPath);
+    context.fillStyle = this.waitPattern ?? palette.wait;
+    context.fill(waitPath);
+    if (palette.contrastBorder) {
+      context.strokeStyle = palette.contrastBorder;
+      context.stroke(waitPath);
+      context.stroke(holdPath);
+    }
+  }
+
+  private drawTasks(context: CanvasRenderingContext2D, index: IntervalIndex, top: number, viewport: Viewport, palette: Palette, width: number): void {
+    if (index.source.length === 0) return;
+    const [rowTop, rowBottom] = ROWS.task;
+    const path = new Path2D();
+    this.taskColumns.fill(0);
+    for (let k = firstReaching(index, viewport.startMs); k < index.starts.length && index.starts[k] <= viewport.endMs; k++) {
+      addSpan(path, this.taskColumns, viewport.toX(index.starts[k]), viewport.toX(index.ends[k]), top + rowTop, rowBottom - rowTop);
+    }
+    addColumnRuns(path, this.taskColumns, width, top + rowTop, rowBottom - rowTop);
+    context.fillStyle = palette.task;
+    context.globalAlpha = 0.45;
+    context.fill(path);
+    context.globalAlpha = 1;
+    context.strokeStyle = palette.task;
+    context.stroke(path);
+  }
+
+  private drawArrows(context: CanvasRenderingContext2D, model: TimelineModel, viewport: Viewport, palette: Palette): void {
+    const visible = model.arrows.filter((arrow) => arrow.to.t >= viewport.startMs && arrow.from.t <= viewport.endMs);
+    const stride = Math.max(1, Math.ceil(visible.length / MAX_ARROWS));
+    context.strokeStyle = palette.message;
+    context.fillStyle = palette.message;
+    context.lineWidth = 1;
+    for (let i = 0; i < visible.length; i += stride) {
+      const arrow = visible[i];
+      const x0 = viewport.toX(arrow.from.t);
+      const y0 = laneTop(arrow.fromLane) + ROWS.task[0];
+      const x1 = viewport.toX(arrow.to.t);
+      const y1 = laneTop(arrow.toLane) + (arrow.toLane > arrow.fromLane ? ROWS.cpu[0] : ROWS.task[1]);
+      context.beginPath();
+      context.moveTo(x0, y0);
+      context.lineTo(x1, y1);
+      context.stroke();
+      const angle = Math.atan2(y1 - y0, x1 - x0);
+      context.beginPath();
+      context.moveTo(x1, y1);
+      context.lineTo(x1 - 7 * Math.cos(angle - 0.4), y1 - 7 * Math.sin(angle - 0.4));
+      context.lineTo(x1 - 7 * Math.cos(angle + 0.4), y1 - 7 * Math.sin(angle + 0.4));
+      context.closePath();
+      context.fill();
+    }
+  }
+
+  private drawHighlight(context: CanvasRenderingContext2D, model: TimelineModel, highlight: Highlight, viewport: Viewport, palette: Palette): void {
+    const lane = model.lanes[highlight.lane];
+    if (!lane) return;
+    const index = highlight.row === 'lock' ? lane.locks : lane.tasks;
+    const [rowTop, rowBottom] = ROWS[highlight.row];
+    const x0 = viewport.toX(index.starts[highlight.position]);
+    const x1 = viewport.toX(index.ends[highlight.position]);
+    context.strokeStyle = palette.focus;
+    context.lineWidth = 2;
+    context.strokeRect(x0 - 2, laneTop(highlight.lane) + rowTop - 2, Math.max(1, x1 - x0) + 4, rowBottom - rowTop + 4);
+    context.lineWidth = 1;
+  }
+
+  private ensureColumns(width: number): void {
+    if (this.waitColumns.length === Math.ceil(width)) return;
+    this.waitColumns = new Uint8Array(Math.ceil(width));
+    this.holdColumns = new Uint8Array(Math.ceil(width));
+    this.taskColumns = new Uint8Array(Math.ceil(width));
+  }
+
+  /** Diagonal stripes in the wait colour: waits read as waits in any theme and without colour. */
+  private ensurePattern(context: CanvasRenderingContext2D, palette: Palette): void {
+    if (this.waitPattern && this.patternColour === palette.wait) return;
+    const tile = document.createElement('canvas');
+    tile.width = 6;
+    tile.height = 6;
+    const tileContext = tile.getContext('2d');
+    if (!tileContext) return;
+    tileContext.globalAlpha = 0.35;
+    tileContext.fillStyle = palette.wait;
+    tileContext.fillRect(0, 0, 6, 6);
+    tileContext.globalAlpha = 1;
+    tileContext.strokeStyle = palette.wait;
+    tileContext.lineWidth = 2;
+    tileContext.beginPath();
+    tileContext.moveTo(-1, 7);
+    tileContext.lineTo(7, -1);
+    tileContext.moveTo(5, 7);
+    tileContext.lineTo(7, 5);
+    tileContext.moveTo(-1, 1);
+    tileContext.lineTo(1, -1);
+    tileContext.stroke();
+    this.waitPattern = context.createPattern(tile, 'repeat');
+    this.patternColour = palette.wait;
+  }
+}
+
+/** A span at least a pixel wide becomes a rectangle; a narrower one marks its pixel column. */
+function addSpan(path: Path2D, columns: Uint8Array, x0: number, x1: number, y: number, height: number): void {
+  if (x1 < LABEL_WIDTH || x0 >= columns.length) return;
+  if (x1 - x0 >= 1) {
+    const left = Math.max(x0, LABEL_WIDTH - 1);
+    path.rect(left, y, Math.min(x1, columns.length) - left, height);
+  } else {
+    columns[Math.max(0, Math.floor(x0))] = 1;
+  }
+}
+
+/** One rectangle per run of marked pixel columns. */
+function addColumnRuns(path: Path2D, columns: Uint8Array, width: number, y: number, height: number): void {
+  let runStart = -1;
+  for (let x = 0; x <= width; x++) {
+    const marked = x < columns.length && columns[x] === 1;
+    if (marked && runStart < 0) runStart = x;
+    else if (!marked && runStart >= 0) {
+      path.rect(runStart, y, x - runStart, height);
+      runStart = -1;
+    }
+  }
+}
+
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(rough, 1e-6)));
+  for (const multiple of [1, 2, 5, 10]) if (multiple * power >= rough) return multiple * power;
+  return 10 * power;
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

@@ -1,0 +1,238 @@
+// The timeline section: toolbar, legend, the canvas and its tooltip. Owns the viewport;
+// redraws at most once per animation frame, whatever the rate of input or live data.
+
+import type { ViewState } from '../../shared/protocol';
+import type { RunRecord, SourceSite } from '../../shared/runRecord';
+import { button, checkbox } from '../components';
+import { baseName, element } from '../format';
+import type { Palette } from '../palette';
+import { describeItem, cpuText, itemAt, itemOf, itemPoint, type TimelineItem } from './hitTest';
+import { KEY_HELP, bindInteraction } from './interaction';
+import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, rowAt, Viewport } from './layout';
+import { buildTimelineModel, type TimelineModel } from './model';
+import { TimelineRenderer, type Highlight } from './renderer';
+
+export interface TimelineHost {
+  /** The learner chose an event: show its source line. */
+  reveal(site: SourceSite): void;
+  /** Zoom, pan or a toggle changed: remember it. */
+  saveView(change: Partial<ViewState>): void;
+}
+
+export class TimelineView {
+  readonly root = element('section', 'view timeline');
+  private readonly canvas = element('canvas', 'timeline-canvas');
+  private readonly tooltip = element('div', 'tooltip');
+  private readonly status = element('p', 'visually-hidden');
+  private readonly filterNote = element('p', 'filter-note');
+  private readonly renderer = new TimelineRenderer();
+  private readonly viewport = new Viewport(0, 1, 1);
+  private model: TimelineModel | null = null;
+  private followWholeRun = true;
+  private selection: Highlight | null = null;
+  private frame = 0;
+  private width = 0;
+
+  constructor(
+    private palette: Palette,
+    private view: ViewState,
+    private readonly host: TimelineHost,
+  ) {
+    this.root.setAttribute('aria-labelledby', 'timeline-heading');
+    const heading = element('h2', undefined, 'Timeline');
+    heading.id = 'timeline-heading';
+    const toolbar = element('div', 'toolbar');
+    toolbar.append(
+      button('+', 'Zoom in', () => this.zoom(1.5, null)),
+      button('−', 'Zoom out', () => this.zoom(1 / 1.5, null)),
+      button('Whole run', 'Show the whole run', () => this.showAll()),
+      checkbox('Show the standard library\'s own locks', view.showInternalLocks, (checked) => host.saveView({ showInternalLocks: checked })),
+    );
+    const legend = element(
+      'p',
+      'legend',
+      'Each process has a lane: its CPU on top (green area), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
+    );
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('role', 'application');
+    this.canvas.setAttribute('aria-roledescription', 'timeline');
+    this.canvas.setAttribute('aria-label', `Timeline of processes, locks, tasks and messages. ${KEY_HELP}`);
+    this.tooltip.hidden = true;
+    this.tooltip.setAttribute('role', 'tooltip');
+    this.status.setAttribute('aria-live', 'polite');
+    const box = element('div', 'canvas-box timeline-box');
+    box.append(this.canvas, this.tooltip);
+    this.root.append(heading, toolbar, legend, this.filterNote, element('p', 'key-help', KEY_HELP), box, this.status);
+    bindInteraction(this.canvas, {
+      zoom: (factor, anchorX) => this.zoom(factor, anchorX),
+      pan: (pixels) => this.changeView(() => this.viewport.pan(pixels)),
+      showAll: () => this.showAll(),
+      hover: (x, y) => this.hover(x, y),
+      leave: () => (this.tooltip.hidden = true),
+      activateAt: (x, y) => this.activate(this.model ? itemAt(this.model, this.viewport, x, y) : null),
+      moveLane: (step) => this.moveLane(step),
+      moveEvent: (step) => this.moveEvent(step),
+      activateSelection: () => this.activate(this.model && this.selection ? itemOf(this.model, this.selection) : null),
+    });
+    new ResizeObserver(() => this.requestDraw()).observe(box);
+  }
+
+  setPalette(palette: Palette): void {
+    this.palette = palette;
+    this.requestDraw();
+  }
+
+  /** A new record, new data in a live one, or new filters: rebuild the index. */
+  render(record: RunRecord, view: ViewState): void {
+    this.view = view;
+    this.model = buildTimelineModel(record, { showInternalLocks: view.showInternalLocks, line: view.lineFilter });
+    this.viewport.setDuration(record.durationMs);
+    this.followWholeRun = view.viewStartMs === null || view.viewEndMs === null;
+    if (this.followWholeRun) this.viewport.showAll();
+    else {
+      this.viewport.startMs = view.viewStartMs ?? 0;
+      this.viewport.endMs = view.viewEndMs ?? record.durationMs;
+      this.viewport.setDuration(record.durationMs);
+    }
+    this.selection = null;
+    this.filterNote.textContent = view.lineFilter ? `Showing only the events of ${baseName(view.lineFilter.file)} line ${view.lineFilter.line}.` : '';
+    if (view.lineFilter) this.filterNote.append(' ', button('Show all lines', 'Show the events of every line', () => this.host.saveView({ lineFilter: null })));
+    // The panel renders once per frame already: draw now rather than a frame later.
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.draw();
+  }
+
+  /** Where a lock event is drawn, in CSS pixels within the canvas (for the tests and the benchmark). */
+  lockEventPoint(lockEventIndex: number): { x: number; y: number } | null {
+    const model = this.model;
+    if (!model) return null;
+    const event = model.record.lockEvents[lockEventIndex];
+    const lane = event ? model.laneOfPid.get(event.pid) : undefined;
+    if (lane === undefined) return null;
+    const position = model.lanes[lane].locks.source.indexOf(lockEventIndex);
+    const item = position < 0 ? null : itemOf(model, { lane, row: 'lock', position });
+    return item ? itemPoint(item, model, this.viewport) : null;
+  }
+
+  get canvasElement(): HTMLCanvasElement {
+    return this.canvas;
+  }
+
+  private zoom(factor: number, anchorX: number | null): void {
+    this.changeView(() => this.viewport.zoom(factor, anchorX ?? LABEL_WIDTH + this.viewport.plotWidth / 2));
+  }
+
+  private showAll(): void {
+    this.viewport.showAll();
+    this.followWholeRun = true;
+    this.host.saveView({ viewStartMs: null, viewEndMs: null });
+    this.requestDraw();
+  }
+
+  private changeView(change: () => void): void {
+    change();
+    this.followWholeRun = false;
+    this.tooltip.hidden = true;
+    this.host.saveView({ viewStartMs: this.viewport.startMs, viewEndMs: this.viewport.endMs });
+    this.requestDraw();
+  }
+
+  private requestDraw(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
+    const model = this.model;
+    if (!model) return;
+    const width = Math.max(LABEL_WIDTH + 100, this.canvas.parentElement?.clientWidth ?? 800);
+    const height = AXIS_HEIGHT + Math.max(1, model.lanes.length) * LANE_HEIGHT;
+    const ratio = window.devicePixelRatio || 1;
+    if (width !== this.width || this.canvas.height !== Math.round(height * ratio)) {
+      this.width = width;
+      this.canvas.width = Math.round(width * ratio);
+      this.canvas.height = Math.round(height * ratio);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${height}px`;
+    }
+    this.viewport.plotWidth = width - LABEL_WIDTH;
+    const context = this.canvas.getContext('2d');
+    if (!context) return;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.renderer.draw(context, model, this.viewport, this.palette, width, this.selection);
+  }
+
+  private hover(x: number, y: number): void {
+    const model = this.model;
+    if (!model) return;
+    const item = itemAt(model, this.viewport, x, y);
+    const place = rowAt(y, model.lanes.length);
+    const lines = item ? describeItem(item, model) : place?.row === 'cpu' && x > LABEL_WIDTH ? [cpuText(model, place.lane, this.viewport.toTime(x))] : [];
+    const text = lines.filter((line): line is string => line !== null);
+    this.canvas.style.cursor = item ? 'pointer' : '';
+    this.showTooltip(text, x, y);
+  }
+
+  private showTooltip(lines: string[], x: number, y: number): void {
+    if (lines.length === 0) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    this.tooltip.replaceChildren(...lines.map((line) => element('div', undefined, line)));
+    this.tooltip.style.left = `${Math.min(x + 14, this.width - 260)}px`;
+    this.tooltip.style.top = `${y + 14}px`;
+    this.tooltip.hidden = false;
+  }
+
+  private activate(item: TimelineItem | null): void {
+    if (!item) return;
+    const site = item.kind === 'lock' ? item.event.site : item.task.site;
+    this.select(item.at);
+    if (site) this.host.reveal(site);
+  }
+
+  private moveLane(step: number): void {
+    const model = this.model;
+    if (!model || model.lanes.length === 0) return;
+    const lane = Math.min(model.lanes.length - 1, Math.max(0, (this.selection?.lane ?? -1) + step));
+    const lanes = model.lanes[lane];
+    const row = lanes.locks.source.length > 0 || lanes.tasks.source.length === 0 ? 'lock' : 'task';
+    this.selection = { lane, row, position: -1 };
+    this.status.textContent = `Process ${lanes.label}: ${lanes.locks.source.length} lock events, ${lanes.tasks.source.length} tasks. N for the next event.`;
+    this.requestDraw();
+  }
+
+  private moveEvent(step: number): void {
+    const model = this.model;
+    if (!model) return;
+    if (!this.selection) this.moveLane(1);
+    const selection = this.selection;
+    if (!selection) return;
+    const lane = model.lanes[selection.lane];
+    const count = (selection.row === 'lock' ? lane.locks : lane.tasks).source.length;
+    if (count === 0) return;
+    this.select({ ...selection, position: Math.min(count - 1, Math.max(0, selection.position + step)) });
+  }
+
+  /** Selects an item, scrolls it into view, and says what it is (tooltip and screen reader). */
+  private select(at: Highlight): void {
+    const model = this.model;
+    const item = model ? itemOf(model, at) : null;
+    if (!model || !item) return;
+    this.selection = at;
+    let point = itemPoint(item, model, this.viewport);
+    if (point.x < LABEL_WIDTH || point.x > LABEL_WIDTH + this.viewport.plotWidth) {
+      this.viewport.pan(point.x - (LABEL_WIDTH + this.viewport.plotWidth / 2));
+      this.followWholeRun = false;
+      point = itemPoint(item, model, this.viewport);
+    }
+    const lines = describeItem(item, model);
+    this.showTooltip(lines, point.x, point.y);
+    this.status.textContent = lines.join('. ');
+    this.requestDraw();
+  }
+}

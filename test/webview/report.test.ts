@@ -1,0 +1,162 @@
+// The standalone HTML report in real headless Chromium: what it shows, that it needs no
+// network, and that its Content-Security-Policy holds.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { renderHtmlReport, writeHtmlReport } from '../../src/extension/engine/htmlReport';
+import { ProfileRun } from '../../src/extension/engine/profileRun';
+import type { RunRecord } from '../../src/shared/runRecord';
+import { SAMPLES_DIR } from '../helpers/pythonPrograms';
+import { artifactPath, launchBrowser, waitForRenders, watchedPage, type WatchedPage } from '../helpers/browser';
+import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
+import { firstLockEventOfWorker, workerIdleAt, hoverTimeline, lineAnnotation, lockPixels, processTablePids } from './reportChecks';
+
+const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
+
+async function openReport(browser: Browser, file: string): Promise<WatchedPage> {
+  const watched = await watchedPage(browser);
+  await watched.page.goto(pathToFileURL(file).href);
+  await waitForRenders(watched.page);
+  return watched;
+}
+
+function writeReport(name: string, record: RunRecord, source: string | null): string {
+  const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-${name}.html`);
+  writeFileSync(file, renderHtmlReport(record, source === null ? null : { file: record.file, text: source }));
+  return file;
+}
+
+/** What every report of the counter example must show, synthetic or real. */
+async function checkCounterReport(watched: WatchedPage, record: RunRecord, reportFile: string, lockLine: number, screenshot: string): Promise<void> {
+  const { page, consoleErrors, requests } = watched;
+  const main = record.processes.find((p) => p.role === 'main');
+  assert.ok(main, 'the record has a main process');
+  const workers = record.processes.filter((p) => p.role === 'process');
+  assert.equal(workers.length, 10, 'ten workers in the record');
+
+  const pids = await processTablePids(page);
+  for (const p of [main, ...workers]) assert.ok(pids.includes(p.pid), `the processes view lists PID ${p.pid}`);
+  assert.ok(pids.length >= 11, `at least 11 PIDs listed, got ${pids.length}`);
+
+  const eventIndex = firstLockEventOfWorker(record);
+  const pixels = await lockPixels(page, record, eventIndex, workerIdleAt(record, eventIndex, record.durationMs / 100));
+  assert.ok(pixels.event[3] > 0, `the lock event is painted at (${pixels.x.toFixed(1)}, ${pixels.y}): ${pixels.event}`);
+  assert.notDeepEqual(pixels.event, pixels.empty, 'the lane with the lock event differs from a lane without one at the same x');
+
+  const tooltip = await hoverTimeline(page, pixels.x, pixels.y);
+  assert.match(tooltip, /PID \d+/, `the tooltip names a PID: ${tooltip}`);
+  assert.match(tooltip, /Waited [\d.]+ (ms|s)/, `the tooltip gives the wait time: ${tooltip}`);
+  const hoveredPid = Number(/PID (\d+)/.exec(tooltip)?.[1]);
+  assert.ok(record.lockEvents.some((event) => event.pid === hoveredPid), 'the hovered PID took the lock');
+
+  const annotation = await lineAnnotation(page, lockLine);
+  assert.equal(annotation.cycles, 10, `line ${lockLine} annotated with 10 lock cycles: "${annotation.text}"`);
+  assert.match(annotation.text, /10× lock/);
+
+  await page.screenshot({ path: artifactPath(screenshot), fullPage: true });
+  assert.deepEqual(consoleErrors, [], 'no console error');
+  assert.deepEqual(requests, [pathToFileURL(reportFile).href], 'no request but the page itself');
+}
+
+describe('the HTML report (headless Chromium)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows the processes, lock segments, hover details and line annotations of a synthetic counter run', async () => {
+    const record = syntheticRecord();
+    const file = writeReport('synthetic', record, COUNTER_SOURCE);
+    const watched = await openReport(browser, file);
+    await checkCounterReport(watched, record, file, LOCK_LINE, 'report-synthetic.png');
+    await watched.page.close();
+  });
+
+  it('reveals the source line of a clicked lock event and filters the timeline by a clicked code line', async () => {
+    const record = syntheticRecord();
+    const file = writeReport('reveal', record, COUNTER_SOURCE);
+    const { page } = await openReport(browser, file);
+    const pixels = await lockPixels(page, record, 3, workerIdleAt(record, 3, 10));
+    const box = await page.locator('canvas.timeline-canvas').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + pixels.x, box.y + pixels.y);
+    await page.waitForSelector(`.code-line.revealed[data-line="${LOCK_LINE}"]`, { timeout: 5000 });
+
+    await page.locator(`.code-line[data-line="${LOCK_LINE}"]`).click();
+    await page.waitForSelector(`.code-line[data-line="${LOCK_LINE}"][aria-pressed="true"]`);
+    assert.match(await page.locator('.filter-note').innerText(), /line 5/);
+    // Keyboard: the same line toggles back with Enter.
+    await page.locator(`.code-line[data-line="${LOCK_LINE}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.code-line[data-line="${LOCK_LINE}"][aria-pressed="false"]`);
+    await page.close();
+  });
+
+  it('keeps the wait/hold meaning without colour and reaches events by keyboard', async () => {
+    const record = syntheticRecord();
+    const file = writeReport('keyboard', record, COUNTER_SOURCE);
+    const { page, consoleErrors } = await openReport(browser, file);
+    await page.locator('canvas.timeline-canvas').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('n');
+    const status = await page.locator('.timeline [aria-live]').innerText();
+    assert.match(status, /PID \d+.*Waited/s, `the selected event is announced: ${status}`);
+    assert.match(await page.locator('.legend').innerText(), /hatched: waiting.*solid: holding/s);
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowRight');
+    const saved = await page.evaluate(() => sessionStorage.getItem('parallel-lab-view'));
+    assert.ok(saved && JSON.parse(saved).viewStartMs > 0, `zoom and pan are kept in the view state: ${saved}`);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  it('refuses a script without the nonce (CSP), and the toolkit renders under that CSP', async () => {
+    const record = syntheticRecord();
+    const file = writeReport('csp', record, COUNTER_SOURCE);
+    const { page, consoleErrors } = await openReport(browser, file);
+    // The toolkit's components upgraded (shadow roots) with no CSP complaint.
+    assert.equal(await page.locator('vscode-button').first().evaluate((element) => element.shadowRoot !== null), true);
+    assert.deepEqual(consoleErrors, [], 'the page and the toolkit load without a CSP error');
+    const outcome = await page.evaluate(async () => {
+      const violation = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (event) => resolve(event.violatedDirective), { once: true }));
+      const script = document.createElement('script');
+      script.textContent = 'window.injectedRan = true;';
+      document.body.append(script);
+      const directive = await Promise.race([violation, new Promise<string>((resolve) => setTimeout(() => resolve('no violation'), 2000))]);
+      return { ran: (window as unknown as { injectedRan?: boolean }).injectedRan === true, directive };
+    });
+    assert.equal(outcome.ran, false, 'the injected script did not run');
+    assert.match(outcome.directive, /script-src/, 'a CSP violation was reported for script-src');
+    await page.close();
+  });
+
+  // Needs the lock tracer (runtimes/python lock patches): without it the run has no lock events.
+  it('renders a report of a real run of the counter example (needs the lock tracer)', async () => {
+    const run = await ProfileRun.start({ file: COUNTER });
+    const record = await run.finished;
+    assert.equal(record.stdout, '10\n');
+    const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-real.html`);
+    await writeHtmlReport(file, record);
+    const lockLine = lockLineOf(record);
+    const watched = await openReport(browser, file);
+    await checkCounterReport(watched, record, file, lockLine, 'report-counter.png');
+    await watched.page.close();
+  });
+});
+
+/** The line of `with counter.get_lock():` in the real sample. */
+function lockLineOf(record: RunRecord): number {
+  const text = readFileSync(record.file, 'utf8');
+  const line = text.split('\n').findIndex((source) => source.includes('with counter.get_lock():'));
+  assert.ok(line >= 0, 'the sample has the lock line');
+  return line + 1;
+}
