@@ -43,10 +43,10 @@ export class RunStore {
     return runs;
   }
 
+  /** Only run records count and go: a foreign file in the folder is left alone. */
   private async prune(): Promise<void> {
-    const names = (await readdir(this.folder)).filter((n) => n.endsWith(SUFFIX)).sort().reverse();
-    for (const name of names.slice(Math.max(1, this.keep()))) {
-      await rm(path.join(this.folder, name), { force: true });
+    for (const run of (await this.list()).slice(Math.max(1, this.keep()))) {
+      await rm(run.path, { force: true });
     }
   }
 }
