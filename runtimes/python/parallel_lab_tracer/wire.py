@@ -7,12 +7,25 @@ encoder writes with the C string quoter that `json` itself uses.
 
 try:
     from _json import encode_basestring_ascii as _quote
+    from _json import make_encoder as _make_encoder
 except ImportError:  # Interpreters without the C accelerator.
     from json.encoder import encode_basestring_ascii as _quote
+
+    _make_encoder = None
+
+# The C encoder `json` itself uses, for batch records of hundreds of events: the Python
+# encoder below costs about 4 us per event, a third of it here. It refuses what JSON has no
+# form for (NaN, infinity, other types): those records take the Python path.
+_c_encode = _make_encoder(None, None, _quote, None, ":", ",", False, False, False) if _make_encoder else None
 
 
 def encode_line(record):
     """One record as an ASCII JSON line, newline included."""
+    if _c_encode is not None:
+        try:
+            return "".join(_c_encode(record, 0)) + "\n"
+        except (TypeError, ValueError):
+            pass
     return _value(record) + "\n"
 
 

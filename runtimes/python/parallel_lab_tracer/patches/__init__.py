@@ -16,6 +16,11 @@ TRACING_PATCHES = (
     ("multiprocessing.popen_spawn_win32", "popen_observer"),
     ("multiprocessing.resource_tracker", "helper_processes"),
     ("multiprocessing.forkserver", "helper_processes"),
+    ("multiprocessing.connection", "connection"),  # Pipe messages; every Connection's size probe
+    ("multiprocessing.queues", "queues"),  # Queue / JoinableQueue / SimpleQueue messages
+    ("multiprocessing.pool", "pool"),  # Pool ids and submits
+    ("concurrent.futures.process", "futures_process"),  # ProcessPoolExecutor ids and submits
+    ("multiprocessing.synchronize", "synchronize"),  # every lock, Condition, Event, Barrier
 )
 
 # Not tracing but run configuration: applied even when the tracer cannot reach the host.

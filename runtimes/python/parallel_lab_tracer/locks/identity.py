@@ -1,0 +1,170 @@
+"""What a lock is, decided once where it is created and carried to every process using it.
+
+- `id`: the same in every process: the semaphore's name where it has one (POSIX, spawn and
+  forkserver contexts), otherwise an id assigned here (fork context, Windows), which fork
+  children inherit and pickling carries (pickled_state.py).
+- `kind`, `api`, `internal`: read from the frames that created the lock. multiprocessing
+  builds every primitive through a recognisable chain of calls, e.g. the learner's
+  `Value("i")` runs context.Value -> sharedctypes.Value -> context.RLock -> RLock.__init__,
+  and a Queue's lock is created under queues.Queue.__init__.
+- `role`: the part the SemLock plays inside a Condition, Event or Barrier (see roles.py);
+  `partner`: the id of the SemLock that role refers to.
+"""
+
+import itertools
+import os
+
+from .. import sites
+
+# Roles. The lock of a Condition is traced like any lock (kind "Condition"); the others
+# exist only inside a Condition, Event or Barrier.
+CONDITION = "condition"
+SLEEPING = "condition-sleeping"  # released when a wait starts: marks its start
+WOKEN = "condition-woken"
+WAITING = "condition-waiting"  # blocks during a wait: its live wait is the Condition's
+EVENT_FLAG = "event-flag"  # the Event itself
+EVENT_LOCK = "event-lock"  # the Event's Condition lock: sees Event.wait begin and end
+BARRIER = "barrier"  # the Barrier's Condition lock: stands for the Barrier
+
+# Roles whose own acquires and releases are cycles (and may take the fast paths).
+TRACED_ROLES = (None, CONDITION)
+# Roles whose own calls are not cycles (roles.py). An Event's flag and a Barrier's lock
+# stand for the Event or Barrier, whose waits are the cycles; a Condition's semaphores are
+# counters that one process acquires and another releases, not locks anyone holds.
+UNCOUNTED_ROLES = (EVENT_FLAG, BARRIER, SLEEPING, WOKEN, WAITING)
+
+# Condition.__init__ creates its three semaphores in this order.
+_CONDITION_HELPERS = (("_sleeping_count", SLEEPING), ("_woken_count", WOKEN), ("_wait_semaphore", WAITING))
+
+_API_BY_TOKEN = {"Value": "Value.get_lock", "Array": "Array.get_lock"}
+_PRIMITIVES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier", "Value", "Array")
+
+_assigned = itertools.count()
+
+
+class LockIdentity(object):
+    __slots__ = ("id", "kind", "api", "internal", "role", "partner", "creator_pid", "site")
+
+    def __init__(self, lock_id, kind, api, internal, role, partner, creator_pid, site):
+        self.id = lock_id
+        self.kind = kind
+        self.api = api
+        self.internal = internal
+        self.role = role
+        self.partner = partner
+        self.creator_pid = creator_pid
+        self.site = site
+
+    def carried(self):
+        """The identity as plain values, for pickling (the site is only valid in the creator)."""
+        return (self.id, self.kind, self.api, self.internal, self.role, self.partner, self.creator_pid)
+
+    @classmethod
+    def arrived(cls, values):
+        return cls(*values, site=None)
+
+    def site_here(self):
+        """The creation site if this process created the lock (site ids are per process)."""
+        return self.site if self.creator_pid == os.getpid() else None
+
+
+def unknown(lock, semlock):
+    """A SemLock that reached _make_methods without its identity (never expected)."""
+    name = type(lock).__name__
+    return LockIdentity(_id_for(semlock), name, name, False, None, None, None, None)
+
+
+def for_new_lock(lock, semlock, frame, state_of):
+    """Identity of a SemLock being created; `frame` is its _make_methods caller's frame.
+
+    `state_of(lock)` gives the tracer state of another SemLock (to link roles).
+    """
+    chain = _creation_chain(frame)
+    own_class = type(lock).__name__
+    tokens = [token for token, _ in chain]
+    role, partner = _role(lock, own_class, chain, state_of)
+    internal = bool(tokens) and tokens[0] not in _PRIMITIVES
+    if role in (SLEEPING, WOKEN, WAITING, EVENT_LOCK):
+        internal = True
+    kind = {CONDITION: "Condition", EVENT_FLAG: "Event", BARRIER: "Barrier"}.get(role, own_class)
+    if tokens:
+        api = _API_BY_TOKEN.get(tokens[0], tokens[0])
+    else:
+        api = own_class
+    learner = _learner_frame(frame)
+    site = sites.site_of(learner) if learner is not None else None
+    return LockIdentity(_id_for(semlock), kind, api, internal, role, partner, os.getpid(), site)
+
+
+def _id_for(semlock):
+    name = getattr(semlock, "name", None)
+    return name if name else "lock-%d-%d" % (os.getpid(), next(_assigned))
+
+
+def _learner_frame(frame):
+    while frame is not None and sites._library_code(frame.f_code):
+        frame = frame.f_back
+    return frame
+
+
+def _creation_chain(frame):
+    """(token, frame) of the library calls that led here, outermost first, repeats folded
+    into their innermost frame (Condition.__init__ rather than context.Condition).
+
+    A token names the primitive a frame builds ("Lock", "Condition", "Value", ...) or, for
+    any other library code, the class or function it belongs to (an internal lock).
+    """
+    chain = []
+    while frame is not None and sites._library_code(frame.f_code):
+        token = _token(frame)
+        if token is not None and (not chain or chain[-1][0] != token):
+            chain.append((token, frame))
+        frame = frame.f_back
+    chain.reverse()
+    return chain
+
+
+def _token(frame):
+    module = frame.f_globals.get("__name__", "")
+    name = frame.f_code.co_name
+    owner = frame.f_locals.get("self") if name == "__init__" else None
+    if module in ("multiprocessing.context", "multiprocessing.synchronize", "multiprocessing.sharedctypes"):
+        if owner is not None:
+            name = type(owner).__name__
+            if name.startswith("Synchronized"):
+                return "Array" if "Array" in name or "String" in name else "Value"
+        if name in _PRIMITIVES:
+            return name
+        return None  # plumbing: SemLock.__init__, _make_methods, synchronized(), ...
+    if module.startswith("parallel_lab_tracer"):
+        return None
+    return type(owner).__name__ if owner is not None else name
+
+
+def _role(lock, own_class, chain, state_of):
+    """(role, partner id) of a SemLock created inside a Condition, Event or Barrier."""
+    tokens = [token for token, _ in chain]
+    if len(tokens) < 2:
+        return None, None
+    container, container_frame = chain[-2]
+    if container == "Condition":
+        condition = container_frame.f_locals.get("self")
+        if own_class == "RLock" and not hasattr(condition, "_lock"):
+            in_barrier = len(tokens) >= 3 and tokens[-3] == "Barrier"
+            return (BARRIER if in_barrier else CONDITION), None
+        for attribute, role in _CONDITION_HELPERS:
+            if not hasattr(condition, attribute):
+                return role, _partner_id(getattr(condition, "_lock", None), state_of)
+        return None, None
+    if container == "Event":
+        event = container_frame.f_locals.get("self")
+        if own_class == "Semaphore":
+            condition = getattr(event, "_cond", None)
+            return EVENT_FLAG, _partner_id(getattr(condition, "_lock", None), state_of)
+        return EVENT_LOCK, None
+    return None, None
+
+
+def _partner_id(lock, state_of):
+    state = state_of(lock) if lock is not None else None
+    return state.identity.id if state is not None else None

@@ -1,0 +1,337 @@
+"""The tracer's state of one SemLock in this process, and the slow paths of its calls.
+
+The fast paths (traced_semlock.py) handle the common cases with a few attribute reads:
+an uncontended acquire records `fast_hold`, RLock re-entry counts `depth`, the release
+closes the cycle. Everything else comes here: contention and live waits, timeouts,
+releases by another thread or process, first use in a process (lock-new), Condition
+waits, and the SemLocks that stand for an Event or a Barrier (roles.py).
+
+An open cycle here is a hold `[tid, request_ns, acquired_ns, site, depth]`.
+"""
+
+import _thread
+import os
+import sys
+import time
+import weakref
+
+from ..quiet import quietly
+from . import aggregation, identity as identities, learner_site, records
+
+LIVE_WAIT_S = 0.05
+# Open cycles kept per lock and process (a semaphore's count may be far higher).
+MAX_HOLDS = 64
+
+_now = time.monotonic_ns
+# Python's thread ident on the hot paths (pthread_self); get_native_id is a system call
+# (0.15 us here). records.py turns idents into native thread ids when it sends them.
+_tid = _thread.get_ident
+
+# lock id -> state, for this process (roles and held-lock lists look locks up by id)
+_states = weakref.WeakValueDictionary()
+# ids announced by this process (lock-new is sent once per process and lock)
+_announced = set()
+# the pid whose exit already reports the cycles it leaves open
+_end_hook_pid = [None]
+# set by patches/synchronize.py: registers `report` to run when this process ends
+register_end_hook = None
+
+
+class LockState(object):
+    __slots__ = ("identity", "id", "c_acquire", "c_release", "semlock", "recursive", "max_holds",
+                 "plain", "idle", "fast_hold", "depth", "holds", "stats", "quick_holds", "wait_marks", "marks",
+                 "__weakref__")
+
+    def __init__(self, identity, semlock):
+        self.identity = identity
+        self.id = identity.id
+        self.semlock = semlock
+        self.c_acquire = semlock.acquire
+        self.c_release = semlock.release
+        self.recursive = semlock.kind == 0  # RECURSIVE_MUTEX
+        self.max_holds = min(semlock.maxvalue, MAX_HOLDS)
+        self.fast_hold = None  # (tid, request_ns, acquired_ns, site) of a fast-path acquire
+        self.depth = 0  # RLock re-entries into fast_hold
+        self.holds = []
+        self.stats = None  # aggregation.LockStats once the lock is too frequent to trace per cycle
+        self.quick_holds = None  # stats.quick_holds, where the fast path counts
+        self.wait_marks = {}  # tid -> (start_ns, site): Condition.wait, for its re-acquire
+        self.marks = {}  # tid -> [start_ns, site, ...]: Event and Barrier waits (roles.py)
+        self.plain = False
+        self.idle = False
+        _states[self.id] = self
+
+    def settle(self):
+        """Decides whether the next calls may take the fast paths."""
+        self.plain = (
+            self.identity.role in identities.TRACED_ROLES and self.id in _announced and not self.wait_marks
+        )
+        self.idle = self.plain and self.fast_hold is None and not self.holds
+
+    def announce(self):
+        if self.id not in _announced:
+            _announced.add(self.id)
+            records.lock_new(self.identity)
+            if _end_hook_pid[0] != os.getpid() and register_end_hook is not None:
+                _end_hook_pid[0] = os.getpid()
+                register_end_hook(report_unreleased)
+
+    # ---- acquire ------------------------------------------------------------------
+
+    def enter_slow(self, lock, frame):
+        return self.acquire_slow(True, None, frame)
+
+    def acquire_slow(self, block, timeout, frame):
+        from . import roles
+
+        if self.identity.role in identities.UNCOUNTED_ROLES:
+            return roles.acquire_uncounted(self, block, timeout, frame)
+        tid = _tid()
+        if self.identity.role not in identities.TRACED_ROLES:
+            roles.before_acquire(self, tid, frame)
+        prepared = _prepare_acquire(self, tid, frame)
+        if prepared is None:
+            return self.c_acquire(block, timeout)
+        if prepared is _NESTED:
+            acquired = self.c_acquire(block, timeout)
+            if acquired:
+                _deepen(self, tid)
+            return acquired
+        request_ns, site = prepared
+        acquired = self.acquire_watching(block, timeout, tid, request_ns, site)
+        _acquired(self, tid, request_ns, site, acquired)
+        return acquired
+
+    def acquired_meanwhile(self, request_ns, frame):
+        """The fast path's contended acquire succeeded, but the fast hold is taken (another
+        thread of this process holds a slot of the same semaphore)."""
+        tid = _tid()
+        prepared = _prepare_acquire(self, tid, frame)
+        if prepared is not None and prepared is not _NESTED:
+            _acquired(self, tid, request_ns, prepared[1], True)
+        return True
+
+    def acquire_after_live_wait(self, request_ns, frame):
+        """The fast path's acquire waited LIVE_WAIT_S in vain: report the wait, go on waiting."""
+        tid = _tid()
+        prepared = _prepare_acquire(self, tid, frame)
+        site = prepared[1] if prepared is not None and prepared is not _NESTED else None
+        _report_open(self, tid, request_ns, site)
+        acquired = self.c_acquire(True, None)
+        _acquired(self, tid, request_ns, site, acquired)
+        return acquired
+
+    def acquire_watching(self, block, timeout, tid, request_ns, site):
+        """The learner's acquire, split so that a wait past LIVE_WAIT_S is reported live.
+
+        Same outcome as one call: the total timeout is kept, the arguments reach the C
+        acquire unchanged whenever they are anything but the usual types.
+        """
+        c_acquire = self.c_acquire
+        usual_block = block is True or block is False or type(block) is int
+        usual_timeout = timeout is None or (type(timeout) in (int, float) and timeout == timeout)
+        if not (usual_block and usual_timeout) or not block:
+            return c_acquire(block, timeout)
+        if c_acquire(False):
+            return True
+        if timeout is not None and timeout <= LIVE_WAIT_S:
+            return c_acquire(True, timeout)
+        if c_acquire(True, LIVE_WAIT_S):
+            return True
+        _report_open(self, tid, request_ns, site)
+        if timeout is None:
+            return c_acquire(True, None)
+        return c_acquire(True, max(timeout - (_now() - request_ns) / 1e9, 0.0))
+
+    # ---- release ------------------------------------------------------------------
+
+    def exit_slow(self, lock, frame, exit_args):
+        return self.release_slow(frame, exit_args)
+
+    def release_slow(self, frame, exit_args=None):
+        from . import roles
+
+        if self.identity.role in identities.UNCOUNTED_ROLES:
+            return roles.release_uncounted(self, frame, exit_args)
+        tid = _tid()
+        which = _hold_to_release(self, tid)
+        self.c_release()
+        _released(self, tid, which, frame, exit_args)
+        return None
+
+    # ---- bookkeeping --------------------------------------------------------------
+
+    def spill_fast_hold(self):
+        """Moves the fast path's hold into `holds`, where the slow paths keep theirs."""
+        hold = self.fast_hold
+        if hold is not None:
+            self.holds.append([hold[0], hold[1], hold[2], hold[3], 1 + self.depth])
+            self.fast_hold = None
+            self.depth = 0
+
+    def finish(self, tid, request_ns, acquired_ns, released_ns, site):
+        """One cycle of this lock, complete or failed, into the batch or the counts."""
+        stats = self.stats
+        if stats is not None and acquired_ns is not None and released_ns is not None:
+            stats.add(acquired_ns - request_ns, released_ns - acquired_ns)
+        else:
+            records.cycles.add((tid, self.id, request_ns, acquired_ns, released_ns, site), _now())
+
+    def holds_of(self, tid):
+        """(lock id, acquired ns, site) of every open cycle of `tid` on this lock."""
+        held = [(self.id, hold[2], hold[3]) for hold in self.holds if hold[0] == tid]
+        hold = self.fast_hold
+        if hold is not None and hold[0] == tid:
+            held.append((self.id, hold[2], hold[3]))
+        return held
+
+    def forget_parent_holds(self):
+        self.fast_hold = None
+        self.depth = 0
+        self.holds = []
+        self.stats = None
+        self.quick_holds = None
+        self.wait_marks = {}
+        self.marks = {}
+        self.settle()
+
+
+class _Untraced(object):
+    """Stands in for the state of a SemLock the tracer could not set up: plain calls."""
+
+    idle = False
+    fast_hold = None
+
+    def enter_slow(self, lock, frame):
+        return lock._semlock.__enter__()
+
+    def exit_slow(self, lock, frame, exit_args):
+        return lock._semlock.__exit__(*exit_args)
+
+
+UNTRACED = _Untraced()
+_NESTED = object()
+
+
+@quietly
+def _prepare_acquire(state, tid, frame):
+    """(request_ns, site) of a new acquire, _NESTED for an RLock re-entry, None on error."""
+    state.announce()
+    state.spill_fast_hold()
+    if state.recursive:
+        for hold in state.holds:
+            if hold[0] == tid:
+                return _NESTED
+    mark = state.wait_marks.pop(tid, None) if state.wait_marks else None
+    if mark is not None:
+        # The re-acquire inside Condition.wait: its request is the start of the wait.
+        state.settle()
+        return mark
+    return _now(), learner_site.site_at(frame)
+
+
+@quietly
+def _deepen(state, tid):
+    for hold in state.holds:
+        if hold[0] == tid:
+            hold[4] += 1
+            return
+
+
+@quietly
+def _acquired(state, tid, request_ns, site, acquired):
+    now = _now()
+    if not acquired:
+        state.finish(tid, request_ns, None, None, site)
+        return
+    # A semaphore holds at most maxvalue cycles at once: past that, the oldest were released
+    # by another process (a Lock acquired again proves it at once). The cap also bounds
+    # the holds of a semaphore used as a counter, acquired here and released elsewhere.
+    holds = state.holds
+    while len(holds) >= state.max_holds:
+        orphan = holds.pop(0)
+        state.finish(orphan[0], orphan[1], orphan[2], None, orphan[3])
+    holds.append([tid, request_ns, now, site, 1])
+    state.settle()
+
+
+@quietly
+def _hold_to_release(state, tid):
+    """Index in `holds` of the cycle a release ends; None when this process holds none."""
+    state.announce()
+    state.spill_fast_hold()
+    holds = state.holds
+    for index in range(len(holds) - 1, -1, -1):
+        if holds[index][0] == tid:
+            return index
+    if holds and not state.recursive:
+        return 0  # released by another thread of this process: ends the oldest hold
+    return None
+
+
+@quietly
+def _released(state, tid, index, frame, exit_args):
+    from . import roles
+
+    now = _now()
+    if index is None:
+        records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))
+    else:
+        hold = state.holds[index]
+        if hold[4] > 1:
+            hold[4] -= 1
+        else:
+            del state.holds[index]
+            state.finish(hold[0], hold[1], hold[2], now, hold[3])
+    roles.after_release(state, tid, now, frame, exit_args)
+    state.settle()
+
+
+@quietly
+def _report_open(state, tid, request_ns, site):
+    from . import roles
+
+    lock_id, request_ns, site = roles.open_wait_of(state, tid, request_ns, site)
+    held = []
+    for other in list(_states.values()):
+        held.extend(other.holds_of(tid))
+    owner = state_with_id(lock_id)
+    if owner is not None:
+        owner.announce()
+    records.lock_open(tid, lock_id, request_ns, site, held)
+
+
+def state_with_id(lock_id):
+    return _states.get(lock_id) if lock_id is not None else None
+
+
+@quietly
+def report_unreleased():
+    """At the end of this process: every cycle it opened and did not close, released null."""
+    for state in list(_states.values()):
+        state.spill_fast_hold()
+        for hold in state.holds:
+            state.finish(hold[0], hold[1], hold[2], None, hold[3])
+        state.holds = []
+        state.settle()
+
+
+@quietly
+def aggregate_too_frequent(cycles):
+    hot = aggregation.too_frequent(cycles)
+    for lock_id in hot:
+        state = _states.get(lock_id)
+        if state is not None and state.stats is None:
+            state.stats = aggregation.start(lock_id, _now())
+            state.quick_holds = state.stats.quick_holds
+
+
+def _forget_parent_locks():
+    _announced.clear()
+    for state in list(_states.values()):
+        state.forget_parent_holds()
+
+
+records.cycles.on_drain = aggregate_too_frequent
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=quietly(_forget_parent_locks))

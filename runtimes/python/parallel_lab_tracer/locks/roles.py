@@ -1,0 +1,149 @@
+"""Condition, Event and Barrier waits, seen through the SemLocks they are made of.
+
+No wrapper around Condition.wait, Event.wait or Barrier.wait: an exception of theirs (a
+BrokenBarrierError, the "must acquire() condition before using wait()" assertion) shows
+the learner the same traceback as without the tracer. Instead:
+- Condition.wait releases its `_sleeping_count` semaphore before releasing the lock: that
+  release marks the start of the wait, and the lock's re-acquire inside wait becomes a
+  cycle requested at that start. While blocked, the `_wait_semaphore` acquire reports a
+  live wait as the Condition's.
+- Event.wait and Barrier.wait run inside `with self._cond:`: the Condition lock's enter
+  and exit, called from those functions, are the start and the end of the wait. The
+  Event's result is its last `_flag.acquire(False)`; the Barrier's, whether its exit
+  carries an exception (BrokenBarrierError).
+"""
+
+from ..quiet import quietly
+from . import identity as identities, learner_site
+from .lock_state import _now, _tid, state_with_id
+
+# Code objects, set by configure()
+_event_wait = None
+_barrier_wait = None
+_condition_with = ()
+
+
+def configure(synchronize):
+    global _event_wait, _barrier_wait, _condition_with
+    _event_wait = synchronize.Event.wait.__code__
+    _barrier_wait = synchronize.Barrier.wait.__code__
+    _condition_with = (synchronize.Condition.__enter__.__code__, synchronize.Condition.__exit__.__code__)
+
+
+def _called_by(frame, code):
+    """True for the `with self._cond:` of `code`: `frame` is the Condition's __enter__ or
+    __exit__ and `code` called it (not the lock calls of Condition.wait inside)."""
+    if frame is None or frame.f_code not in _condition_with:
+        return False
+    caller = frame.f_back
+    return caller is not None and caller.f_code is code
+
+
+@quietly
+def link(state):
+    """An Event's flag tells the Event's Condition lock which Event it belongs to."""
+    if state.identity.role == identities.EVENT_FLAG:
+        event_lock = state_with_id(state.identity.partner)
+        if event_lock is not None:
+            event_lock.identity.partner = state.id
+
+
+@quietly
+def before_acquire(state, tid, frame):
+    if state.identity.role == identities.EVENT_LOCK and _called_by(frame, _event_wait):
+        flag = state_with_id(state.identity.partner)
+        if flag is not None:
+            flag.marks[tid] = [_now(), learner_site.site_at(frame), False]
+
+
+def acquire_uncounted(state, block, timeout, frame):
+    tid = _tid()
+    role = state.identity.role
+    if role == identities.BARRIER:
+        _begin_barrier_wait(state, tid, frame)
+    if role == identities.WAITING:
+        # Blocks for the whole Condition.wait: its live wait is the Condition's (open_wait_of).
+        acquired = state.acquire_watching(block, timeout, tid, _now(), None)
+    else:
+        acquired = state.c_acquire(block, timeout)
+    if role == identities.EVENT_FLAG:
+        _note_flag(state, tid, acquired)
+    return acquired
+
+
+def release_uncounted(state, frame, exit_args):
+    state.c_release()
+    role = state.identity.role
+    if role == identities.SLEEPING:
+        _begin_condition_wait(state, _tid(), frame)
+    elif role == identities.BARRIER and exit_args is not None:
+        _end_barrier_wait(state, _tid(), frame, exit_args)
+    return None
+
+
+@quietly
+def _begin_condition_wait(sleeping, tid, frame):
+    condition_lock = state_with_id(sleeping.identity.partner)
+    if condition_lock is not None:
+        condition_lock.wait_marks[tid] = (_now(), learner_site.site_at(frame))
+        condition_lock.settle()
+
+
+@quietly
+def _begin_barrier_wait(state, tid, frame):
+    if _called_by(frame, _barrier_wait):
+        state.marks[tid] = [_now(), learner_site.site_at(frame)]
+
+
+@quietly
+def _end_barrier_wait(state, tid, frame, exit_args):
+    if _called_by(frame, _barrier_wait):
+        mark = state.marks.pop(tid, None)
+        if mark is not None:
+            passed = _now() if not exit_args or exit_args[0] is None else None
+            _wait_cycle(state, tid, mark[0], passed, mark[1])
+
+
+@quietly
+def _note_flag(state, tid, acquired):
+    mark = state.marks.get(tid)
+    if mark is not None:
+        mark[2] = bool(acquired)
+
+
+def _wait_cycle(state, tid, request_ns, returned_ns, site):
+    """A wait on an Event or Barrier: acquired = released = its return, null if it failed."""
+    state.announce()
+    state.finish(tid, request_ns, returned_ns, returned_ns, site)
+
+
+def after_release(state, tid, now, frame, exit_args):
+    if state.identity.role == identities.EVENT_LOCK and exit_args is not None and _called_by(frame, _event_wait):
+        flag = state_with_id(state.identity.partner)
+        mark = flag.marks.pop(tid, None) if flag is not None else None
+        if mark is not None:
+            _wait_cycle(flag, tid, mark[0], now if mark[2] else None, mark[1])
+
+
+def open_wait_of(state, tid, request_ns, site):
+    """(lock id, request ns, site) a blocked wait on `state` is reported as.
+
+    The semaphore a Condition.wait blocks on is an internal detail: the learner waits on
+    the Condition, the Event or the Barrier it belongs to.
+    """
+    if state.identity.role != identities.WAITING:
+        return state.id, request_ns, site
+    owner = state_with_id(state.identity.partner)
+    if owner is None:
+        return state.id, request_ns, site
+    if owner.identity.role == identities.EVENT_LOCK:
+        owner = state_with_id(owner.identity.partner)
+        mark = owner.marks.get(tid) if owner is not None else None
+    elif owner.identity.role == identities.BARRIER:
+        mark = owner.marks.get(tid)
+    else:
+        mark = owner.wait_marks.get(tid)
+    if mark is None:
+        return state.id, request_ns, site
+    owner.announce()
+    return owner.id, mark[0], mark[1]

@@ -1,0 +1,201 @@
+"""The traced methods of every multiprocessing SemLock: the hot paths live here.
+
+`with lock:` calls SemLock.__enter__/__exit__ (class attributes, replaced here);
+`lock.acquire()`/`lock.release()` call the per-instance methods that SemLock binds in
+_make_methods (replaced by `bind`, which builds closures around the C semlock). Each fast
+path is a handful of attribute reads and one tuple: an acquire that gets the lock at once,
+or within LIVE_WAIT_S when another process holds it, records (tid, request time, acquired
+time, site) in `fast_hold`, an RLock re-entry by the holder only counts `depth`,
+and the release appends the finished cycle to the batch, or only its hold time to
+`quick_holds` once the lock switched to aggregation (folded into counts in bulk). Anything else goes to the slow paths in lock_state.py.
+
+No try/except on the fast paths: every operation there is an attribute read or write on
+a state this module created, a C call whose errors are the learner's own (the semlock's),
+or a tuple; the site lookup and the batch flush they may call are guarded themselves.
+"""
+
+import sys
+
+from ..quiet import quietly
+from . import identity as identities, learner_site, records, roles
+from .aggregation import QUICK_HOLDS_FOLDED_AT
+from .lock_state import LIVE_WAIT_S, UNTRACED, LockState, _now, _tid
+from .pickled_state import arrived, semaphore_key, traced_state
+
+# The attribute of a SemLock holding its LockState (class default: UNTRACED).
+STATE = "_parallel_lab_lock"
+
+_getframe = sys._getframe
+_cached_site = learner_site.cached_site
+_site_at = learner_site.site_at
+_add_cycle = records.cycles.add
+
+
+def enter(self):
+    state = self._parallel_lab_lock
+    if state.idle:
+        # Time and thread first: the less work while holding the lock, the less it adds
+        # to the learner's critical section (and to the waits of other processes).
+        now = _now()
+        tid = _tid()
+        if state.c_acquire(False):
+            state.idle = False
+            if state.quick_holds is None:
+                frame = _getframe(1)
+                site = _cached_site((id(frame.f_code), frame.f_lasti))
+                if site is None:
+                    site = _site_at(frame)
+                state.fast_hold = (tid, now, now, site)
+            else:
+                state.fast_hold = (tid, now, now, None)
+            return True
+        return _acquire_contended(state, _getframe(1), now, tid)
+    hold = state.fast_hold
+    if hold is not None and state.recursive and hold[0] == _tid():
+        state.c_acquire()  # the holder re-entering its RLock: cannot block
+        state.depth += 1
+        return True
+    return state.enter_slow(self, _getframe(1))
+
+
+def exit(self, *args):
+    state = self._parallel_lab_lock
+    hold = state.fast_hold
+    if hold is not None:
+        state.c_release()
+        if state.depth:
+            state.depth -= 1
+            return None
+        now = _now()
+        state.fast_hold = None
+        state.idle = state.plain
+        quick_holds = state.quick_holds
+        if quick_holds is None:
+            _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
+        elif hold[1] == hold[2]:
+            quick_holds.append(now - hold[2])
+            if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
+                state.stats.fold(quick_holds)
+        else:
+            state.stats.add(hold[2] - hold[1], now - hold[2])
+        return None
+    return state.exit_slow(self, _getframe(1), args)
+
+
+def _acquire_contended(state, frame, request_ns, tid):
+    """A blocking acquire that found the lock taken by another process: the first
+    LIVE_WAIT_S of the wait stay on the fast path (most contended waits are that short)."""
+    if state.c_acquire(True, LIVE_WAIT_S):
+        now = _now()
+        if state.fast_hold is None and not state.holds:
+            state.idle = False
+            site = None
+            if state.quick_holds is None:
+                site = _cached_site((id(frame.f_code), frame.f_lasti))
+                if site is None:
+                    site = _site_at(frame)
+            state.fast_hold = (tid, request_ns, now, site)
+            return True
+        return state.acquired_meanwhile(request_ns, frame)
+    return state.acquire_after_live_wait(request_ns, frame)
+
+
+def _bound_methods(state):
+    """acquire() and release() of one SemLock: the same fast paths as enter and exit."""
+    c_acquire = state.c_acquire
+    c_release = state.c_release
+
+    def acquire(block=True, timeout=None):
+        if state.idle and block is True and timeout is None:
+            now = _now()
+            tid = _tid()
+            if c_acquire(False):
+                state.idle = False
+                if state.quick_holds is None:
+                    frame = _getframe(1)
+                    site = _cached_site((id(frame.f_code), frame.f_lasti))
+                    if site is None:
+                        site = _site_at(frame)
+                    state.fast_hold = (tid, now, now, site)
+                else:
+                    state.fast_hold = (tid, now, now, None)
+                return True
+            return _acquire_contended(state, _getframe(1), now, tid)
+        hold = state.fast_hold
+        if hold is not None and state.recursive and hold[0] == _tid():
+            acquired = c_acquire(block, timeout)
+            if acquired:
+                state.depth += 1
+            return acquired
+        return state.acquire_slow(block, timeout, _getframe(1))
+
+    def release():
+        hold = state.fast_hold
+        if hold is not None:
+            c_release()
+            if state.depth:
+                state.depth -= 1
+                return None
+            now = _now()
+            state.fast_hold = None
+            state.idle = state.plain
+            quick_holds = state.quick_holds
+            if quick_holds is None:
+                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
+            elif hold[1] == hold[2]:
+                quick_holds.append(now - hold[2])
+                if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
+                    state.stats.fold(quick_holds)
+            else:
+                state.stats.add(hold[2] - hold[1], now - hold[2])
+            return None
+        return state.release_slow(_getframe(1))
+
+    return acquire, release
+
+
+def bind(lock, original_make_methods):
+    """SemLock._make_methods: after creation (in the creator) and after unpickling (in a child)."""
+    state = _state_for(lock)
+    if state is None:
+        original_make_methods(lock)
+        return
+    lock.acquire, lock.release = _bound_methods(state)
+
+
+@quietly
+def _state_for(lock):
+    semlock = lock._semlock
+    carried = arrived.pop(semaphore_key(semlock.name, semlock.handle), None)
+    if carried is not None:
+        identity = identities.LockIdentity.arrived(carried)
+    else:
+        # _getframe(3): past this function, quietly's wrapper and bind.
+        identity = identities.for_new_lock(lock, semlock, _getframe(3), _state_of)
+    state = LockState(identity, semlock)
+    lock.__dict__[STATE] = state
+    roles.link(state)
+    state.settle()
+    return state
+
+
+def _state_of(lock):
+    return lock.__dict__.get(STATE) if hasattr(lock, "__dict__") else None
+
+
+def traced_getstate(original_getstate):
+    def __getstate__(self):
+        state = original_getstate(self)
+        return _with_identity(self, state)
+
+    return __getstate__
+
+
+def _with_identity(lock, state):
+    try:
+        lock_state = lock.__dict__.get(STATE)
+        if lock_state is None or len(state) != 4:
+            return state
+        return traced_state(state, lock_state.identity.carried())
+    except Exception:
+        return state

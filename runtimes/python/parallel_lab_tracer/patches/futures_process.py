@@ -1,0 +1,70 @@
+"""concurrent.futures.ProcessPoolExecutor: its own queues carry the pool's id, submits their site.
+
+- The executor creates its call queue and result queue in __init__, before any worker
+  starts: labelled there, the label travels to every worker (see patches/pool.py).
+- submit runs in the learner's thread (executor.map submits each chunk): its work id, time
+  and site become a task-submit event, paired with the worker's task record by its key.
+- shutdown (the end of a `with` block) sends this process's pending records first.
+"""
+
+import sys
+import time
+
+from .. import sites, task_pools, task_submits
+from ..channel_ends import RESULTS, TASKS
+from ..channel_wrappers import drop_own_frame, like
+from ..quiet import quietly
+from ..task_worker import EXECUTOR
+
+
+def patch(process_module):
+    executor_class = process_module.ProcessPoolExecutor
+    executor_class.__init__ = _labelling_queues(executor_class.__init__)
+    executor_class.submit = _recording_submit(executor_class.submit)
+    executor_class.shutdown = task_pools.flushing_first(executor_class.shutdown)
+
+
+def _labelling_queues(init):
+    def __init__(self, *args, **kwargs):
+        try:
+            init(self, *args, **kwargs)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        _label(self)
+
+    return like(init, __init__)
+
+
+@quietly
+def _label(executor):
+    pool_id = task_submits.new_pool_id()
+    task_pools.label_pool_queue(executor._call_queue, (pool_id, EXECUTOR, TASKS))
+    task_pools.label_pool_queue(executor._result_queue, (pool_id, EXECUTOR, RESULTS))
+
+
+def _recording_submit(submit):
+    # submit(self, fn, /, *args, **kwargs) since 3.9; 3.8 takes self through *args too.
+    def submit_wrapper(*args, **kwargs):
+        executor = args[0] if args else None
+        work_id = getattr(executor, "_queue_count", None)
+        submit_ns = time.monotonic_ns()
+        try:
+            future = submit(*args, **kwargs)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        _submitted(executor, work_id, submit_ns, sys._getframe(1))
+        return future
+
+    return like(submit, submit_wrapper)
+
+
+@quietly
+def _submitted(executor, work_id, submit_ns, frame):
+    # The work id is read before the call: if another thread submitted meanwhile, it may not
+    # be this submit's, and no event beats a wrong one.
+    if work_id is None or executor._queue_count != work_id + 1:
+        return
+    tasks = executor._call_queue._reader._parallel_lab_end.channel.tasks
+    task_submits.submitted(task_submits.executor_task_key(tasks[0], work_id), submit_ns, sites.site_of(frame))

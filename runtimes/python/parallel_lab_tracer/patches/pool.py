@@ -1,0 +1,80 @@
+"""multiprocessing.Pool: its own queues carry the pool's id, its jobs their submit time and site.
+
+- _setup_queues runs before any worker starts, so the label set here on the task and result
+  queues travels to every worker (fork, spawn, forkserver): a worker's task records name the
+  pool, and its queues tell it where tasks start and end (patches/queues.py, task_worker).
+- Every apply, map, imap, starmap... creates an ApplyResult (or MapResult) or IMapIterator
+  in the learner's thread: the job's time and site are kept there until the pool's cache
+  lets go of the job. The task handler thread reports each task of the job as it sends it
+  (patches/connection.py).
+- close and terminate (a `with Pool()` block ends with terminate) send this process's
+  pending records first.
+"""
+
+import sys
+import time
+
+from .. import sites, task_pools, task_submits
+from ..channel_ends import RESULTS, TASKS
+from ..channel_wrappers import drop_own_frame, like
+from ..quiet import quietly
+from ..task_worker import POOL
+
+
+def patch(pool_module):
+    pool_class = pool_module.Pool
+    pool_class._setup_queues = _labelling_queues(pool_class._setup_queues)
+    pool_module.ApplyResult.__init__ = _recording_job(pool_module.ApplyResult.__init__)
+    pool_module.IMapIterator.__init__ = _recording_job(pool_module.IMapIterator.__init__)
+    pool_module._PoolCache.__delitem__ = _forgetting_job(pool_module._PoolCache.__delitem__)
+    pool_class.close = task_pools.flushing_first(pool_class.close)
+    pool_class.terminate = task_pools.flushing_first(pool_class.terminate)
+
+
+def _labelling_queues(setup_queues):
+    def _setup_queues(self):
+        try:
+            setup_queues(self)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        _label(self)
+
+    return like(setup_queues, _setup_queues)
+
+
+@quietly
+def _label(pool):
+    pool_id = task_submits.new_pool_id()
+    task_pools.label_pool_queue(pool._inqueue, (pool_id, POOL, TASKS))
+    task_pools.label_pool_queue(pool._outqueue, (pool_id, POOL, RESULTS))
+
+
+def _recording_job(init):
+    def __init__(self, *args, **kwargs):
+        submit_ns = time.monotonic_ns()
+        try:
+            init(self, *args, **kwargs)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        _job_created(self, submit_ns, sys._getframe(1))
+
+    return like(init, __init__)
+
+
+@quietly
+def _job_created(result, submit_ns, frame):
+    task_submits.job_created(result._job, submit_ns, sites.site_of(frame))
+
+
+def _forgetting_job(delitem):
+    def __delitem__(self, job):
+        try:
+            delitem(self, job)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        task_submits.job_forgotten(job)
+
+    return like(delitem, __delitem__)

@@ -1,0 +1,38 @@
+"""Traces every multiprocessing lock: SemLock and what is built on it.
+
+Lock, RLock, Semaphore, BoundedSemaphore and the locks of Value/Array are SemLocks;
+Condition, Event and Barrier are built from SemLocks. Four points of SemLock see all of
+their use (see locks/traced_semlock.py): _make_methods (binds acquire/release per instance,
+after creation and after unpickling), __enter__, __exit__, and __getstate__ (carries the
+tracer's identity of the lock to the child, see locks/pickled_state.py).
+"""
+
+from ..locks import lock_state, roles, traced_semlock
+
+
+def patch(synchronize):
+    semlock_class = synchronize.SemLock
+    if getattr(semlock_class, traced_semlock.STATE, None) is not None:
+        return
+    original_make_methods = semlock_class._make_methods
+
+    def _make_methods(self):
+        traced_semlock.bind(self, original_make_methods)
+
+    roles.configure(synchronize)
+    lock_state.register_end_hook = _end_hook_registrar(synchronize.util)
+    setattr(semlock_class, traced_semlock.STATE, lock_state.UNTRACED)
+    semlock_class._make_methods = _make_methods
+    semlock_class.__enter__ = traced_semlock.enter
+    semlock_class.__exit__ = traced_semlock.exit
+    semlock_class.__getstate__ = traced_semlock.traced_getstate(semlock_class.__getstate__)
+
+
+def _end_hook_registrar(util):
+    # multiprocessing runs its finalizers at the end of the main (atexit) and of every
+    # child (its bootstrap calls util._exit_function, also before a fork child's
+    # os._exit), before the tracer's last flush. The lowest priority runs last.
+    def register(report):
+        util.Finalize(None, report, exitpriority=-(2**31))
+
+    return register
