@@ -1,0 +1,147 @@
+// A new user in VS Code (code-server in headless Chromium), clicking and typing: opens the
+// samples folder, runs "Parallel Lab: Profile Current File" on the counter sample from the
+// command palette, and reads the panel and the editor.
+
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { artifactPath, launchBrowser } from '../helpers/browser';
+import { SAMPLES_DIR } from '../helpers/pythonPrograms';
+import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
+
+async function openWorkbench(page: Page, server: CodeServer): Promise<void> {
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(SAMPLES_DIR)}`);
+  await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(name);
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label^="${name}"]`, { timeout: 30_000 });
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 30_000 });
+  await page.keyboard.type(title);
+  // Enter runs the focused row: wait until the filter has put the command there.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The profiler webview's inner frame, once its panel has rendered a finished run with `rows` processes. */
+async function panelFrame(page: Page, rows: number): Promise<Frame> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const rendered = await frame
+        .evaluate((minimum) => {
+          const app = window.parallelLab;
+          const finished = /: finished/.test(document.querySelector('.summary')?.textContent ?? '');
+          return app !== undefined && finished && document.querySelectorAll('.process-table tbody tr').length >= minimum;
+        }, rows)
+        .catch(() => false);
+      if (rendered) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  await page.screenshot({ path: artifactPath('vscode-panel-missing.png') });
+  throw new Error('the profiler panel did not show the finished run (screenshot: test-artifacts/vscode-panel-missing.png)');
+}
+
+/** The text that editor decorations put after the lines (rendered as ::after content). */
+async function afterLineTexts(page: Page): Promise<string[]> {
+  return page.$$eval('.monaco-editor .view-line span', (spans) =>
+    spans
+      .map((span) => getComputedStyle(span, '::after').content)
+      .filter((content) => content && content !== 'none' && content !== 'normal')
+      .map((content) => content.replace(/^"|"$/g, '')),
+  );
+}
+
+describe('a new user in VS Code (code-server in headless Chromium)', function () {
+  this.timeout(400_000);
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line', async () => {
+    const { binary, extensionsDir } = await codeServerWithParallelLab();
+    const server = await startCodeServer({ binary, extensionsDir });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await openWorkbench(page, server);
+      await openFile(page, 'counter.py');
+      await runCommand(page, 'Parallel Lab: Profile Current File');
+
+      const frame = await panelFrame(page, 11);
+      const pids = await frame.$$eval('.process-table tbody tr', (rows) => rows.map((row) => `${(row as HTMLElement).dataset.pid} ${row.textContent ?? ''}`));
+      const workers = pids.filter((row) => /Process-\d+/.test(row));
+      assert.equal(workers.length, 10, `ten workers listed: ${pids.join(' | ')}`);
+      assert.ok(pids.some((row) => /MainProcess/.test(row)), 'and the main process');
+      assert.equal(new Set(pids.map((row) => row.split(' ')[0])).size, pids.length, 'distinct pids');
+
+      const painted = await frame.evaluate(() => {
+        const app = window.parallelLab;
+        const point = app?.lockEventPoint(0);
+        const canvas = document.querySelector<HTMLCanvasElement>('canvas.timeline-canvas');
+        if (!point || !canvas) return null;
+        const ratio = canvas.width / canvas.clientWidth;
+        const pixel = canvas.getContext('2d')!.getImageData(Math.floor(point.x * ratio), Math.floor(point.y * ratio), 1, 1).data;
+        const corner = canvas.getContext('2d')!.getImageData(canvas.width - 2, canvas.height - 2, 1, 1).data;
+        return { pixel: Array.from(pixel), corner: Array.from(corner) };
+      });
+      assert.ok(painted, 'a lock event is drawn on the timeline canvas');
+      assert.notDeepEqual(painted.pixel, painted.corner, 'the lock segment is painted, unlike the empty corner');
+
+      // The editor shows the figure after the `with counter.get_lock():` line.
+      await page.locator('.monaco-editor .view-line', { hasText: 'with counter.get_lock():' }).first().waitFor({ timeout: 30_000 });
+      const deadline = Date.now() + 30_000;
+      let figures: string[] = [];
+      while (Date.now() < deadline && !figures.some((text) => /10 processes/.test(text))) {
+        figures = await afterLineTexts(page);
+        await page.waitForTimeout(500);
+      }
+      assert.ok(figures.some((text) => /^waited [\d.]+ m?s · held [\d.]+ m?s · 10 processes$/.test(text)), `the lock line's figure: ${figures.join(' | ')}`);
+      await page.screenshot({ path: artifactPath('vscode-counter.png') });
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
+  it('in an untrusted workspace, nothing runs and the explanation shows', async () => {
+    const { binary, extensionsDir } = await codeServerWithParallelLab();
+    const server = await startCodeServer({ binary, extensionsDir, disableWorkspaceTrust: false, settings: { 'security.workspace.trust.startupPrompt': 'never' } });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await openWorkbench(page, server);
+      await page.waitForSelector('.statusbar-item[id*="workspaceTrust"], .monaco-workbench', { timeout: 30_000 });
+      await openFile(page, 'counter.py');
+      // The CodeLens is there; pressing it must explain, not run.
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Profile' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      const notice = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'until you trust this workspace' });
+      await notice.waitFor({ timeout: 30_000 });
+      // The lessons view says it too.
+      await runCommand(page, 'View: Show Parallel Lab');
+      await page.locator('.pane-body .message', { hasText: 'Runs are turned off' }).first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: artifactPath('vscode-untrusted.png') });
+      const running = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((line) => line.includes('counter.py') && !line.includes('ps -eo'));
+      assert.deepEqual(running, [], 'no Python process ran the sample');
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+});
