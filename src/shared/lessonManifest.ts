@@ -21,6 +21,11 @@ export interface LessonSample {
   startMethod?: StartMethod;
   /** The sample shows its point only with at least this many logical CPUs. */
   minCores?: number;
+  /**
+   * The sample prints what it measured (timings, PIDs, the result of a race), so its output
+   * differs from run to run in its numbers; other samples print the same bytes every time.
+   */
+  measuredOutput?: boolean;
 }
 
 export interface Lesson {
@@ -123,6 +128,9 @@ function checkSample(sample: unknown, where: string, problems: string[]): void {
   }
   if (sample.minCores !== undefined && !(Number.isInteger(sample.minCores) && (sample.minCores as number) >= 1)) {
     problems.push(`${where} has a "minCores" that is not a whole number of at least 1.`);
+  }
+  if (sample.measuredOutput !== undefined && typeof sample.measuredOutput !== 'boolean') {
+    problems.push(`${where} has a "measuredOutput" that is not true or false.`);
   }
 }
 
