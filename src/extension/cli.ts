@@ -64,7 +64,14 @@ async function main(argv: string[]): Promise<number> {
   if (startMethod !== undefined && !START_METHODS.includes(startMethod as StartMethod)) {
     throw new UserFacingError(`--start-method must be one of ${START_METHODS.join(', ')}, not "${startMethod}".`);
   }
-  const quiet = values.quiet === true;
+  let quiet = values.quiet === true;
+  // `parallel-lab run … | head`: once the reader is gone, stop echoing; the run goes on.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      quiet = true;
+    });
+  }
   const run = await ProfileRun.start(
     {
       file,

@@ -41,6 +41,21 @@ describe('parallel-lab run (command line)', function () {
     assert.equal(record.processes.filter((p) => p.role === 'process').length, 10);
   });
 
+  it('keeps running and writes the record when its reader goes away (| head)', async () => {
+    const file = writeProgram('chatty.py', 'for i in range(20000):\n    print("line", i)\n');
+    const json = tempFile('chatty.json');
+    const { execFile } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli');
+    const status = await new Promise<string>((resolve) =>
+      execFile('bash', ['-o', 'pipefail', '-c', `node ${CLI} run ${file} --json ${json} | head -n 1; echo "\${PIPESTATUS[0]}"`], (_error, stdout, stderr) =>
+        resolve(`${stdout}|${stderr}`),
+      ),
+    );
+    assert.match(status, /^line 0\n0\n\|$/, 'the first line, then the CLI\'s exit code 0 and nothing on stderr');
+    const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
+    assert.equal(record.stdout.split('\n').length, 20001, 'the record holds all the output');
+  });
+
   it('passes the program\'s own exit code and arguments through', async () => {
     const file = writeProgram('args.py', 'import sys\nprint(sys.argv[1:])\nsys.exit(7)\n');
     const result = await runCli(['run', file, '--quiet', '--', 'a', '--b']);
