@@ -2,6 +2,7 @@
 // tasks, and which processes did it. Shared by the editor decorations (host) and the code
 // view (webview), so both say the same thing about a line.
 
+import { formatBytes, formatMs } from './format';
 import type { RunRecord, SourceSite } from './runRecord';
 
 export interface LineActivity {
@@ -92,17 +93,6 @@ export function describeLineActivity(activity: LineActivity): string {
 function sameFile(a: string, b: string): boolean {
   const normal = (path: string): string => path.replace(/\\/g, '/').replace(/\/+/g, '/');
   return normal(a) === normal(b) || (/^[a-z]:/i.test(a) && normal(a).toLowerCase() === normal(b).toLowerCase());
-}
-
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

@@ -4,6 +4,7 @@
 
 import type { ProcessEntry, RunRecord } from '../shared/runRecord';
 import { element, formatBytes, formatPercent } from './format';
+import { processesAsTree } from '../shared/processHierarchy';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const SPARK_WIDTH = 80;
@@ -32,33 +33,9 @@ export class ProcessView {
   }
 
   render(record: RunRecord, live: boolean): void {
-    const rows = treeOrder(record.processes).map(({ process, depth }) => processRow(process, depth, live));
+    const rows = processesAsTree(record.processes).map(({ process, depth }) => processRow(process, depth, live));
     this.body.replaceChildren(...rows);
   }
-}
-
-/** Depth-first: each process followed by its children, by start time; orphans are roots. */
-export function treeOrder(processes: readonly ProcessEntry[]): Array<{ process: ProcessEntry; depth: number }> {
-  const byStart = [...processes].filter(Boolean).sort((a, b) => a.startMs - b.startMs || a.pid - b.pid);
-  const pids = new Set(byStart.map((process) => process.pid));
-  const children = new Map<number, ProcessEntry[]>();
-  for (const process of byStart) {
-    const list = children.get(process.ppid) ?? [];
-    list.push(process);
-    children.set(process.ppid, list);
-  }
-  const ordered: Array<{ process: ProcessEntry; depth: number }> = [];
-  const visited = new Set<ProcessEntry>();
-  const visit = (process: ProcessEntry, depth: number): void => {
-    if (visited.has(process)) return;
-    visited.add(process);
-    ordered.push({ process, depth });
-    for (const child of children.get(process.pid) ?? []) if (child !== process) visit(child, depth + 1);
-  };
-  for (const process of byStart) if (!pids.has(process.ppid) || process.ppid === process.pid) visit(process, 0);
-  // A cycle of reused pids has no root: list what is left flat rather than drop it.
-  for (const process of byStart) visit(process, 0);
-  return ordered;
 }
 
 function processRow(process: ProcessEntry, depth: number, live: boolean): HTMLTableRowElement {

@@ -1,8 +1,10 @@
 // The plain-text summary the command line prints after a run: the process tree, how busy
 // each core was, the exit, and the warnings. Pure formatting of a finished record.
 
+import { formatMs, formatPercent } from '../../shared/format';
+import { processesAsTree } from '../../shared/processHierarchy';
 import { channelStats, lockStats, workerTaskStats } from '../../shared/recordStats';
-import type { ProcessEntry, RunRecord } from '../../shared/runRecord';
+import type { RunRecord } from '../../shared/runRecord';
 
 export function formatSummary(record: RunRecord): string {
   const sections = [processSection(record), coreSection(record)];
@@ -18,7 +20,7 @@ export function formatSummary(record: RunRecord): string {
 
 function processSection(record: RunRecord): string {
   const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'CORES', 'EXIT'];
-  const rows = orderAsTree(record.processes).map(({ process, depth }) => {
+  const rows = processesAsTree(record.processes).map(({ process, depth }) => {
     const cpu = process.samples.map((sample) => sample.cpu);
     const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
     return [
@@ -27,9 +29,9 @@ function processSection(record: RunRecord): string {
       process.role,
       process.name,
       `${seconds(process.startMs)}–${process.endMs === null ? '…' : seconds(process.endMs)}`,
-      cpu.length > 0 ? percent(cpu.reduce((sum, value) => sum + value, 0) / cpu.length) : '–',
-      cpu.length > 0 ? percent(Math.max(...cpu)) : '–',
-      process.cpuMs === null ? '–' : `${Math.round(process.cpuMs)} ms`,
+      cpu.length > 0 ? formatPercent(cpu.reduce((sum, value) => sum + value, 0) / cpu.length) : '–',
+      cpu.length > 0 ? formatPercent(Math.max(...cpu)) : '–',
+      process.cpuMs === null ? '–' : formatMs(process.cpuMs),
       cores.length > 0 ? cores.join(',') : '–',
       process.exitCode === null ? '–' : String(process.exitCode),
     ];
@@ -41,7 +43,7 @@ function coreSection(record: RunRecord): string {
   const lines = ['Cores'];
   for (let core = 0; core < record.cores; core++) {
     const usage = record.coreSamples.map((sample) => sample.usage[core]).filter((value) => value !== undefined);
-    const mean = usage.length > 0 ? percent(usage.reduce((sum, value) => sum + value, 0) / usage.length) : '–';
+    const mean = usage.length > 0 ? formatPercent(usage.reduce((sum, value) => sum + value, 0) / usage.length) : '–';
     lines.push(`  core ${core}  ${mean} busy (mean)`);
   }
   return lines.join('\n');
@@ -54,10 +56,10 @@ function lockSection(record: RunRecord): string {
     stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
     String(stats.acquisitions),
     String(stats.failed),
-    milliseconds(stats.totalWaitMs),
-    milliseconds(stats.maxWaitMs),
-    milliseconds(stats.totalHoldMs),
-    percent(stats.contendedShare * 100) + ' of the run',
+    formatMs(stats.totalWaitMs),
+    formatMs(stats.maxWaitMs),
+    formatMs(stats.totalHoldMs),
+    formatPercent(stats.contendedShare * 100) + ' of the run',
   ]);
   return ['Locks', ...table([header, ...rows])].join('\n');
 }
@@ -69,7 +71,7 @@ function messageSection(record: RunRecord): string {
     stats.api,
     String(stats.messages),
     String(stats.bytes),
-    milliseconds(stats.blockedMs),
+    formatMs(stats.blockedMs),
   ]);
   return ['Messages', ...table([header, ...rows])].join('\n');
 }
@@ -80,7 +82,7 @@ function taskSection(record: RunRecord): string {
     String(stats.pid),
     String(stats.tasks),
     String(stats.items),
-    milliseconds(stats.busyMs),
+    formatMs(stats.busyMs),
     String(stats.failed),
   ]);
   return ['Tasks per worker', ...table([header, ...rows])].join('\n');
@@ -93,31 +95,6 @@ function exitSection(record: RunRecord): string {
   return `Run: ${how} · ${seconds(record.durationMs)} · ${record.processes.length} processes${truncated}`;
 }
 
-/** Parents before their children, each child one level deeper; orphans at the top. */
-function orderAsTree(processes: ProcessEntry[]): Array<{ process: ProcessEntry; depth: number }> {
-  const pids = new Set(processes.map((process) => process.pid));
-  const children = new Map<number, ProcessEntry[]>();
-  const roots: ProcessEntry[] = [];
-  for (const process of processes) {
-    if (pids.has(process.ppid) && process.ppid !== process.pid) {
-      children.set(process.ppid, [...(children.get(process.ppid) ?? []), process]);
-    } else {
-      roots.push(process);
-    }
-  }
-  const ordered: Array<{ process: ProcessEntry; depth: number }> = [];
-  const visited = new Set<ProcessEntry>();
-  const visit = (process: ProcessEntry, depth: number): void => {
-    if (visited.has(process)) return;
-    visited.add(process);
-    ordered.push({ process, depth });
-    for (const child of children.get(process.pid) ?? []) visit(child, depth + 1);
-  };
-  roots.forEach((root) => visit(root, 0));
-  processes.forEach((process) => visit(process, 0)); // cycles through reused pids
-  return ordered;
-}
-
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
@@ -127,10 +104,3 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-function milliseconds(ms: number): string {
-  return ms >= 1000 ? seconds(ms) : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
-}
-
-function percent(value: number): string {
-  return `${Math.round(value)} %`;
-}

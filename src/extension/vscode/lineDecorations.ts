@@ -4,7 +4,8 @@
 // a run; cleared as soon as the file is edited (the lines may no longer match).
 
 import * as vscode from 'vscode';
-import { describeLineActivity, formatBytes, formatMs, lineActivity, type ActivityView, type LineActivity } from '../../shared/lineActivity';
+import { formatBytes, formatMs } from '../../shared/format';
+import { describeLineActivity, lineActivity, type ActivityView, type LineActivity } from '../../shared/lineActivity';
 
 export class LineDecorations implements vscode.Disposable {
   private readonly type = vscode.window.createTextEditorDecorationType({

@@ -4,7 +4,7 @@
 // a source line) are applied here, once, not at every frame.
 
 import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite } from '../../shared/runRecord';
-import { treeOrder } from '../processView';
+import { processesAsTree } from '../../shared/processHierarchy';
 
 /** Intervals sorted by start; `reachEnd[i]` is the latest end among intervals 0..i. */
 export interface IntervalIndex {
@@ -62,7 +62,7 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
     lanes.push({ pid, label, process, locks: emptyLockIntervals(), tasks: emptyIntervals() });
     return lanes.length - 1;
   };
-  for (const { process } of treeOrder(record.processes)) laneFor(process.pid, process);
+  for (const { process } of processesAsTree(record.processes)) laneFor(process.pid, process);
 
   const duration = record.durationMs;
   const keepSite = (site: SourceSite | null): boolean => filter.line === null || (site !== null && site.line === filter.line.line && sameFile(site.file, filter.line.file));
