@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProfileRun } from '../src/extension/engine/profileRun';
+import { resolvePython } from '../src/extension/engine/pythonInterpreter';
 
 export interface OverheadResult {
   repeats: number;
@@ -30,10 +31,10 @@ def work(n):
 print(work(int(sys.argv[1])))
 `;
 
-function runPlain(file: string, iterations: number): Promise<number> {
+function runPlain(python: string, file: string, iterations: number): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [file, String(iterations)], { stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn(python, [file, String(iterations)], { stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     child.once('error', reject);
     child.once('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
   });
@@ -54,16 +55,20 @@ function median(values: number[]): number {
 export async function measureProfilerOverhead(repeats = 7, targetMs = 2000): Promise<OverheadResult> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-bench-')), 'cpu_bound.py');
   writeFileSync(file, PROGRAM);
-  // Calibrate the fixed work so a plain run takes about targetMs.
-  const probeIterations = 2_000_000;
-  const probeMs = await runPlain(file, probeIterations);
+  // Plain runs use the interpreter itself, as profiled runs do: a launcher such as a pyenv
+  // shim in front of it would add its own start-up to the plain side only.
+  const python = (await resolvePython()).executable;
+  // Calibrate the fixed work so a plain run takes about targetMs (after a warm-up run).
+  const probeIterations = 4_000_000;
+  await runPlain(python, file, probeIterations);
+  const probeMs = await runPlain(python, file, probeIterations);
   const iterations = Math.round((probeIterations * targetMs) / probeMs);
 
   const plain: number[] = [];
   const program: number[] = [];
   const total: number[] = [];
   for (let i = 0; i < repeats; i++) {
-    plain.push(await runPlain(file, iterations));
+    plain.push(await runPlain(python, file, iterations));
     const profiled = await runProfiled(file, iterations);
     program.push(profiled.programMs);
     total.push(profiled.totalMs);

@@ -28,6 +28,7 @@ import { Runner, type RootExit } from './runner';
 import { Sampler, type SamplerTick } from './sampler';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
 import { warningsFromStderr } from './stderrWarnings';
+import { userCacheDir } from './userCache';
 
 export type RunState = 'starting' | 'running' | 'stopping' | 'finishing' | 'finished';
 
@@ -249,16 +250,10 @@ function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: St
     [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
     // A run never changes the learner's files: bytecode goes to our cache, not to
     // __pycache__ folders next to their modules (and the tracer's own is cached there too).
-    PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? bytecodeCacheDir(),
+    PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? path.join(userCacheDir(), 'pycache'),
   };
   if (startMethod) env[TRACER_ENV.startMethod] = startMethod;
   return env;
-}
-
-/** A per-user cache folder: a shared temp folder would let another user plant bytecode. */
-function bytecodeCacheDir(): string {
-  const base = process.platform === 'win32' ? process.env.LOCALAPPDATA ?? os.tmpdir() : process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'parallel-lab', 'pycache');
 }
 
 function formatSeconds(ms: number): string {

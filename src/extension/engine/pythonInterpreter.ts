@@ -4,6 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { UserFacingError } from './errors';
+import { cachedInterpreter, rememberInterpreter } from './interpreterCache';
 
 export const MIN_PYTHON: readonly [number, number] = [3, 8];
 
@@ -25,6 +26,8 @@ function defaultCandidates(): string[] {
 export async function resolvePython(requested?: string): Promise<PythonInfo> {
   const candidates = requested ? [requested] : defaultCandidates();
   for (const command of candidates) {
+    const cached = await cachedInterpreter(command);
+    if (cached) return { command, ...cached };
     const info = await probe(command);
     if (!info) continue;
     if (compareVersion(info.version, MIN_PYTHON) < 0) {
@@ -33,6 +36,7 @@ export async function resolvePython(requested?: string): Promise<PythonInfo> {
           'install a newer Python or choose one with --python PATH.',
       );
     }
+    await rememberInterpreter(command, info);
     return info;
   }
   if (requested) {

@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cachedInterpreter, rememberInterpreter } from '../../src/extension/engine/interpreterCache';
+
+describe('interpreterCache', () => {
+  const saved = process.env.XDG_CACHE_HOME;
+  before(() => {
+    process.env.XDG_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-cache-'));
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  });
+
+  it('answers for the same command until the interpreter file changes', async () => {
+    const executable = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-python-')), 'python3');
+    writeFileSync(executable, '');
+    await rememberInterpreter('python3', { executable, version: '3.11.7' });
+    assert.deepEqual(await cachedInterpreter('python3'), { executable, version: '3.11.7' });
+    assert.equal(await cachedInterpreter('python'), undefined, 'another command is another question');
+    utimesSync(executable, new Date(), new Date(Date.now() + 60_000));
+    assert.equal(await cachedInterpreter('python3'), undefined, 'a replaced interpreter is probed again');
+  });
+});
