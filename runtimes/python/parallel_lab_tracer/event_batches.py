@@ -31,10 +31,25 @@ class EventBatch(object):
         if len(events) >= MAX_PENDING:
             record_buffer.flush()
 
+    def take(self):
+        """Removes and returns the pending events.
+
+        Another thread may append while a flush runs (a pool's task-handler thread records
+        submits as the main thread flushes): the list object is never replaced, and only what
+        was counted is removed, so an event appended meanwhile stays for the next flush.
+        """
+        events = self.events
+        count = len(events)
+        taken = events[:count]
+        del events[:count]
+        return taken
+
     def drain(self, to_ms):
-        if not self.events:
+        return self.record_of(self.take(), to_ms)
+
+    def record_of(self, events, to_ms):
+        if not events:
             return None
-        events, self.events = self.events, []
         convert = self._convert
         return {"type": self.record_type, "pid": os.getpid(), "events": [convert(event, to_ms) for event in events]}
 
@@ -52,7 +67,7 @@ def _drain_all():
 def _forget_parent_events():
     # The parent sent its pending events before forking; the child must not repeat them.
     for batch in _batches:
-        batch.events = []
+        del batch.events[:]
 
 
 record_buffer.add_drain(_drain_all)

@@ -62,9 +62,10 @@ class CycleBatch(EventBatch):
             record_buffer.flush()
 
     def drain(self, to_ms):
-        if self.events and self.on_drain is not None:
-            self.on_drain(self.events)
-        return EventBatch.drain(self, to_ms)
+        events = self.take()
+        if events and self.on_drain is not None:
+            self.on_drain(events)
+        return self.record_of(events, to_ms)
 
 
 cycles = CycleBatch()
