@@ -3,6 +3,7 @@
 
 import type { LiveDelta, LiveRunStart } from './liveDeltas';
 import type { RunRecord } from './runRecord';
+import type { ScalingResult } from './scaling';
 
 /** The program's source, shown in the code view with per-line annotations. */
 export interface SourceText {
@@ -18,13 +19,25 @@ export type ToWebview =
   /** What happened since the previous batch; the host sends one batch about every 100 ms. */
   | { type: 'deltas'; deltas: LiveDelta[] }
   /** Show only this source line's events (from the editor hover's link). */
-  | { type: 'revealLine'; file: string; line: number };
+  | { type: 'revealLine'; file: string; line: number }
+  /** A finished scaling lab ("Run in parallel"): shown instead of the run views until a run arrives. */
+  | { type: 'scaling'; result: ScalingResult };
 
 export type FromWebview =
   /** The panel's script ran and listens: the host may send what it has. */
   | { type: 'ready' }
   /** The learner clicked an event or a code line: open the file at that line in an editor. */
   | { type: 'revealSource'; file: string; line: number };
+
+/**
+ * Ids of the JSON data blocks a standalone report embeds: the writer
+ * (src/extension/engine/htmlReport.ts) and the panel's report adapter share them.
+ */
+export const REPORT_BLOCK_IDS = {
+  record: 'parallel-lab-record',
+  source: 'parallel-lab-source',
+  scaling: 'parallel-lab-scaling',
+} as const;
 
 /** What the panel remembers across reloads (VS Code getState/setState, sessionStorage in a report). */
 export interface ViewState {

@@ -17,6 +17,8 @@ export interface ScalingMode {
   efficiency: number;
   /** The results equal the sequential run's. */
   resultsMatch: boolean;
+  /** Process pools only: the items per task Pool.map chose (the learner's usual call, no chunksize given). */
+  chunksize?: number;
 }
 
 /** Where the missing speedup of one process-pool run went, each part measured from its record. */
@@ -32,6 +34,11 @@ export interface ScalingBreakdown {
   lockWaitMs: number;
   /** Worker time left idle at the end: the slowest worker's last task end minus each other's, summed. */
   idleTailMs: number;
+  /**
+   * The workers' task time beyond the sequential run's wall time: the same work ran slower in
+   * parallel (cores shared with more workers or other programs, caches, memory bandwidth).
+   */
+  slowerWorkMs?: number;
 }
 
 /** Amdahl's law fitted to the process-pool runs: T(n) = T(1) · (s + (1 − s) / n). */

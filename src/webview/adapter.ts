@@ -1,8 +1,9 @@
 // The one place where the panel in VS Code and the standalone report differ: where the data
 // comes from, where view state is kept, and where "reveal this line" goes.
 
-import type { FromWebview, SourceText, ToWebview, ViewState } from '../shared/protocol';
+import { REPORT_BLOCK_IDS, type FromWebview, type SourceText, type ToWebview, type ViewState } from '../shared/protocol';
 import type { RunRecord } from '../shared/runRecord';
+import type { ScalingResult } from '../shared/scaling';
 
 export interface HostAdapter {
   getState(): ViewState | undefined;
@@ -36,9 +37,6 @@ function vscodeAdapter(api: VsCodeApi): HostAdapter {
   };
 }
 
-/** Ids of the data blocks the report embeds (see src/extension/engine/htmlReport.ts). */
-export const REPORT_RECORD_ID = 'parallel-lab-record';
-export const REPORT_SOURCE_ID = 'parallel-lab-source';
 const STATE_KEY = 'parallel-lab-view';
 
 function reportAdapter(): HostAdapter {
@@ -50,9 +48,12 @@ function reportAdapter(): HostAdapter {
     setState: (state) => safeSessionStorage()?.setItem(STATE_KEY, JSON.stringify(state)),
     // A report has no editor to open; the code view highlights the line itself.
     post: () => undefined,
+    // A report holds either a run (record and source) or a scaling result.
     onMessage: (listener) => {
-      const record = readDataBlock<RunRecord>(REPORT_RECORD_ID);
-      if (record) queueMicrotask(() => listener({ type: 'record', record, source: readDataBlock<SourceText>(REPORT_SOURCE_ID) }));
+      const record = readDataBlock<RunRecord>(REPORT_BLOCK_IDS.record);
+      if (record) queueMicrotask(() => listener({ type: 'record', record, source: readDataBlock<SourceText>(REPORT_BLOCK_IDS.source) }));
+      const result = readDataBlock<ScalingResult>(REPORT_BLOCK_IDS.scaling);
+      if (result) queueMicrotask(() => listener({ type: 'scaling', result }));
     },
   };
 }

@@ -1,15 +1,18 @@
 // The panel: receives the host's messages, keeps the record (finished, or growing in live
-// mode) and the view state, and renders every view from them, at most once per frame.
+// mode) or the scaling result and the view state, and renders every view from them, at most
+// once per frame.
 
 import { applyDeltas, emptyLiveRecord, type LiveRunState } from '../shared/liveDeltas';
 import type { SourceText, ToWebview, ViewState } from '../shared/protocol';
 import type { RunRecord, SourceSite } from '../shared/runRecord';
+import type { ScalingResult } from '../shared/scaling';
 import type { HostAdapter } from './adapter';
 import { CodeView } from './codeView';
 import { CoreView } from './coreView';
 import { element } from './format';
 import { onThemeChange, readPalette } from './palette';
 import { ProcessView } from './processView';
+import { ScalingView } from './scaling/scalingView';
 import { ViewStore } from './state';
 import { SummaryView } from './summaryView';
 import { TimelineView } from './timeline/timelineView';
@@ -21,7 +24,12 @@ export class App {
   private readonly cores: CoreView;
   private readonly timeline: TimelineView;
   private readonly code: CodeView;
+  private readonly scalingView = new ScalingView();
+  /** The summary and the columns: hidden while a scaling result is shown. */
+  private readonly runViews = element('div', 'run-views');
   private record: RunRecord | null = null;
+  /** A scaling result replaces the run views until the next run or record arrives. */
+  private scaling: ScalingResult | null = null;
   private source: SourceText | null = null;
   private runState: LiveRunState = 'finished';
   private frame = 0;
@@ -59,7 +67,9 @@ export class App {
     const side = element('div', 'side-column');
     side.append(this.code.root);
     columns.append(main, side);
-    root.replaceChildren(this.summary.root, columns);
+    this.runViews.append(this.summary.root, columns);
+    this.scalingView.root.hidden = true;
+    root.replaceChildren(this.scalingView.root, this.runViews);
     root.setAttribute('aria-busy', 'true');
     adapter.onMessage((message) => this.handle(message));
     adapter.post({ type: 'ready' });
@@ -75,9 +85,11 @@ export class App {
         this.record = message.record;
         this.source = message.source;
         this.runState = 'finished';
+        this.scaling = null;
         break;
       case 'live-start':
         this.record = emptyLiveRecord(message.run);
+        this.scaling = null;
         this.source = message.source;
         this.runState = 'starting';
         // A new run starts from the whole-run view; filters and toggles are kept.
@@ -93,6 +105,9 @@ export class App {
         this.store.update({ lineFilter: { file: message.file, line: message.line } });
         this.code.reveal({ file: message.file, line: message.line });
         break;
+      case 'scaling':
+        this.scaling = message.result;
+        break;
     }
     this.requestRender();
   }
@@ -107,14 +122,21 @@ export class App {
 
   private render(): void {
     const record = this.record;
-    if (!record) return;
-    const state: ViewState = this.store.state;
-    const live = this.runState !== 'finished';
-    this.summary.render(record, this.runState);
-    this.processes.render(record, live);
-    this.cores.render(record, live);
-    this.timeline.render(record, state);
-    this.code.render(record, this.source, state.showInternalLocks, state.lineFilter);
+    const scaling = this.scaling;
+    this.scalingView.root.hidden = scaling === null;
+    this.runViews.hidden = scaling !== null;
+    if (scaling) {
+      this.scalingView.render(scaling);
+    } else {
+      if (!record) return;
+      const state: ViewState = this.store.state;
+      const live = this.runState !== 'finished';
+      this.summary.render(record, this.runState);
+      this.processes.render(record, live);
+      this.cores.render(record, live);
+      this.timeline.render(record, state);
+      this.code.render(record, this.source, state.showInternalLocks, state.lineFilter);
+    }
     this.renderCount++;
     document.getElementById('root')?.setAttribute('aria-busy', 'false');
   }

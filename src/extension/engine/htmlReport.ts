@@ -1,22 +1,19 @@
-// The standalone HTML report of a finished run: one self-contained file (the webview bundle,
-// its CSS, the run record and the program's source, all inline) that opens from the file
-// system and makes no network request of any kind.
+// The standalone HTML report of a finished run or of a scaling lab: one self-contained file
+// (the webview bundle, its CSS and the data, all inline) that opens from the file system and
+// makes no network request of any kind.
 //
-// Security: a strict Content-Security-Policy (contentSecurityPolicy.ts); the record and
-// the source are JSON data blocks, which are never executed.
+// Security: a strict Content-Security-Policy (contentSecurityPolicy.ts); the data (run
+// record and source, or scaling result) are JSON data blocks, which are never executed.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { SourceText } from '../../shared/protocol';
+import { REPORT_BLOCK_IDS, type SourceText } from '../../shared/protocol';
 import type { RunRecord } from '../../shared/runRecord';
+import type { ScalingResult } from '../../shared/scaling';
 import { panelContentSecurityPolicy } from './contentSecurityPolicy';
 import { UserFacingError } from './errors';
-
-/** Ids of the data blocks; the webview's report adapter reads the same ids. */
-const RECORD_BLOCK_ID = 'parallel-lab-record';
-const SOURCE_BLOCK_ID = 'parallel-lab-source';
 
 /**
  * Theme variables a VS Code webview gets from the editor; the report defines them itself,
@@ -77,9 +74,14 @@ export function loadReportAssets(): ReportAssets {
   return { script: readFileSync(path.join(dist, 'webview.js'), 'utf8'), css: existsSync(css) ? readFileSync(css, 'utf8') : '' };
 }
 
-/** The report's pieces in order; a million-event record is written piece by piece. */
-export function reportParts(record: RunRecord, source: SourceText | null, assets: ReportAssets, nonce: string = randomBytes(18).toString('base64')): string[] {
-  const title = `Parallel Lab: ${path.basename(record.file)}`;
+/** One JSON data block of the page: the report adapter reads it by id. */
+interface DataBlock {
+  id: string;
+  value: unknown;
+}
+
+/** A report page's pieces in order; a million-event record is written piece by piece. */
+function pageParts(title: string, blocks: DataBlock[], assets: ReportAssets, nonce: string): string[] {
   return [
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
     `<meta http-equiv="Content-Security-Policy" content="${panelContentSecurityPolicy(nonce)}">\n`,
@@ -88,13 +90,29 @@ export function reportParts(record: RunRecord, source: SourceText | null, assets
     `<style nonce="${nonce}">${REPORT_THEME_CSS}</style>\n`,
     `<style nonce="${nonce}">${escapeStyle(assets.css)}</style>\n`,
     '</head>\n<body>\n<main id="root"></main>\n',
-    `<script type="application/json" id="${RECORD_BLOCK_ID}">`,
-    jsonForScriptBlock(record),
-    '</script>\n',
-    `<script type="application/json" id="${SOURCE_BLOCK_ID}">${jsonForScriptBlock(source)}</script>\n`,
+    ...blocks.flatMap((block) => [`<script type="application/json" id="${block.id}">`, jsonForScriptBlock(block.value), '</script>\n']),
     `<script nonce="${nonce}">${escapeScript(assets.script)}</script>\n`,
     '</body>\n</html>\n',
   ];
+}
+
+function newNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+/** The report of a run's pieces in order. */
+export function reportParts(record: RunRecord, source: SourceText | null, assets: ReportAssets, nonce: string = newNonce()): string[] {
+  const blocks = [
+    { id: REPORT_BLOCK_IDS.record, value: record },
+    { id: REPORT_BLOCK_IDS.source, value: source },
+  ];
+  return pageParts(`Parallel Lab: ${path.basename(record.file)}`, blocks, assets, nonce);
+}
+
+/** The report of a scaling lab's pieces in order. */
+function scalingReportParts(result: ScalingResult, assets: ReportAssets, nonce: string = newNonce()): string[] {
+  const title = `Parallel Lab: Run in parallel: ${result.function} (${path.basename(result.file)})`;
+  return pageParts(title, [{ id: REPORT_BLOCK_IDS.scaling, value: result }], assets, nonce);
 }
 
 export function renderHtmlReport(record: RunRecord, source: SourceText | null, assets: ReportAssets = loadReportAssets(), nonce?: string): string {
@@ -103,16 +121,26 @@ export function renderHtmlReport(record: RunRecord, source: SourceText | null, a
 
 /** Writes the report for a finished run, with its source read from disk, through a temporary file. */
 export async function writeHtmlReport(target: string, record: RunRecord): Promise<void> {
-  const file = path.resolve(target);
   const source = await readFile(record.file, 'utf8').then(
     (text): SourceText => ({ file: record.file, text }),
     () => null,
   );
+  await writeReportFile(target, (assets) => reportParts(record, source, assets));
+}
+
+/** Writes the report of a scaling lab ("Run in parallel"), through a temporary file. */
+export async function writeScalingReport(file: string, result: ScalingResult): Promise<void> {
+  await writeReportFile(file, (assets) => scalingReportParts(result, assets));
+}
+
+/** Writes the parts to a temporary file renamed over the target, so a reader never sees half a report. */
+async function writeReportFile(target: string, parts: (assets: ReportAssets) => string[]): Promise<void> {
+  const file = path.resolve(target);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     const handle = await open(temporary, 'w');
     try {
-      for (const part of reportParts(record, source, loadReportAssets())) await handle.write(part);
+      for (const part of parts(loadReportAssets())) await handle.write(part);
     } finally {
       await handle.close();
     }
