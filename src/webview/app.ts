@@ -75,6 +75,11 @@ export class App {
     adapter.post({ type: 'ready' });
   }
 
+  /** The view state the panel keeps across reloads (getState/setState), for the tests. */
+  get viewState(): ViewState {
+    return this.store.state;
+  }
+
   lockEventPoint(index: number): { x: number; y: number } | null {
     return this.timeline.lockEventPoint(index);
   }
