@@ -4,15 +4,22 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { constants as osConstants } from 'node:os';
+import { formatMs } from '../shared/format';
 import type { RunRecord, StartMethod } from '../shared/runRecord';
+import type { ScalingPrediction } from '../shared/scaling';
 import { toChromeTrace } from './engine/chromeTrace';
 import { UserFacingError } from './engine/errors';
-import { writeHtmlReport } from './engine/htmlReport';
+import { writeHtmlReport, writeScalingReport } from './engine/htmlReport';
 import { writeJsonFile } from './engine/jsonFile';
 import { ProfileRun, START_METHODS } from './engine/profileRun';
+import { stepLabel } from './engine/scaling/plan';
+import { runScalingLab, ScalingLabCancelled } from './engine/scaling/scalingLab';
+import { formatScalingSummary } from './engine/scaling/scalingSummary';
+import { times } from './engine/scaling/verdict';
 import { formatSummary } from './engine/summary';
 
 const USAGE = `Usage: parallel-lab run FILE [options] [-- ARGS...]
+       parallel-lab scale FILE:FUNCTION --inputs EXPR [options]   (see scale --help)
 
 Profiles a Python program: every process it creates, CPU per process and per core.
 
@@ -28,12 +35,32 @@ Options:
   -h, --help                 show this help
 `;
 
+const SCALE_USAGE = `Usage: parallel-lab scale FILE:FUNCTION --inputs EXPR [options]
+
+Maps a top-level function over inputs sequentially, on a thread pool, and on process pools
+of 1 … N workers and 2 × N, each run profiled, and says how well it scaled and why.
+
+Options:
+  --inputs EXPR              a Python expression for the items, e.g. "range(16)"; it may use
+                             the file's own names (required)
+  --max-workers N            the largest process pool before 2 × N (default: the cores)
+  --predict-2 X              your guess of the speedup with 2 workers, shown beside the result
+  --predict-all X            your guess of the speedup with N workers
+  --python PATH              Python interpreter (default: python3, then python)
+  --start-method METHOD      fork, spawn or forkserver (default: the platform's)
+  --timeout S                stop any one run after S seconds
+  --json OUT                 write the result (parallel-lab/scale@1) to OUT
+  --html OUT                 write a self-contained HTML report of the result
+  -h, --help                 show this help
+`;
+
 /** Exit code for a usage or input error of ours (the program's own codes pass through). */
 const EXIT_USAGE = 2;
 const EXIT_TIMEOUT = 124;
 const EXIT_INTERRUPTED = 130;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'scale') return scale(argv.slice(1));
   const dash = argv.indexOf('--');
   const ours = dash >= 0 ? argv.slice(0, dash) : argv;
   const programArgs = dash >= 0 ? argv.slice(dash + 1) : [];
@@ -57,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : EXIT_USAGE;
   }
   const [command, file, ...extra] = positionals;
-  if (command !== 'run') throw new UserFacingError(`Unknown command "${command}"; the command is "run" (see --help).`);
+  if (command !== 'run') throw new UserFacingError(`Unknown command "${command}"; the commands are "run" and "scale" (see --help).`);
   if (!file) throw new UserFacingError('Name the Python file to run, e.g. parallel-lab run samples/01-processes/counter.py.');
 
   const startMethod = values['start-method'];
@@ -105,6 +132,90 @@ async function main(argv: string[]): Promise<number> {
   if (!quiet) process.stdout.write('\n' + formatSummary(record));
   if (interrupted) return EXIT_INTERRUPTED;
   return exitCodeOf(record);
+}
+
+/** `parallel-lab scale`: the scaling lab, each run reported as it finishes, then the comparison. */
+async function scale(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      inputs: { type: 'string' },
+      'max-workers': { type: 'string' },
+      'predict-2': { type: 'string' },
+      'predict-all': { type: 'string' },
+      python: { type: 'string' },
+      'start-method': { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SCALE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UserFacingError('Name one file and function, e.g. parallel-lab scale work.py:crunch --inputs "range(16)".');
+  const { file, functionName } = splitScaleTarget(positionals[0]);
+  if (values.inputs === undefined) throw new UserFacingError('Give the inputs to map over with --inputs, e.g. --inputs "range(16)".');
+  const startMethod = values['start-method'];
+  if (startMethod !== undefined && !START_METHODS.includes(startMethod as StartMethod)) {
+    throw new UserFacingError(`--start-method must be one of ${START_METHODS.join(', ')}, not "${startMethod}".`);
+  }
+  const maxWorkers = positiveNumber(values['max-workers'], '--max-workers', 'workers');
+  if (maxWorkers !== undefined && !Number.isInteger(maxWorkers)) throw new UserFacingError(`--max-workers takes a whole number, not "${values['max-workers']}".`);
+  const prediction: ScalingPrediction = {
+    twoWorkers: positiveNumber(values['predict-2'], '--predict-2', 'times faster'),
+    allCores: positiveNumber(values['predict-all'], '--predict-all', 'times faster'),
+  };
+
+  const aborter = new AbortController();
+  const onInterrupt = (): void => aborter.abort();
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  try {
+    const { result } = await runScalingLab(
+      {
+        file,
+        functionName,
+        inputs: values.inputs,
+        maxWorkers,
+        prediction,
+        python: values.python,
+        startMethod: startMethod as StartMethod | undefined,
+        timeoutMsPerRun: secondsToMs(positiveNumber(values.timeout, '--timeout', 'seconds')),
+      },
+      {
+        onPlan: (steps) => process.stdout.write(`Running ${functionName} in ${steps.length} ways, each profiled:\n`),
+        onStepFinished: (step, index, mode) =>
+          process.stdout.write(`  ${index + 1}. ${stepLabel(step).padEnd(14)} ${formatMs(mode.wallMs).padStart(8)}  ${times(mode.speedup)}\n`),
+      },
+      aborter.signal,
+    );
+    if (values.json) await writeJson(values.json, result, 'the scaling result');
+    if (values.html) await writeScalingReport(values.html, result);
+    process.stdout.write('\n' + formatScalingSummary(result));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ScalingLabCancelled)) throw error;
+    process.stderr.write(`parallel-lab: ${error.message}\n`);
+    return EXIT_INTERRUPTED;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+
+/** FILE:FUNCTION, split at the last colon so that a Windows drive letter stays in the file. */
+function splitScaleTarget(target: string): { file: string; functionName: string } {
+  const colon = target.lastIndexOf(':');
+  const file = target.slice(0, Math.max(colon, 0));
+  const functionName = colon > 0 ? target.slice(colon + 1) : '';
+  if (!file || !functionName || /[\\/]/.test(functionName)) {
+    throw new UserFacingError(`Write the file and the function as FILE:FUNCTION, e.g. work.py:crunch, not "${target}".`);
+  }
+  return { file, functionName };
 }
 
 function exitCodeOf(record: RunRecord): number {
