@@ -62,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Parall
     lessonView(lessons),
     vscode.window.registerTreeDataProvider('parallelLab.recentRuns', recentRuns),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new ParallelLabCodeLensProvider(context)),
-    ...registerCommands({ controller, decorations, lessons, panel, progress, log }),
+    ...registerCommands({ state: context.workspaceState, controller, decorations, lessons, panel, progress, log }),
   );
   return { controller, decorations, lessons, panel };
 }

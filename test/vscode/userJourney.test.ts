@@ -157,6 +157,55 @@ describe('a new user in VS Code (code-server in headless Chromium)', function ()
     }
   });
 
+  it('runs the scaling lab from the "Run in parallel" CodeLens and shows the chart', async () => {
+    const { binary, extensionsDir } = await codeServerWithParallelLab();
+    const server = await startCodeServer({ binary, extensionsDir });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await openWorkbench(page, server);
+      await openFile(page, 'map_chunksize.py');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Run in parallel' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      // The inputs (the suggestion is range(16)), then the prediction for 2 workers.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 30_000 });
+      assert.equal(await input.inputValue(), 'range(16)');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Your prediction' }).waitFor({ timeout: 30_000 });
+      await page.keyboard.type('1.8');
+      await page.keyboard.press('Enter');
+
+      const deadline = Date.now() + 180_000;
+      let frame: Frame | undefined;
+      while (!frame && Date.now() < deadline) {
+        for (const candidate of page.frames()) {
+          const shown = await candidate.evaluate(() => document.querySelectorAll('.mode-table tbody tr').length > 0).catch(() => false);
+          if (shown) frame = candidate;
+        }
+        if (!frame) await page.waitForTimeout(500);
+      }
+      assert.ok(frame, 'the results view appeared in the panel');
+      const view = await frame.evaluate(() => ({
+        heading: document.querySelector('#scaling-heading')?.textContent ?? '',
+        modes: Array.from(document.querySelectorAll<HTMLElement>('.mode-table tbody tr')).map((row) => `${row.dataset.mode}:${row.dataset.workers}`),
+        processPoints: document.querySelectorAll('svg.speedup-chart .chart-point.series-processes').length,
+        predictions: document.querySelectorAll('svg.speedup-chart .chart-point.series-prediction').length,
+        lines: document.querySelectorAll('svg.speedup-chart .chart-line').length,
+      }));
+      assert.equal(view.heading, 'Run in parallel: square_slowly over range(16) (16 items)');
+      assert.deepEqual(view.modes.slice(0, 2), ['sequential:1', 'threads:2']);
+      assert.ok(view.modes.includes('processes:2') && view.modes.includes('processes:4'), `process pools up to 2 × cores: ${view.modes.join(', ')}`);
+      assert.ok(view.processPoints >= 3, `a chart point per process pool (${view.processPoints})`);
+      assert.ok(view.predictions >= 1, 'the prediction is on the chart');
+      assert.ok(view.lines >= 2, 'the measured line and the ideal line are drawn');
+      await page.screenshot({ path: artifactPath('vscode-run-in-parallel.png') });
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
   it('in an untrusted workspace, nothing runs and the explanation shows', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
     const server = await startCodeServer({ binary, extensionsDir, disableWorkspaceTrust: false, settings: { 'security.workspace.trust.startupPrompt': 'never' } });

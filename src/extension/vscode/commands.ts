@@ -14,8 +14,11 @@ import type { LessonNode, LessonTreeProvider } from './lessonTree';
 import type { LineDecorations } from './lineDecorations';
 import type { ProfilerPanel } from './profilerPanel';
 import type { RunController } from './runController';
+import { runInParallel } from './scalingCommand';
 
 export interface CommandParts {
+  /** Workspace state: the inputs last used for each function. */
+  state: vscode.Memento;
   controller: RunController;
   decorations: LineDecorations;
   lessons: LessonTreeProvider;
@@ -25,7 +28,7 @@ export interface CommandParts {
 }
 
 export function registerCommands(parts: CommandParts): vscode.Disposable[] {
-  const { controller, decorations, lessons, panel, progress, log } = parts;
+  const { state, controller, decorations, lessons, panel, progress, log } = parts;
   let shownRecord: RunRecord | undefined;
 
   const runFile = async (uri?: vscode.Uri): Promise<RunRecord | undefined> => {
@@ -52,9 +55,8 @@ export function registerCommands(parts: CommandParts): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand('parallelLab.runFile', runFile),
-    vscode.commands.registerCommand('parallelLab.runInParallel', (uri?: vscode.Uri) =>
-      // Until the scaling lab lands, "Run in parallel" profiles the whole file.
-      runFile(uri),
+    vscode.commands.registerCommand('parallelLab.runInParallel', (uri?: vscode.Uri, functionName?: string) =>
+      runInParallel(state, panel, log, uri, functionName),
     ),
     vscode.commands.registerCommand('parallelLab.runLesson', async (node?: LessonNode) => {
       const picked = node ? fromNode(node) : await pickSample(lessons);

@@ -9,13 +9,17 @@ import * as vscode from 'vscode';
 import type { LiveDelta, LiveRunStart } from '../../shared/liveDeltas';
 import type { FromWebview, SourceText, ToWebview } from '../../shared/protocol';
 import type { RunRecord } from '../../shared/runRecord';
+import type { ScalingResult } from '../../shared/scaling';
 import { panelContentSecurityPolicy } from '../engine/contentSecurityPolicy';
 import { loadRecord } from '../engine/runStore';
 
 export const PROFILER_VIEW_TYPE = 'parallelLab.profiler';
 const LAST_RECORD_KEY = 'parallelLab.panelRecordPath';
 
-type Content = { kind: 'live'; run: LiveRunStart; source: SourceText | null; deltas: LiveDelta[] } | { kind: 'record'; record: RunRecord; source: SourceText | null };
+type Content =
+  | { kind: 'live'; run: LiveRunStart; source: SourceText | null; deltas: LiveDelta[] }
+  | { kind: 'record'; record: RunRecord; source: SourceText | null }
+  | { kind: 'scaling'; result: ScalingResult };
 
 export class ProfilerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -69,6 +73,13 @@ export class ProfilerPanel implements vscode.Disposable {
     this.post({ type: 'record', record, source });
   }
 
+  /** The scaling lab's result ("Run in parallel"). */
+  showScaling(result: ScalingResult): void {
+    this.content = { kind: 'scaling', result };
+    this.reveal();
+    this.post({ type: 'scaling', result });
+  }
+
   /** Filters the timeline to one source line's events (from an editor hover). */
   revealLine(file: string, line: number): void {
     this.reveal();
@@ -116,6 +127,10 @@ export class ProfilerPanel implements vscode.Disposable {
     if (!this.content) return;
     if (this.content.kind === 'record') {
       this.post({ type: 'record', record: this.content.record, source: this.content.source });
+      return;
+    }
+    if (this.content.kind === 'scaling') {
+      this.post({ type: 'scaling', result: this.content.result });
       return;
     }
     this.post({ type: 'live-start', run: this.content.run, source: this.content.source });
