@@ -19,16 +19,11 @@ export interface OverheadResult {
   totalRatio: number;
 }
 
+// The seed lesson's CPU-bound work: a sum of squares over a generator.
 const PROGRAM = `
 import sys
 
-def work(n):
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
-
-print(work(int(sys.argv[1])))
+print(sum(i * i for i in range(int(sys.argv[1]))))
 `;
 
 function runPlain(python: string, file: string, iterations: number): Promise<number> {
@@ -52,7 +47,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export async function measureProfilerOverhead(repeats = 7, targetMs = 2000): Promise<OverheadResult> {
+export async function measureProfilerOverhead(repeats = 9, targetMs = 2000): Promise<OverheadResult> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-bench-')), 'cpu_bound.py');
   writeFileSync(file, PROGRAM);
   // Plain runs use the interpreter itself, as profiled runs do: a launcher such as a pyenv
