@@ -95,7 +95,8 @@ function exitSection(record: RunRecord): string {
   return `Run: ${how} · ${seconds(record.durationMs)} · ${record.processes.length} processes${truncated}`;
 }
 
-function table(rows: string[][]): string[] {
+/** Rows of cells as aligned, indented text columns; the first row is the header. */
+export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 }

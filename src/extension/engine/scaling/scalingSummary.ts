@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { formatBytes, formatMs, formatPercent } from '../../../shared/format';
 import type { ScalingResult } from '../../../shared/scaling';
 import { times } from './verdict';
+import { table } from '../summary';
 
 export function formatScalingSummary(result: ScalingResult): string {
   const sections = [header(result), modesSection(result)];
@@ -31,7 +32,7 @@ function modesSection(result: ScalingResult): string {
     formatPercent(mode.efficiency * 100),
     mode.resultsMatch ? 'same' : 'DIFFER',
   ]);
-  return columns([['MODE', 'WORKERS', 'WALL', 'SPEEDUP', 'EFFICIENCY', 'RESULTS'], ...rows]).join('\n');
+  return table([['MODE', 'WORKERS', 'WALL', 'SPEEDUP', 'EFFICIENCY', 'RESULTS'], ...rows]).join('\n');
 }
 
 function fitLine({ fit }: ScalingResult): string {
@@ -65,10 +66,6 @@ function breakdownSection({ breakdown }: ScalingResult): string {
     entry.slowerWorkMs === undefined ? '–' : formatMs(entry.slowerWorkMs),
   ]);
   const head = ['WORKERS', 'START-UP', 'PICKLED', 'SENDING', 'LOCK WAIT', 'IDLE TAIL', 'SLOWER WORK'];
-  return ['Where the missing speedup went (process pools)', ...columns([head, ...rows])].join('\n');
+  return ['Where the missing speedup went (process pools)', ...table([head, ...rows])].join('\n');
 }
 
-function columns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
-}
