@@ -20,6 +20,7 @@ import type {
   SourceSite,
   TaskRecord,
 } from '../../shared/runRecord';
+import { ipcEventOf, lockEventOf, SiteTable, taskOf } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
 export interface ActivityCaps {
@@ -64,7 +65,7 @@ export interface Activity {
 }
 
 export class ActivityBuilder {
-  private readonly sites = new Map<number, Map<number, SourceSite>>();
+  private readonly sites = new SiteTable();
   private readonly locks = new Map<string, LockInfo>();
   private readonly lockEvents: LockEvent[] = [];
   /** In-progress cycles shown from `lock-open`, by "pid:tid:lock:requestMs" (waits) or "pid:tid:lock@acquiredMs" (holds). */
@@ -81,15 +82,12 @@ export class ActivityBuilder {
 
   apply(record: ActivityRecord): void {
     switch (record.type) {
-      case 'site': {
-        let table = this.sites.get(record.pid);
-        if (!table) this.sites.set(record.pid, (table = new Map()));
-        table.set(record.id, { file: record.file, line: record.line, function: record.function });
+      case 'site':
+        this.sites.define(record);
         break;
-      }
       case 'lock-new': {
         const known = this.locks.get(record.lock);
-        const site = this.site(record.pid, record.site);
+        const site = this.sites.get(record.pid, record.site);
         if (!known) {
           this.locks.set(record.lock, { id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site });
         } else if (!known.site && site) {
@@ -98,10 +96,11 @@ export class ActivityBuilder {
         break;
       }
       case 'lock-batch':
-        for (const [tid, lockId, requestMs, acquiredMs, releasedMs, siteId] of record.events) {
+        for (const tuple of record.events) {
+          const event = lockEventOf(record.pid, tuple, this.sites);
           // One string per lock, not one per event: a million events share a handful of ids.
-          const lock = this.locks.get(lockId)?.id ?? lockId;
-          const event: LockEvent = { lock, pid: record.pid, tid, requestMs, acquiredMs, releasedMs, site: this.site(record.pid, siteId) };
+          event.lock = this.locks.get(event.lock)?.id ?? event.lock;
+          const { tid, lock, requestMs, acquiredMs } = event;
           const replaces = this.openCycles.size === 0 ? undefined : this.openCycles.get(waitKey(record.pid, tid, lock, requestMs)) ??
             (acquiredMs !== null ? this.openCycles.get(holdKey(record.pid, tid, lock, acquiredMs)) : undefined);
           if (replaces !== undefined) {
@@ -120,12 +119,12 @@ export class ActivityBuilder {
         const key = waitKey(record.pid, record.tid, record.lock, record.requestMs);
         const event: LockEvent = {
           lock: record.lock, pid: record.pid, tid: record.tid, requestMs: record.requestMs,
-          acquiredMs: record.acquiredMs, releasedMs: null, site: this.site(record.pid, record.site),
+          acquiredMs: record.acquiredMs, releasedMs: null, site: this.sites.get(record.pid, record.site),
         };
         this.showOpen(key, event);
         for (const [lock, acquiredMs, siteId] of record.held) {
           this.showOpen(holdKey(record.pid, record.tid, lock, acquiredMs), {
-            lock, pid: record.pid, tid: record.tid, requestMs: acquiredMs, acquiredMs, releasedMs: null, site: this.site(record.pid, siteId),
+            lock, pid: record.pid, tid: record.tid, requestMs: acquiredMs, acquiredMs, releasedMs: null, site: this.sites.get(record.pid, siteId),
           });
         }
         break;
@@ -135,7 +134,7 @@ export class ActivityBuilder {
         break;
       case 'channel-new': {
         const known = this.channels.get(record.channel);
-        const site = this.site(record.pid, record.site);
+        const site = this.sites.get(record.pid, record.site);
         if (!known) {
           this.channels.set(record.channel, { id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site });
         } else if (!known.site && site) {
@@ -144,26 +143,25 @@ export class ActivityBuilder {
         break;
       }
       case 'ipc-batch':
-        for (const [op, channel, endpoint, t, waitMs, bytes, siteId] of record.events) {
+        for (const tuple of record.events) {
           if (this.ipcEvents.length >= this.caps.ipcEvents) {
             this.truncated = true;
             break;
           }
-          const kind = op === 'put' || op === 'get' ? 'queue' : 'pipe';
-          this.ipcEvents.push({ channel, kind, op, pid: record.pid, t, waitMs, bytes, site: this.site(record.pid, siteId), endpoint });
+          this.ipcEvents.push(ipcEventOf(record.pid, tuple, this.sites));
         }
         break;
       case 'task-batch':
-        for (const [pool, fn, items, startMs, endMs, ok, siteId, submitKey] of record.events) {
+        for (const tuple of record.events) {
           if (this.tasks.length >= this.caps.tasks) {
             this.truncated = true;
             break;
           }
-          this.tasks.push({ pool, pid: record.pid, fn, items, startMs, endMs, ok, site: this.site(record.pid, siteId), submitKey });
+          this.tasks.push(taskOf(record.pid, tuple, this.sites));
         }
         break;
       case 'task-submit':
-        for (const [key, t, siteId] of record.events) this.submits.set(key, { t, site: this.site(record.pid, siteId) });
+        for (const [key, t, siteId] of record.events) this.submits.set(key, { t, site: this.sites.get(record.pid, siteId) });
         break;
     }
   }
@@ -183,10 +181,6 @@ export class ActivityBuilder {
       }),
       aggregatedLocks,
     };
-  }
-
-  private site(pid: number, id: number | null): SourceSite | null {
-    return id === null ? null : this.sites.get(pid)?.get(id) ?? null;
   }
 
   private pushLockEvent(event: LockEvent): number | undefined {

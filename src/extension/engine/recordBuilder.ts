@@ -8,6 +8,7 @@
 
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
+import { commandName } from './tracerEvents';
 import type { SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -224,10 +225,4 @@ export class RunRecordBuilder {
 
 function lastSampleTime(entry: ProcessEntry): number | null {
   return entry.samples.length > 0 ? entry.samples[entry.samples.length - 1].t : null;
-}
-
-/** "python3 worker.py --x" → "python3 worker.py"; a readable label for an untraced process. */
-function commandName(command: string): string {
-  const words = command.trim().split(/\s+/).slice(0, 2);
-  return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
 }

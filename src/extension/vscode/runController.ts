@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LiveDeltaCollector } from '../../shared/liveDeltaCollector';
+import { LiveDeltaCollector } from '../engine/liveDeltaCollector';
 import type { RunRecord, StartMethod } from '../../shared/runRecord';
 import { UserFacingError } from '../engine/errors';
 import { ProfileRun } from '../engine/profileRun';

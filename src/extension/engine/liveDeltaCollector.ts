@@ -7,10 +7,11 @@
 // only the end of a run can join is left to it: releases of a lock by another process,
 // pairing of messages with their receipts (arrows), pool submit times, aggregated counts.
 
-import type { SamplerTick } from '../extension/engine/sampler';
-import type { TracerRecord } from '../extension/engine/tracerProtocol';
-import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from './liveDeltas';
-import type { ProcessSample, SourceSite } from './runRecord';
+import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
+import type { ProcessSample } from '../../shared/runRecord';
+import type { SamplerTick } from './sampler';
+import { commandName, ipcEventOf, lockEventOf, SiteTable, taskOf } from './tracerEvents';
+import type { TracerRecord } from './tracerProtocol';
 
 export class LiveDeltaCollector {
   private readonly processes: ProcessFacts[] = [];
@@ -18,7 +19,7 @@ export class LiveDeltaCollector {
   private readonly byPid = new Map<number, ProcessFacts>();
   private readonly sampledLastTick = new Set<number>();
   private readonly sampledEver = new Set<number>();
-  private readonly sites = new Map<number, Map<number, SourceSite>>();
+  private readonly sites = new SiteTable();
   private readonly changedProcesses = new Set<number>();
   private readonly samples = new Map<number, ProcessSample[]>();
   private pending: LiveDelta[] = [];
@@ -85,46 +86,40 @@ export class LiveDeltaCollector {
       case 'warning':
         this.pending.push({ kind: 'warning', message: record.message });
         break;
-      case 'site': {
-        const table = this.sites.get(record.pid) ?? new Map<number, SourceSite>();
-        table.set(record.id, { file: record.file, line: record.line, function: record.function });
-        this.sites.set(record.pid, table);
+      case 'site':
+        this.sites.define(record);
         break;
-      }
       case 'lock-new':
         this.pending.push({
           kind: 'locks',
-          locks: [{ id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site: this.site(record.pid, record.site) }],
+          locks: [{ id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site: this.sites.get(record.pid, record.site) }],
         });
         break;
       case 'lock-batch':
-        this.pending.push({
-          kind: 'lock-events',
-          events: record.events.map(([tid, lock, requestMs, acquiredMs, releasedMs, site]) => ({
-            lock, pid: record.pid, tid, requestMs, acquiredMs, releasedMs, site: this.site(record.pid, site),
-          })),
-        });
+        this.pending.push({ kind: 'lock-events', events: record.events.map((tuple) => lockEventOf(record.pid, tuple, this.sites)) });
         break;
       case 'channel-new':
         this.pending.push({
           kind: 'channels',
-          channels: [{ id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site: this.site(record.pid, record.site) }],
+          channels: [{ id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site: this.sites.get(record.pid, record.site) }],
         });
         break;
       case 'ipc-batch':
         this.pending.push({
           kind: 'ipc-events',
-          events: record.events.map(([op, channel, , t, waitMs, bytes, site]) => ({
-            channel, kind: op === 'put' || op === 'get' ? 'queue' : 'pipe', op, pid: record.pid, t, waitMs, bytes, site: this.site(record.pid, site),
-          })),
+          events: record.events.map((tuple) => {
+            const { endpoint: _endpoint, ...event } = ipcEventOf(record.pid, tuple, this.sites);
+            return event;
+          }),
         });
         break;
       case 'task-batch':
         this.pending.push({
           kind: 'tasks',
-          tasks: record.events.map(([pool, fn, items, startMs, endMs, ok, site]) => ({
-            pool, pid: record.pid, fn, items, startMs, endMs, ok, site: this.site(record.pid, site),
-          })),
+          tasks: record.events.map((tuple) => {
+            const { submitKey: _submitKey, ...task } = taskOf(record.pid, tuple, this.sites);
+            return task;
+          }),
         });
         break;
       // Joined only at the end of the run (see the header): the finished record carries them.
@@ -172,13 +167,4 @@ export class LiveDeltaCollector {
     this.changedProcesses.add(facts.index);
   }
 
-  private site(pid: number, id: number | null): SourceSite | null {
-    return id === null ? null : this.sites.get(pid)?.get(id) ?? null;
-  }
-}
-
-/** "python3 worker.py --x" → "python3 worker.py": a readable label for an untraced process. */
-function commandName(command: string): string {
-  const words = command.trim().split(/\s+/).slice(0, 2);
-  return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
 }
