@@ -61,20 +61,19 @@ def _labelling_pipe(pipe):
 def _traced_send(send):
     def send_wrapper(self, obj):
         start_ns = _monotonic_ns()
+        end = self._parallel_lab_end
+        # A pool task is reported as submitted before it is sent: once sent, a worker can run
+        # it and the pool forget its job before this thread gets to run again.
+        if end is not None and end.channel.tasks is not None and end.channel.tasks[2] == TASKS:
+            _quietly_submitted(end.channel.tasks, obj)
         try:
             send(self, obj)
         except BaseException as error:
             drop_own_frame(error)
             raise
-        end = self._parallel_lab_end
         if end is not None:
-            channel = end.channel
-            if channel.kind == PIPE:
-                channel_events.record("send", end, start_ns, channel_sizes.last(), sys._getframe(1))
-            else:
-                channel_events.record("put", end, start_ns, channel_sizes.last(), sys._getframe(1))
-                if channel.tasks is not None and channel.tasks[2] == TASKS:
-                    _quietly_submitted(channel.tasks, obj)
+            kind = "send" if end.channel.kind == PIPE else "put"
+            channel_events.record(kind, end, start_ns, channel_sizes.last(), sys._getframe(1))
 
     return like(send, send_wrapper)
 
