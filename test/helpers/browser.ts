@@ -44,3 +44,21 @@ export function artifactPath(name: string): string {
 export async function waitForRenders(page: Page, count = 1): Promise<void> {
   await page.waitForFunction((minimum) => (window.parallelLab?.renderCount ?? 0) >= minimum, count, { timeout: 60_000 });
 }
+
+/**
+ * One Chromium for the tests of the calling `describe`: started before them, closed after.
+ * Returns a getter, since the browser exists only once the hook has run.
+ */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not started yet (use it inside a test)');
+    return browser;
+  };
+}

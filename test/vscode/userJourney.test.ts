@@ -4,8 +4,8 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from '../helpers/browser';
+import type { Frame, Page } from 'playwright-core';
+import { artifactPath, sharedBrowser } from '../helpers/browser';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
 import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
 
@@ -68,20 +68,12 @@ async function afterLineTexts(page: Page): Promise<string[]> {
 
 describe('a new user in VS Code (code-server in headless Chromium)', function () {
   this.timeout(400_000);
-  let browser: Browser;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
     const server = await startCodeServer({ binary, extensionsDir });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1600, height: 1000 } });
     try {
       await openWorkbench(page, server);
       await openFile(page, 'counter.py');
@@ -160,7 +152,7 @@ describe('a new user in VS Code (code-server in headless Chromium)', function ()
   it('runs the scaling lab from the "Run in parallel" CodeLens and shows the chart', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
     const server = await startCodeServer({ binary, extensionsDir });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1600, height: 1000 } });
     try {
       await openWorkbench(page, server);
       await openFile(page, 'map_chunksize.py');
@@ -209,7 +201,7 @@ describe('a new user in VS Code (code-server in headless Chromium)', function ()
   it('in an untrusted workspace, nothing runs and the explanation shows', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
     const server = await startCodeServer({ binary, extensionsDir, disableWorkspaceTrust: false, settings: { 'security.workspace.trust.startupPrompt': 'never' } });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1600, height: 1000 } });
     try {
       await openWorkbench(page, server);
       await page.waitForSelector('.statusbar-item[id*="workspaceTrust"], .monaco-workbench', { timeout: 30_000 });

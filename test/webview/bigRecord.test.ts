@@ -6,9 +6,8 @@ import { rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { writeHtmlReportFile } from './reportFile';
-import { launchBrowser, waitForRenders, watchedPage } from '../helpers/browser';
+import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { jsHeapUsedBytes, scriptedZoomAndPan } from './frames';
 import { COUNTER_SOURCE, syntheticRecord } from './records';
 
@@ -17,20 +16,14 @@ const FRAME_BOUND_MS = 500;
 
 describe('a million lock events (headless Chromium)', function () {
   this.timeout(300_000);
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('loads, zooms and pans without freezing', async () => {
     const record = syntheticRecord({ workers: 10, cyclesPerWorker: 100_000, durationMs: 120_000, cores: 4 });
     assert.equal(record.lockEvents.length, 1_000_000);
     const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-million.html`);
     await writeHtmlReportFile(file, record, COUNTER_SOURCE);
-    const { page, consoleErrors } = await watchedPage(browser);
+    const { page, consoleErrors } = await watchedPage(browser());
     const loadStarted = Date.now();
     await page.goto(pathToFileURL(file).href, { timeout: 120_000 });
     await waitForRenders(page);

@@ -2,8 +2,8 @@
 // follows the run, and the final rendering equals that of the finished record.
 
 import { strict as assert } from 'node:assert';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, waitForRenders, watchedPage } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { deltaBatches, liveRunStart } from './liveDeltaFeed';
 import { openPanel, sendToPanel } from './panelPage';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
@@ -26,13 +26,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 describe('live mode (headless Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('renders 10 seconds of deltas at 10 Hz without loss, and ends equal to the finished record', async () => {
     const record = syntheticRecord({ durationMs: 10_000, cyclesPerWorker: 50, cores: 4 });
@@ -40,7 +34,7 @@ describe('live mode (headless Chromium)', function () {
     assert.equal(batches.length, 100);
     const source = { file: record.file, text: COUNTER_SOURCE };
 
-    const live = await watchedPage(browser);
+    const live = await watchedPage(browser());
     await openPanel(live.page);
     await sendToPanel(live.page, { type: 'live-start', run: liveRunStart(record), source });
     const started = Date.now();
@@ -62,7 +56,7 @@ describe('live mode (headless Chromium)', function () {
     const cycles = Number(await live.page.locator(`.code-line[data-line="${LOCK_LINE}"]`).getAttribute('data-lock-cycles'));
     assert.equal(cycles, record.lockEvents.length, 'every lock event arrived');
 
-    const finished = await watchedPage(browser);
+    const finished = await watchedPage(browser());
     await openPanel(finished.page);
     await sendToPanel(finished.page, { type: 'record', record, source });
     await waitForRenders(finished.page);

@@ -11,7 +11,7 @@ import { renderHtmlReport, writeHtmlReport } from '../../src/extension/engine/ht
 import { ProfileRun } from '../../src/extension/engine/profileRun';
 import type { RunRecord } from '../../src/shared/runRecord';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
-import { artifactPath, launchBrowser, waitForRenders, watchedPage, type WatchedPage } from '../helpers/browser';
+import { artifactPath, sharedBrowser, type WatchedPage, waitForRenders, watchedPage } from '../helpers/browser';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
 import { firstLockEventOfWorker, workerIdleAt, hoverTimeline, lineAnnotation, lockPixels, processTablePids } from './reportChecks';
 
@@ -64,18 +64,12 @@ async function checkCounterReport(watched: WatchedPage, record: RunRecord, repor
 
 describe('the HTML report (headless Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('shows the processes, lock segments, hover details and line annotations of a synthetic counter run', async () => {
     const record = syntheticRecord();
     const file = writeReport('synthetic', record, COUNTER_SOURCE);
-    const watched = await openReport(browser, file);
+    const watched = await openReport(browser(), file);
     await checkCounterReport(watched, record, file, LOCK_LINE, 'report-synthetic.png');
     await watched.page.close();
   });
@@ -83,7 +77,7 @@ describe('the HTML report (headless Chromium)', function () {
   it('reveals the source line of a clicked lock event and filters the timeline by a clicked code line', async () => {
     const record = syntheticRecord();
     const file = writeReport('reveal', record, COUNTER_SOURCE);
-    const { page } = await openReport(browser, file);
+    const { page } = await openReport(browser(), file);
     const pixels = await lockPixels(page, record, 3, workerIdleAt(record, 3, 10));
     const box = await page.locator('canvas.timeline-canvas').boundingBox();
     assert.ok(box);
@@ -103,7 +97,7 @@ describe('the HTML report (headless Chromium)', function () {
   it('keeps the wait/hold meaning without colour and reaches events by keyboard', async () => {
     const record = syntheticRecord();
     const file = writeReport('keyboard', record, COUNTER_SOURCE);
-    const { page, consoleErrors } = await openReport(browser, file);
+    const { page, consoleErrors } = await openReport(browser(), file);
     await page.locator('canvas.timeline-canvas').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -122,7 +116,7 @@ describe('the HTML report (headless Chromium)', function () {
   it('refuses a script without the nonce (CSP), and the toolkit renders under that CSP', async () => {
     const record = syntheticRecord();
     const file = writeReport('csp', record, COUNTER_SOURCE);
-    const { page, consoleErrors } = await openReport(browser, file);
+    const { page, consoleErrors } = await openReport(browser(), file);
     // The toolkit's components upgraded (shadow roots) with no CSP complaint.
     assert.equal(await page.locator('vscode-button').first().evaluate((element) => element.shadowRoot !== null), true);
     assert.deepEqual(consoleErrors, [], 'the page and the toolkit load without a CSP error');
@@ -147,7 +141,7 @@ describe('the HTML report (headless Chromium)', function () {
     const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-real.html`);
     await writeHtmlReport(file, record);
     const lockLine = lockLineOf(record);
-    const watched = await openReport(browser, file);
+    const watched = await openReport(browser(), file);
     await checkCounterReport(watched, record, file, lockLine, 'report-counter.png');
     await watched.page.close();
   });

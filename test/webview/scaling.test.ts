@@ -7,11 +7,11 @@ import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writeScalingReport } from '../../src/extension/engine/htmlReport';
 import { SCALING_SCHEMA, type ScalingMode, type ScalingResult } from '../../src/shared/scaling';
 import { formatSpeedup } from '../../src/webview/scaling/scalingFormat';
-import { artifactPath, launchBrowser, waitForRenders, watchedPage } from '../helpers/browser';
+import { artifactPath, sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { openPanel, sendToPanel } from './panelPage';
 import { COUNTER_SOURCE, syntheticRecord } from './records';
 
@@ -73,19 +73,13 @@ async function markerCentres(page: Page, chart: string, series: string): Promise
 
 describe('the scaling lab view (headless Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('shows a scaling report: runs, charts, fit, predictions, breakdown and verdict, offline', async () => {
     const result = scalingResult();
     const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-scaling.html`);
     await writeScalingReport(file, result);
-    const { page, consoleErrors, requests } = await watchedPage(browser);
+    const { page, consoleErrors, requests } = await watchedPage(browser());
     await page.goto(pathToFileURL(file).href);
     await waitForRenders(page);
 
@@ -164,7 +158,7 @@ describe('the scaling lab view (headless Chromium)', function () {
 
   it('shows a scaling result sent to the live panel instead of the run, and the run again after', async () => {
     const record = syntheticRecord();
-    const { page, consoleErrors } = await watchedPage(browser);
+    const { page, consoleErrors } = await watchedPage(browser());
     await openPanel(page);
     await sendToPanel(page, { type: 'record', record, source: { file: record.file, text: COUNTER_SOURCE } });
     await waitForRenders(page, 1);

@@ -51,7 +51,7 @@ export class Runner {
   private readonly pipesClosed: Promise<void>;
   private rootExited = false;
 
-  private constructor(private readonly child: ChildProcess, private readonly options: RunnerOptions) {
+  private constructor(child: ChildProcess, private readonly options: RunnerOptions) {
     if (child.pid === undefined) throw new Error('spawned child has no pid');
     this.pid = child.pid;
     this.stdout = new CappedText(options.maxOutputChars);

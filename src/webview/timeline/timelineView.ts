@@ -35,7 +35,7 @@ export class TimelineView {
 
   constructor(
     private palette: Palette,
-    private view: ViewState,
+    view: ViewState,
     private readonly host: TimelineHost,
   ) {
     this.root.setAttribute('aria-labelledby', 'timeline-heading');
@@ -84,7 +84,6 @@ export class TimelineView {
 
   /** A new record, new data in a live one, or new filters: rebuild the index. */
   render(record: RunRecord, view: ViewState): void {
-    this.view = view;
     this.model = buildTimelineModel(record, { showInternalLocks: view.showInternalLocks, line: view.lineFilter });
     this.viewport.setDuration(record.durationMs);
     this.followWholeRun = view.viewStartMs === null || view.viewEndMs === null;
