@@ -24,3 +24,20 @@ def like(original, wrapper):
     wrapper.__doc__ = original.__doc__
     wrapper.__wrapped__ = original
     return wrapper
+
+
+def calling_after(original, after):
+    """A wrapper of the method `original` that, once it has returned, calls
+    `after(self, *args, **kwargs)`. The method's exceptions reach the caller as they would
+    untraced: this wrapper's frame is dropped from their traceback."""
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            result = original(self, *args, **kwargs)
+        except BaseException as error:
+            drop_own_frame(error)
+            raise
+        after(self, *args, **kwargs)
+        return result
+
+    return like(original, wrapper)

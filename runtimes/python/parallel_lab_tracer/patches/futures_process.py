@@ -12,32 +12,20 @@ import time
 
 from .. import sites, task_pools, task_submits
 from ..channel_ends import RESULTS, TASKS
-from ..channel_wrappers import drop_own_frame, like
+from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
 from ..task_worker import EXECUTOR
 
 
 def patch(process_module):
     executor_class = process_module.ProcessPoolExecutor
-    executor_class.__init__ = _labelling_queues(executor_class.__init__)
+    executor_class.__init__ = calling_after(executor_class.__init__, _label)
     executor_class.submit = _recording_submit(executor_class.submit)
     executor_class.shutdown = task_pools.flushing_first(executor_class.shutdown)
 
 
-def _labelling_queues(init):
-    def __init__(self, *args, **kwargs):
-        try:
-            init(self, *args, **kwargs)
-        except BaseException as error:
-            drop_own_frame(error)
-            raise
-        _label(self)
-
-    return like(init, __init__)
-
-
 @quietly
-def _label(executor):
+def _label(executor, *_args, **_kwargs):
     pool_id = task_submits.new_pool_id()
     task_pools.label_pool_queue(executor._call_queue, (pool_id, EXECUTOR, TASKS))
     task_pools.label_pool_queue(executor._result_queue, (pool_id, EXECUTOR, RESULTS))

@@ -16,35 +16,23 @@ import time
 
 from .. import sites, task_pools, task_submits
 from ..channel_ends import RESULTS, TASKS
-from ..channel_wrappers import drop_own_frame, like
+from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
 from ..task_worker import POOL
 
 
 def patch(pool_module):
     pool_class = pool_module.Pool
-    pool_class._setup_queues = _labelling_queues(pool_class._setup_queues)
+    pool_class._setup_queues = calling_after(pool_class._setup_queues, _label)
     pool_module.ApplyResult.__init__ = _recording_job(pool_module.ApplyResult.__init__)
     pool_module.IMapIterator.__init__ = _recording_job(pool_module.IMapIterator.__init__)
-    pool_module._PoolCache.__delitem__ = _forgetting_job(pool_module._PoolCache.__delitem__)
+    pool_module._PoolCache.__delitem__ = calling_after(pool_module._PoolCache.__delitem__, _forget_job)
     pool_class.close = task_pools.flushing_first(pool_class.close)
     pool_class.terminate = task_pools.flushing_first(pool_class.terminate)
 
 
-def _labelling_queues(setup_queues):
-    def _setup_queues(self):
-        try:
-            setup_queues(self)
-        except BaseException as error:
-            drop_own_frame(error)
-            raise
-        _label(self)
-
-    return like(setup_queues, _setup_queues)
-
-
 @quietly
-def _label(pool):
+def _label(pool, *_args):
     pool_id = task_submits.new_pool_id()
     task_pools.label_pool_queue(pool._inqueue, (pool_id, POOL, TASKS))
     task_pools.label_pool_queue(pool._outqueue, (pool_id, POOL, RESULTS))
@@ -68,13 +56,5 @@ def _job_created(result, submit_ns, frame):
     task_submits.job_created(result._job, submit_ns, sites.site_of(frame))
 
 
-def _forgetting_job(delitem):
-    def __delitem__(self, job):
-        try:
-            delitem(self, job)
-        except BaseException as error:
-            drop_own_frame(error)
-            raise
-        task_submits.job_forgotten(job)
-
-    return like(delitem, __delitem__)
+def _forget_job(_cache, job):
+    task_submits.job_forgotten(job)

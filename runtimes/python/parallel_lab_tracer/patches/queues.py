@@ -17,7 +17,7 @@ import time
 from .. import channel_ends, channel_events, channel_sizes, record_buffer, sites, task_worker
 from ..channel_ends import RESULTS, TASKS
 from ..channel_fed_puts import FAILED, FedPuts
-from ..channel_wrappers import drop_own_frame, like
+from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
 
 _monotonic_ns = time.monotonic_ns
@@ -31,8 +31,11 @@ def patch(queues):
             return "JoinableQueue"
         return "Queue" if isinstance(queue, queue_class) else "SimpleQueue"
 
-    queue_class.__init__ = _labelling_init(queue_class.__init__, api_of)
-    simple_class.__init__ = _labelling_init(simple_class.__init__, api_of)
+    def relabel(queue, *_args, **_kwargs):
+        _relabel(queue, api_of)
+
+    queue_class.__init__ = calling_after(queue_class.__init__, relabel)
+    simple_class.__init__ = calling_after(simple_class.__init__, relabel)
     queue_class.put = _traced_fed_put(queue_class.put)
     joinable_class.put = _traced_fed_put(joinable_class.put)
     queue_class.get = _traced_get(queue_class.get)
@@ -40,18 +43,6 @@ def patch(queues):
     queue_class._feed = staticmethod(_counting_feed(queue_class.__dict__["_feed"].__func__))
     simple_class.put = _traced_simple_put(simple_class.put)
     simple_class.get = _traced_get(simple_class.get)
-
-
-def _labelling_init(init, api_of):
-    def __init__(self, *args, **kwargs):
-        try:
-            init(self, *args, **kwargs)
-        except BaseException as error:
-            drop_own_frame(error)
-            raise
-        _relabel(self, api_of)
-
-    return like(init, __init__)
 
 
 @quietly
