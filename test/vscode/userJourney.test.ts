@@ -24,8 +24,16 @@ async function openFile(page: Page, name: string): Promise<void> {
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
+  const palette = '.quick-input-widget:not([style*="display: none"]) input';
   await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 30_000 });
+  // F1 pressed while a webview has the focus may not reach the workbench: the title bar's
+  // command center opens the same palette by mouse.
+  const opened = await page.waitForSelector(palette, { timeout: 5_000 }).then(() => true, () => false);
+  if (!opened) {
+    await page.locator('.command-center .action-item').first().click();
+    await page.waitForSelector(palette, { timeout: 30_000 });
+    await page.keyboard.type('>');
+  }
   await page.keyboard.type(title);
   // The fuzzy filter may rank a longer command first: pick the row that is this command.
   const row = page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first();

@@ -166,7 +166,8 @@ export class RunRecordBuilder {
     const live = this.current(pid);
     if (!live) return;
     live.entry.exitCode = exitCode;
-    live.entry.endMs = Math.max(live.entry.endMs ?? 0, t);
+    // The runner saw the main process exit: that time beats a sampler tick's guess.
+    live.entry.endMs = t;
   }
 
   /** The processes, each closed at `durationMs` if nothing saw it end. */

@@ -65,13 +65,16 @@ export class Sampler {
     this.tickFromTimer();
   }
 
-  /** Stops the timer and waits for a tick in flight. */
+  /** Stops the timer, waits for a tick in flight, then takes a closing tick. */
   async stop(): Promise<void> {
     if (this.timer !== null) {
       clearInterval(this.timer);
       this.timer = null;
     }
     await this.inFlight;
+    // A closing tick: however short the run, the cores get a second reading to compare
+    // with the first (which only sets the baseline), and what ended is seen to have ended.
+    await this.tick().catch(() => undefined);
     this.discovery.close();
     this.coreMeter.close();
   }
