@@ -2,21 +2,22 @@
 // small multiprocessing programs, and the records they send are checked for every process.
 
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventServer } from '../../src/extension/engine/eventServer';
-import { RunClock } from '../../src/extension/engine/runClock';
-import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
-
-const TRACER_DIR = path.resolve(__dirname, '../../../runtimes/python');
-const DEFAULT_PYTHON = process.env.PARALLEL_LAB_TEST_PYTHON ?? 'python3';
-const PYTHON_38 = '/root/.pyenv/versions/3.8.18/bin/python3.8';
-const PYTHON_313 = '/root/.pyenv/versions/3.13.0/bin/python3.13';
-const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
-type StartMethod = (typeof START_METHODS)[number];
+import type { TracerRecord } from '../../src/extension/engine/tracerProtocol';
+import {
+  PYTHON_313,
+  PYTHON_38,
+  START_METHODS,
+  runTraced as runTracedFile,
+  runUntraced as runUntracedFile,
+  type ProgramOutput,
+  type StartMethod,
+  type TracedRun,
+  type TracedRunOptions,
+} from '../helpers/tracedPython';
 
 const PROGRAMS: Record<string, string> = {
   'counter.py': `
@@ -115,25 +116,6 @@ print(sitecustomize.MARK)
 `,
 };
 
-interface RunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  records: TracerRecord[];
-  /** Every line any connection sent, valid or not. */
-  linesReceived: number;
-  /** The pid of the interpreter the test started. */
-  pid: number;
-}
-
-interface RunOptions {
-  python?: string;
-  startMethod?: StartMethod;
-  /** Which tracer variables to set: all of them, none, or all with an unusable socket. */
-  tracer?: 'on' | 'off' | 'wrong-socket' | 'bad-t0';
-  extraPythonPath?: string;
-}
-
 let programDir: string;
 
 before(async () => {
@@ -148,57 +130,13 @@ after(async () => {
   await rm(programDir, { recursive: true, force: true });
 });
 
-/** Runs a program under the tracer and collects everything it sent until the run is quiet. */
-async function runTraced(program: string, options: RunOptions = {}): Promise<RunResult> {
-  const records: TracerRecord[] = [];
-  let lastRecordAt = Date.now();
-  const server = await EventServer.open((record) => {
-    records.push(record);
-    lastRecordAt = Date.now();
-  });
-  const clock = new RunClock();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.values(TRACER_ENV)) delete env[name];
-  env.PYTHONPATH = [TRACER_DIR, options.extraPythonPath].filter(Boolean).join(path.delimiter);
-  const tracer = options.tracer ?? 'on';
-  if (tracer !== 'off') {
-    env[TRACER_ENV.socket] = tracer === 'wrong-socket' ? path.join(programDir, 'no-such.sock') : server.endpoint;
-    env[TRACER_ENV.token] = server.token;
-    env[TRACER_ENV.t0Ns] = tracer === 'bad-t0' ? 'soon' : clock.t0Ns.toString();
-  }
-  if (options.startMethod) env[TRACER_ENV.startMethod] = options.startMethod;
-  const result = await runPython(options.python ?? DEFAULT_PYTHON, [path.join(programDir, program)], env);
-  // Helpers (resource tracker, forkserver) finish shortly after the main: wait for quiet.
-  const deadline = Date.now() + 5000;
-  while (Date.now() - lastRecordAt < 300 && Date.now() < deadline) await delay(50);
-  await server.close(2000);
-  const { received, malformed, unauthenticated } = server.counts;
-  return { ...result, records, linesReceived: received + malformed + unauthenticated };
+/** A program of PROGRAMS, run traced (see test/helpers/tracedPython.ts). */
+function runTraced(program: string, options: TracedRunOptions = {}): Promise<TracedRun> {
+  return runTracedFile(path.join(programDir, program), options);
 }
 
-function runPython(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<Omit<RunResult, 'records' | 'linesReceived'>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, args, { env, cwd: programDir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 }));
-  });
-}
-
-/** A run of the same program with no tracer at all, to compare outputs with. */
-async function runUntraced(program: string, python = DEFAULT_PYTHON, extraPythonPath?: string): Promise<Omit<RunResult, 'records' | 'linesReceived'>> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.values(TRACER_ENV)) delete env[name];
-  if (extraPythonPath) env.PYTHONPATH = extraPythonPath;
-  else delete env.PYTHONPATH;
-  return runPython(python, [path.join(programDir, program)], env);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function runUntraced(program: string, python?: string, extraPythonPath?: string): Promise<ProgramOutput> {
+  return runUntracedFile(path.join(programDir, program), python, extraPythonPath);
 }
 
 /** Each process as the records describe it, with its role and name after process-role. */
@@ -244,7 +182,7 @@ function withRole(processes: Map<number, TracedProcess>, role: string): TracedPr
   return [...processes.values()].filter((p) => p.role === role);
 }
 
-function mainOf(result: RunResult): TracedProcess {
+function mainOf(result: TracedRun): TracedProcess {
   const mains = withRole(processesOf(result.records), 'main');
   assert.equal(mains.length, 1, 'exactly one main process');
   assert.equal(mains[0].pid, result.pid, 'the main is the interpreter the host started');
@@ -252,7 +190,7 @@ function mainOf(result: RunResult): TracedProcess {
   return mains[0];
 }
 
-function assertCounterRun(result: RunResult, method: StartMethod): void {
+function assertCounterRun(result: TracedRun, method: StartMethod): void {
   assert.equal(result.stderr, '');
   assert.equal(result.stdout, '10\n');
   assert.equal(result.exitCode, 0);

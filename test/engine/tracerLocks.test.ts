@@ -4,28 +4,21 @@
 // checked directly.
 
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventServer } from '../../src/extension/engine/eventServer';
-import { RunClock } from '../../src/extension/engine/runClock';
 import {
-  TRACER_ENV,
   type LockNewRecord,
   type LockOpenRecord,
   type LockStatsRecord,
   type SiteRecord,
   type TracerRecord,
 } from '../../src/extension/engine/tracerProtocol';
+import { runTraced, START_METHODS } from '../helpers/tracedPython';
 
 const REPO = path.resolve(__dirname, '../../..');
-const TRACER_DIR = path.join(REPO, 'runtimes/python');
 const COUNTER_SAMPLE = path.join(REPO, 'samples/04-sharing-memory/counter.py');
-const PYTHON = process.env.PARALLEL_LAB_TEST_PYTHON ?? 'python3';
-const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
-type StartMethod = (typeof START_METHODS)[number];
 
 const PROGRAMS: Record<string, string> = {
   // Two processes take two locks in opposite order; the barrier makes sure both hold their
@@ -154,14 +147,6 @@ if __name__ == "__main__":
 `,
 };
 
-interface RunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  records: TracerRecord[];
-  pid: number;
-}
-
 let programDir: string;
 
 before(async () => {
@@ -172,43 +157,6 @@ before(async () => {
 after(async () => {
   await rm(programDir, { recursive: true, force: true });
 });
-
-/** Runs a program under the tracer; `killAfterMs` SIGKILLs its whole process group then. */
-async function runTraced(file: string, startMethod: StartMethod, killAfterMs?: number): Promise<RunResult> {
-  const records: TracerRecord[] = [];
-  let lastRecordAt = Date.now();
-  const server = await EventServer.open((record) => {
-    records.push(record);
-    lastRecordAt = Date.now();
-  });
-  const clock = new RunClock();
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: TRACER_DIR };
-  env[TRACER_ENV.socket] = server.endpoint;
-  env[TRACER_ENV.token] = server.token;
-  env[TRACER_ENV.t0Ns] = clock.t0Ns.toString();
-  env[TRACER_ENV.startMethod] = startMethod;
-  const result = await new Promise<Omit<RunResult, 'records'>>((resolve, reject) => {
-    const child = spawn(PYTHON, [file], { env, cwd: programDir, detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    const killer = killAfterMs === undefined ? undefined : setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGKILL'), killAfterMs);
-    child.on('close', (exitCode) => {
-      if (killer) clearTimeout(killer);
-      resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 });
-    });
-  });
-  const deadline = Date.now() + 5000;
-  while (Date.now() - lastRecordAt < 300 && Date.now() < deadline) await delay(50);
-  await server.close(2000);
-  return { ...result, records };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function programPath(name: string): string {
   return path.join(programDir, name);
@@ -306,7 +254,7 @@ describe('Lock tracer', function () {
 
   for (const method of START_METHODS) {
     it(`records the counter's 10 cycles on the Value's lock under ${method}`, async () => {
-      const result = await runTraced(COUNTER_SAMPLE, method);
+      const result = await runTraced(COUNTER_SAMPLE, { startMethod: method });
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, '10\n');
       const locks = new LockRecords(result.records);
@@ -338,7 +286,7 @@ describe('Lock tracer', function () {
   for (const method of START_METHODS) {
     it(`shows both blocked waits of a deadlock while it lasts under ${method}`, async () => {
       const file = programPath('deadlock.py');
-      const result = await runTraced(file, method, 1500 + (method === 'fork' ? 0 : 1000));
+      const result = await runTraced(file, { startMethod: method, killAfterMs: 1500 + (method === 'fork' ? 0 : 1000) });
       assert.equal(result.exitCode, null, 'killed by the test');
       const locks = new LockRecords(result.records);
       const userLocks = locks.news.filter((news) => news.api === 'Lock' && !news.internal);
@@ -363,7 +311,7 @@ describe('Lock tracer', function () {
 
   it('folds RLock re-entry, records failed and timed-out acquires, marks a Queue lock internal', async () => {
     const file = programPath('single_process.py');
-    const result = await runTraced(file, 'fork');
+    const result = await runTraced(file, { startMethod: 'fork' });
     assert.equal(result.stdout, 'False False False\nx\n');
     const locks = new LockRecords(result.records);
     const rlock = locks.lockWith((news) => news.api === 'RLock');
@@ -389,7 +337,7 @@ describe('Lock tracer', function () {
 
   it('records a Semaphore(2) shared by 3 processes, the third waiting live', async () => {
     const file = programPath('semaphore.py');
-    const result = await runTraced(file, 'spawn');
+    const result = await runTraced(file, { startMethod: 'spawn' });
     const locks = new LockRecords(result.records);
     const sem = locks.lockWith((news) => news.api === 'Semaphore');
     assert.equal(sem.kind, 'Semaphore');
@@ -408,7 +356,7 @@ describe('Lock tracer', function () {
   for (const method of ['fork', 'spawn'] as const) {
     it(`pairs a release by another process under ${method}`, async () => {
       const file = programPath('cross_release.py');
-      const result = await runTraced(file, method);
+      const result = await runTraced(file, { startMethod: method });
       assert.equal(result.stdout, 'released\n');
       const locks = new LockRecords(result.records);
       const lock = locks.lockWith((news) => news.api === 'Lock');
@@ -429,7 +377,7 @@ describe('Lock tracer', function () {
   for (const method of ['fork', 'spawn'] as const) {
     it(`records Condition, Event and Barrier waits with their kinds under ${method}`, async () => {
       const file = programPath('compound.py');
-      const result = await runTraced(file, method);
+      const result = await runTraced(file, { startMethod: method });
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, 'True\n');
       const locks = new LockRecords(result.records);
@@ -462,7 +410,7 @@ describe('Lock tracer', function () {
   }
 
   it('switches a hot lock to counts: 200k cycles become lock-stats', async () => {
-    const result = await runTraced(programPath('hot.py'), 'fork');
+    const result = await runTraced(programPath('hot.py'), { startMethod: 'fork' });
     assert.equal(result.stdout, 'done\n');
     const locks = new LockRecords(result.records);
     const lock = locks.lockWith((news) => news.api === 'Lock');

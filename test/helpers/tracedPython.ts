@@ -29,52 +29,74 @@ export interface TracedRun extends ProgramOutput {
   records: TracerRecord[];
   /** Lines the event server could not parse or did not accept. */
   rejectedLines: number;
+  /** Every line any connection sent, valid or not. */
+  linesReceived: number;
+}
+
+export interface TracedRunOptions {
+  python?: string;
+  startMethod?: StartMethod;
+  /** Which tracer variables to set: all of them (default), none, or all with an unusable socket or start. */
+  tracer?: 'on' | 'off' | 'wrong-socket' | 'bad-t0';
+  /** A folder put on PYTHONPATH after the tracer's (one holding a sitecustomize it shadows, say). */
+  extraPythonPath?: string;
+  /** SIGKILL the program's whole process group after this long (it then leads its own group). */
+  killAfterMs?: number;
 }
 
 /** Runs `file` traced and collects everything it sent until the run is quiet. */
-export async function runTraced(file: string, options: { python?: string; startMethod?: StartMethod } = {}): Promise<TracedRun> {
+export async function runTraced(file: string, options: TracedRunOptions = {}): Promise<TracedRun> {
   const records: TracerRecord[] = [];
   let lastRecordAt = Date.now();
   const server = await EventServer.open((record) => {
     records.push(record);
     lastRecordAt = Date.now();
   });
-  const env = pythonEnv();
-  env.PYTHONPATH = TRACER_DIR;
-  env[TRACER_ENV.socket] = server.endpoint;
-  env[TRACER_ENV.token] = server.token;
-  env[TRACER_ENV.t0Ns] = new RunClock().t0Ns.toString();
+  const env = pythonEnv(options.extraPythonPath);
+  env.PYTHONPATH = [TRACER_DIR, options.extraPythonPath].filter(Boolean).join(path.delimiter);
+  const tracer = options.tracer ?? 'on';
+  if (tracer !== 'off') {
+    env[TRACER_ENV.socket] = tracer === 'wrong-socket' ? path.join(path.dirname(file), 'no-such.sock') : server.endpoint;
+    env[TRACER_ENV.token] = server.token;
+    env[TRACER_ENV.t0Ns] = tracer === 'bad-t0' ? 'soon' : new RunClock().t0Ns.toString();
+  }
   if (options.startMethod) env[TRACER_ENV.startMethod] = options.startMethod;
-  const output = await runPython(options.python ?? DEFAULT_PYTHON, file, env);
+  const output = await runPython(options.python ?? DEFAULT_PYTHON, file, env, options.killAfterMs);
   // Helpers (resource tracker, forkserver) finish shortly after the main: wait for quiet.
   const deadline = Date.now() + 5000;
   while (Date.now() - lastRecordAt < 300 && Date.now() < deadline) await delay(50);
   await server.close(2000);
-  return { ...output, records, rejectedLines: server.counts.malformed + server.counts.unauthenticated };
+  const { received, malformed, unauthenticated } = server.counts;
+  return { ...output, records, rejectedLines: malformed + unauthenticated, linesReceived: received + malformed + unauthenticated };
 }
 
 /** The same program with no tracer at all. `startMethod` is then set by the program itself, if at all. */
-export function runUntraced(file: string, python = DEFAULT_PYTHON): Promise<ProgramOutput> {
-  return runPython(python, file, pythonEnv());
+export function runUntraced(file: string, python = DEFAULT_PYTHON, extraPythonPath?: string): Promise<ProgramOutput> {
+  return runPython(python, file, pythonEnv(extraPythonPath));
 }
 
-function pythonEnv(): NodeJS.ProcessEnv {
+function pythonEnv(extraPythonPath?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.values(TRACER_ENV)) delete env[name];
-  delete env.PYTHONPATH;
+  if (extraPythonPath) env.PYTHONPATH = extraPythonPath;
+  else delete env.PYTHONPATH;
   delete env.PARALLEL_LAB_MAIN_PID;
   return env;
 }
 
-function runPython(python: string, file: string, env: NodeJS.ProcessEnv): Promise<ProgramOutput> {
+function runPython(python: string, file: string, env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<ProgramOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [file], { env, cwd: path.dirname(file) });
+    const child = spawn(python, [file], { env, cwd: path.dirname(file), detached: killAfterMs !== undefined });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 }));
+    const killer = killAfterMs === undefined ? undefined : setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGKILL'), killAfterMs);
+    child.on('close', (exitCode) => {
+      clearTimeout(killer);
+      resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 });
+    });
   });
 }
 
