@@ -40,6 +40,16 @@ describe('transparency: samples print the same with and without the tracer', fun
   this.timeout(120_000);
   const samples = lessonSamples();
 
+  // With PYTHONUNBUFFERED set (as on some machines), print() writes its text and its newline
+  // in two writes, and two processes printing at once can interleave them: the program's own
+  // race, traced or not. Block buffering (Python's default for a pipe) writes each
+  // process's output whole, so the comparison sees what the tracer changed and nothing else.
+  const unbuffered = process.env.PYTHONUNBUFFERED;
+  before(() => delete process.env.PYTHONUNBUFFERED);
+  after(() => {
+    if (unbuffered !== undefined) process.env.PYTHONUNBUFFERED = unbuffered;
+  });
+
   it('has the samples to compare', () => assert.ok(samples.length >= 10, `samples: ${samples.length}`));
 
   for (const sample of samples) {
