@@ -4,7 +4,9 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as readline from 'node:readline';
+import { createProcessDiscovery, type DiscoveredProcess } from '../../src/extension/engine/processDiscovery';
 import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
+import { CpuTimeUsageMeter, PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
 import { RunClock } from '../../src/extension/engine/runClock';
 import { Sampler, type ObservedProcess, type SamplerTick } from '../../src/extension/engine/sampler';
 
@@ -211,6 +213,121 @@ second.wait()
     await sampler.stop();
     const keys = new Set(samplesOf(ticks, pid).map((s) => s.key));
     assert.equal(keys.size, 2, `keys seen for pid ${pid}: ${[...keys].join(', ')}`);
+  });
+});
+
+describe('process usage: /proc/PID/stat against pidusage (real processes)', function () {
+  afterEach(async function () {
+    for (const child of started.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        signalProcessTree(child.pid, (await findDescendants([child.pid])).map(({ pid }) => pid), 'SIGKILL');
+      }
+    }
+  });
+
+  it('reads the same CPU % and memory as pidusage for a busy and an idle process', async function () {
+    if (process.platform !== 'linux') {
+      this.skip(); // elsewhere the sampler uses pidusage itself
+    }
+    const run = startPython(`
+import os, time
+busy = os.fork()
+if busy == 0:
+    end = time.monotonic() + 4
+    while time.monotonic() < end:
+        pass
+    os._exit(0)
+print(busy, flush=True)
+time.sleep(4)
+`);
+    const busy = Number(await run.nextLine());
+    const discovery = createProcessDiscovery();
+    const fromStat = new CpuTimeUsageMeter();
+    const fromPidusage = new PidusageMeter();
+    const clock = new RunClock();
+    const readings: Array<{ stat: Map<number, ProcessUsage>; pidusage: Map<number, ProcessUsage> }> = [];
+    try {
+      for (let tick = 0; tick < 12; tick++) {
+        const t = clock.nowMs();
+        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }]);
+        readings.push({ stat: await fromStat.read(found, t), pidusage: await fromPidusage.read(found) });
+        await delay(150);
+      }
+    } finally {
+      discovery.close();
+    }
+    // The first tick only sets each method's baseline.
+    const cpuOf = (pid: number, method: 'stat' | 'pidusage'): number =>
+      mean(readings.slice(1).map((reading) => reading[method].get(pid)?.cpu ?? NaN));
+    for (const method of ['stat', 'pidusage'] as const) {
+      assert.ok(cpuOf(busy, method) >= 80, `${method}: busy child at ${cpuOf(busy, method).toFixed(1)} %`);
+      assert.ok(cpuOf(run.pid, method) <= 10, `${method}: idle parent at ${cpuOf(run.pid, method).toFixed(1)} %`);
+    }
+    assert.ok(Math.abs(cpuOf(busy, 'stat') - cpuOf(busy, 'pidusage')) <= 10, 'the two agree on the busy child');
+    const last = readings.at(-1)!;
+    for (const pid of [run.pid, busy]) {
+      const [stat, other] = [last.stat.get(pid)!.rssBytes, last.pidusage.get(pid)!.rssBytes];
+      assert.ok(stat > 1_000_000 && Math.abs(stat - other) <= 0.05 * other, `pid ${pid}: RSS ${stat} against pidusage's ${other}`);
+    }
+  });
+});
+
+describe('process discovery between full walks (real processes)', function () {
+  afterEach(async function () {
+    for (const child of started.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        signalProcessTree(child.pid, (await findDescendants([child.pid])).map(({ pid }) => pid), 'SIGKILL');
+      }
+    }
+  });
+
+  it('finds a process started after quiet ticks, within the next tick', async function () {
+    const run = startPython(`
+import subprocess, sys, time
+sys.stdin.readline()
+late = subprocess.Popen(["sleep", "2"])
+print(late.pid, flush=True)
+late.wait()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    await delay(600); // quiet ticks: no new pid on the machine, so no children files read
+    run.child.stdin!.write('\n');
+    const late = Number(await run.nextLine());
+    const printedAt = ticks.length;
+    await waitUntil(() => samplesOf(ticks, late).length > 0, 'the late child is sampled', 2000);
+    await sampler.stop();
+    const firstSeen = ticks.findIndex((tick) => tick.processes.some((p) => p.pid === late));
+    assert.ok(firstSeen <= printedAt + 1, `seen at tick ${firstSeen}, printed before tick ${printedAt}`);
+    assert.equal(samplesOf(ticks, late)[0].ppid, run.pid);
+  });
+
+  it('lists on a quiet tick exactly the processes a full walk finds', async function () {
+    const run = startPython(`
+import os, time
+for _ in range(4):
+    if os.fork() == 0:
+        if os.fork() == 0:
+            time.sleep(5)
+            os._exit(0)
+        time.sleep(5)
+        os._exit(0)
+print("ready", flush=True)
+time.sleep(5)
+`);
+    await run.nextLine();
+    await delay(200);
+    const discovery = createProcessDiscovery();
+    try {
+      const roots = [{ pid: run.pid, include: true }];
+      const first = await discovery.discover(roots);
+      const quiet = await discovery.discover(first.map(({ pid, key }) => ({ pid, key, include: true })));
+      const full = await findDescendants([run.pid], { includeRoots: true });
+      const keys = (processes: Array<{ key: string }>): string[] => processes.map(({ key }) => key).sort();
+      assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
+      assert.deepEqual(keys(quiet), keys(full));
+    } finally {
+      discovery.close();
+    }
   });
 });
 

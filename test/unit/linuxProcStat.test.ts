@@ -4,11 +4,17 @@ import { strict as assert } from 'node:assert';
 import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
 import {
   isExitedState,
+  parseLastPid,
   parsePidList,
   parseProcPidStat,
   parseProcStatCpuTimes,
   processKey,
 } from '../../src/extension/engine/linuxProcStat';
+
+/** The bytes a read of /proc/PID/stat leaves in the buffer. */
+function line(text: string): Buffer {
+  return Buffer.from(text);
+}
 
 /** A real line (bash), fields 3..52 after the comm. */
 const TAIL =
@@ -17,22 +23,39 @@ const TAIL =
   '93881594833648 93881594881892 93881953198080 140720610691964 140720610691979 140720610691979 140720610693098 0\n';
 
 describe('parseProcPidStat', function () {
-  it('reads state, ppid, threads, start time, last CPU and argument address', function () {
-    const stat = parseProcPidStat(`2517 (bash) ${TAIL}`);
+  it('reads state, ppid, CPU time, threads, start time, memory, last CPU and argument address', function () {
+    const stat = parseProcPidStat(line(`2517 (bash) ${TAIL}`));
     assert.deepEqual(stat, {
       pid: 2517,
       comm: 'bash',
       state: 'S',
       ppid: 2496,
+      cpuTicks: 0,
       numThreads: 1,
       startTime: 27222,
+      rssPages: 913,
       processor: 1,
-      argsAddress: '140720610691964-140720610691979',
+      argsStart: 140720610691964,
+      argsEnd: 140720610691979,
     });
   });
 
+  it('reads only the first `length` bytes of a reused buffer', function () {
+    const buffer = Buffer.alloc(4096, 'x');
+    const written = buffer.write(`2517 (bash) ${TAIL}`);
+    buffer.write(') 9 9 9', written); // what a longer earlier line left behind
+    assert.equal(parseProcPidStat(buffer, written)?.argsEnd, 140720610691979);
+  });
+
+  it('adds user and kernel CPU time', function () {
+    const fields = TAIL.split(' ');
+    fields[11] = '250'; // field 14, utime
+    fields[12] = '30'; // field 15, stime
+    assert.equal(parseProcPidStat(line(`9 (busy) ${fields.join(' ')}`))?.cpuTicks, 280);
+  });
+
   it('splits after the last ")" when the comm holds spaces and parentheses', function () {
-    const stat = parseProcPidStat(`42 (a) b (c) R) ${TAIL}`);
+    const stat = parseProcPidStat(line(`42 (a) b (c) R) ${TAIL}`));
     assert.equal(stat?.comm, 'a) b (c) R');
     assert.equal(stat?.state, 'S');
     assert.equal(stat?.ppid, 2496);
@@ -41,13 +64,16 @@ describe('parseProcPidStat', function () {
 
   it('leaves the argument address null on kernels that stop at field 39', function () {
     const short = TAIL.split(' ').slice(0, 37).join(' ');
-    assert.equal(parseProcPidStat(`7 (x) ${short}`)?.argsAddress, null);
+    const stat = parseProcPidStat(line(`7 (x) ${short}`));
+    assert.equal(stat?.processor, 1);
+    assert.equal(stat?.argsStart, null);
+    assert.equal(stat?.argsEnd, null);
   });
 
   it('rejects truncated or foreign text', function () {
-    assert.equal(parseProcPidStat(''), null);
-    assert.equal(parseProcPidStat('2517 (bash) S 2496 2517'), null);
-    assert.equal(parseProcPidStat(`pid (bash) ${TAIL}`), null);
+    assert.equal(parseProcPidStat(line('')), null);
+    assert.equal(parseProcPidStat(line('2517 (bash) S 2496 2517')), null);
+    assert.equal(parseProcPidStat(line(`pid (bash) ${TAIL}`)), null);
   });
 
   it('treats Z and X as exited', function () {
@@ -90,6 +116,18 @@ describe('coreBusyPercent', function () {
   it('reports 0 for a core with no elapsed ticks or missing from a reading', function () {
     const usage = coreBusyPercent([{ busy: 5, total: 10 }, undefined], [{ busy: 5, total: 10 }, { busy: 50, total: 100 }]);
     assert.deepEqual(usage, [0, 0]);
+  });
+});
+
+describe('parseLastPid', function () {
+  it('reads the newest pid from /proc/loadavg', function () {
+    assert.equal(parseLastPid('0.79 0.91 0.93 2/345 20398\n'), 20398);
+  });
+
+  it('knows no newest pid from an emulated file or foreign text', function () {
+    assert.equal(parseLastPid('0.00 0.00 0.00 0/0 0\n'), null);
+    assert.equal(parseLastPid(''), null);
+    assert.equal(parseLastPid('0.79 0.91 0.93 2/345'), null);
   });
 });
 

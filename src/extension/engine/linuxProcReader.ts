@@ -6,7 +6,7 @@
 // can never be read through a stale file.
 
 import * as fs from 'node:fs';
-import { isExitedState, parsePidList, parseProcPidStat, processKey, type ProcPidStat } from './linuxProcStat';
+import { isExitedState, parseLastPid, parsePidList, parseProcPidStat, processKey, type ProcPidStat } from './linuxProcStat';
 
 /** Generous for a stat line (well under 1 KB); commands longer than this are cut. */
 const READ_BUFFER_BYTES = 4096;
@@ -18,8 +18,11 @@ export interface LinuxProcess {
 
 interface OpenFiles {
   stat: number;
+  /** The key of the process the files were opened for: they stay bound to it. */
+  key: string;
   command: string | null;
-  commandArgsAddress: string | null;
+  commandArgsStart: number | null;
+  commandArgsEnd: number | null;
   /** The children file of each thread: a child belongs to the thread that forked it. */
   childrenByThread: Map<number, number>;
 }
@@ -30,6 +33,8 @@ export class LinuxProcReader {
   /** Kernels built without CONFIG_PROC_CHILDREN have no children files: scan /proc instead. */
   private readonly hasChildrenFiles = fs.existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
   private childrenByParentScan: Map<number, number[]> | null = null;
+  /** /proc/loadavg, kept open: undefined until first read, null when it cannot be opened. */
+  private loadavg: number | null | undefined;
 
   /** The live process with this pid, or null when there is none or it is a zombie. */
   readLive(pid: number): LinuxProcess | null {
@@ -37,7 +42,7 @@ export class LinuxProcReader {
     if (stat === null || isExitedState(stat.state)) {
       return null;
     }
-    return { stat, key: processKey(pid, stat.startTime) };
+    return { stat, key: this.open.get(pid)?.key ?? processKey(pid, stat.startTime) };
   }
 
   /** The command line, arguments joined by spaces; "[comm]" when the process shows none. */
@@ -48,7 +53,8 @@ export class LinuxProcReader {
     }
     // Read again only after an exec (a spawn child right after its fork), which moves the
     // arguments: that saves a read per process per tick.
-    if (files.command === null || stat.argsAddress === null || stat.argsAddress !== files.commandArgsAddress) {
+    const { argsStart, argsEnd } = stat;
+    if (files.command === null || argsStart === null || argsStart !== files.commandArgsStart || argsEnd !== files.commandArgsEnd) {
       const fd = this.tryOpen(`/proc/${pid}/cmdline`);
       const text = fd === null ? null : this.tryRead(fd);
       if (fd !== null) {
@@ -56,7 +62,8 @@ export class LinuxProcReader {
       }
       const command = (text ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
       files.command = command === '' ? `[${stat.comm}]` : command;
-      files.commandArgsAddress = stat.argsAddress;
+      files.commandArgsStart = argsStart;
+      files.commandArgsEnd = argsEnd;
     }
     return files.command;
   }
@@ -95,13 +102,22 @@ export class LinuxProcReader {
     return children;
   }
 
+  /** The pid of the newest process or thread on the machine (see parseLastPid); null when unknown. */
+  readLastPid(): number | null {
+    if (this.loadavg === undefined) {
+      this.loadavg = this.tryOpen('/proc/loadavg');
+    }
+    const text = this.loadavg === null ? null : this.tryRead(this.loadavg);
+    return text === null ? null : parseLastPid(text);
+  }
+
   /** Call before each walk: the fallback scan is a snapshot taken once per walk. */
   beginWalk(): void {
     this.childrenByParentScan = null;
   }
 
   /** Closes the files of every pid not in the set (processes that left the run). */
-  retainOnly(pids: ReadonlySet<number>): void {
+  retainOnly(pids: { has(pid: number): boolean }): void {
     for (const pid of [...this.open.keys()]) {
       if (!pids.has(pid)) {
         this.forget(pid);
@@ -111,14 +127,18 @@ export class LinuxProcReader {
 
   close(): void {
     this.retainOnly(new Set());
+    if (typeof this.loadavg === 'number') {
+      fs.closeSync(this.loadavg);
+    }
+    this.loadavg = undefined;
   }
 
   private readStat(pid: number): ProcPidStat | null {
     const cached = this.open.get(pid);
     if (cached !== undefined) {
-      const text = this.tryRead(cached.stat);
-      if (text !== null) {
-        return parseProcPidStat(text);
+      const bytes = this.tryReadBytes(cached.stat);
+      if (bytes !== null) {
+        return parseProcPidStat(this.buffer, bytes);
       }
       // The process was reaped: its pid may belong to a new process now.
       this.forget(pid);
@@ -127,13 +147,15 @@ export class LinuxProcReader {
     if (fd === null) {
       return null;
     }
-    const text = this.tryRead(fd);
-    if (text === null) {
+    const bytes = this.tryReadBytes(fd);
+    const stat = bytes === null ? null : parseProcPidStat(this.buffer, bytes);
+    if (stat === null) {
       fs.closeSync(fd);
       return null;
     }
-    this.open.set(pid, { stat: fd, command: null, commandArgsAddress: null, childrenByThread: new Map() });
-    return parseProcPidStat(text);
+    const key = processKey(pid, stat.startTime);
+    this.open.set(pid, { stat: fd, key, command: null, commandArgsStart: null, commandArgsEnd: null, childrenByThread: new Map() });
+    return stat;
   }
 
   private listThreads(pid: number): number[] {
@@ -164,9 +186,14 @@ export class LinuxProcReader {
   }
 
   private tryRead(fd: number): string | null {
+    const bytes = this.tryReadBytes(fd);
+    return bytes === null ? null : this.buffer.toString('utf8', 0, bytes);
+  }
+
+  /** Reads into this.buffer; the number of bytes read, or null. */
+  private tryReadBytes(fd: number): number | null {
     try {
-      const bytes = fs.readSync(fd, this.buffer, 0, READ_BUFFER_BYTES, 0);
-      return this.buffer.toString('utf8', 0, bytes);
+      return fs.readSync(fd, this.buffer, 0, READ_BUFFER_BYTES, 0);
     } catch {
       return null;
     }
@@ -180,13 +207,13 @@ function scanChildrenByParent(): Map<number, number[]> {
     if (!/^\d+$/.test(entry)) {
       continue;
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      bytes = fs.readFileSync(`/proc/${entry}/stat`);
     } catch {
       continue; // exited since the listing
     }
-    const stat = parseProcPidStat(text);
+    const stat = parseProcPidStat(bytes);
     if (stat !== null) {
       const siblings = childrenByParent.get(stat.ppid) ?? [];
       siblings.push(stat.pid);

@@ -1,5 +1,5 @@
 // Parsers for the Linux /proc text the sampler reads. Pure functions, so they are tested
-// on fixed strings; the reading (and its caching) lives in linuxProcReader.ts.
+// on fixed text; the reading (and its caching) lives in linuxProcReader.ts.
 
 /** What the sampler needs from one /proc/PID/stat line (see proc(5) for the field numbers). */
 export interface ProcPidStat {
@@ -10,18 +10,23 @@ export interface ProcPidStat {
   state: string;
   /** Field 4. */
   ppid: number;
+  /** Fields 14 + 15: CPU time in user and kernel mode, in clock ticks (see linuxAuxv.ts). */
+  cpuTicks: number;
   /** Field 20. */
   numThreads: number;
   /** Field 22: clock ticks after boot. With the pid it names one process for good. */
   startTime: number;
+  /** Field 24: resident set size, in pages. */
+  rssPages: number;
   /** Field 39: the logical CPU the process last ran on. */
   processor: number;
   /**
-   * Fields 48 and 49 (Linux 3.5+): where the command line lies in the process's memory,
-   * as "start-end"; null when the kernel does not write them. exec gives a new address
-   * space, so these change when the command does.
+   * Fields 48 and 49 (Linux 3.5+): where the command line lies in the process's memory;
+   * null when the kernel does not write them. exec gives a new address space, so these
+   * change when the command does.
    */
-  argsAddress: string | null;
+  argsStart: number | null;
+  argsEnd: number | null;
 }
 
 /** Cumulative time of one logical CPU from /proc/stat, in clock ticks. */
@@ -33,39 +38,84 @@ export interface CpuTimes {
 // Indices into the fields that follow the ") " closing the comm: field N is at N - 3.
 const STATE = 0;
 const PPID = 1;
+const UTIME = 11;
+const STIME = 12;
 const NUM_THREADS = 17;
 const START_TIME = 19;
+const RSS = 21;
 const PROCESSOR = 36;
 const ARG_START = 45;
 const ARG_END = 46;
 
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CLOSE_PAREN = 0x29;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** Where each field of the line being parsed starts, and (one more) where the last ends. */
+const fieldStarts = new Int32Array(ARG_END + 2);
+
 /**
- * Parses one /proc/PID/stat line; null when it is not one (a truncated read, say).
+ * Parses one /proc/PID/stat line, as read into `bytes`; null when it is not one (a
+ * truncated read, say). It runs for every process on every tick, so it reads the digits of
+ * the fields it needs straight from the bytes, without a string per field.
  * The comm may hold spaces and ')' (a program can name itself "a) b"), so the fields are
  * split after the LAST ')', which the kernel always writes right after the comm.
  */
-export function parseProcPidStat(text: string): ProcPidStat | null {
-  const open = text.indexOf(' (');
-  const close = text.lastIndexOf(')');
-  if (open < 1 || close < open) {
+export function parseProcPidStat(bytes: Buffer, length = bytes.length): ProcPidStat | null {
+  const open = bytes.indexOf(' (');
+  const close = length > 0 ? bytes.lastIndexOf(CLOSE_PAREN, length - 1) : -1;
+  if (open < 1 || open >= length || close < open) {
     return null;
   }
-  const fields = text.slice(close + 2).trimEnd().split(' ');
-  if (fields.length <= PROCESSOR) {
+  let fields = 0;
+  fieldStarts[0] = close + 2;
+  for (let i = close + 2; i < length && fields <= ARG_END; i++) {
+    if (bytes[i] === SPACE || bytes[i] === NEWLINE) {
+      fieldStarts[++fields] = i + 1;
+    }
+  }
+  if (fields <= ARG_END && length > fieldStarts[fields]) {
+    fieldStarts[++fields] = length + 1; // the last field, with no newline after it
+  }
+  if (fields <= PROCESSOR) {
     return null;
   }
+  const field = (index: number): number => digitsAt(bytes, fieldStarts[index], fieldStarts[index + 1] - 1);
+  const hasArgs = fields > ARG_END;
   const stat: ProcPidStat = {
-    pid: Number(text.slice(0, open)),
-    comm: text.slice(open + 2, close),
-    state: fields[STATE],
-    ppid: Number(fields[PPID]),
-    numThreads: Number(fields[NUM_THREADS]),
-    startTime: Number(fields[START_TIME]),
-    processor: Number(fields[PROCESSOR]),
-    argsAddress: fields.length > ARG_END ? `${fields[ARG_START]}-${fields[ARG_END]}` : null,
+    pid: digitsAt(bytes, 0, open),
+    comm: bytes.toString('utf8', open + 2, close),
+    state: String.fromCharCode(bytes[fieldStarts[STATE]]),
+    ppid: field(PPID),
+    cpuTicks: field(UTIME) + field(STIME),
+    numThreads: field(NUM_THREADS),
+    startTime: field(START_TIME),
+    rssPages: field(RSS),
+    processor: field(PROCESSOR),
+    argsStart: hasArgs ? field(ARG_START) : null,
+    argsEnd: hasArgs ? field(ARG_END) : null,
   };
-  const numbers = [stat.pid, stat.ppid, stat.numThreads, stat.startTime, stat.processor];
-  return numbers.every(Number.isInteger) ? stat : null;
+  // NaN marks a field that was not all digits; NaN in any makes the sum NaN.
+  const sum = stat.pid + stat.ppid + stat.cpuTicks + stat.numThreads + stat.startTime + stat.rssPages + stat.processor;
+  return Number.isNaN(sum) ? null : stat;
+}
+
+/** The decimal number in bytes[start, end); NaN when empty or not all digits. */
+function digitsAt(bytes: Buffer, start: number, end: number): number {
+  if (end <= start) {
+    return NaN;
+  }
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte < DIGIT_0 || byte > DIGIT_9) {
+      return NaN;
+    }
+    value = value * 10 + (byte - DIGIT_0);
+  }
+  return value;
 }
 
 /** True for a process that has exited: a zombie waiting for its parent, or one being reaped. */
@@ -97,6 +147,17 @@ export function parseProcStatCpuTimes(text: string): Array<CpuTimes | undefined>
     cpus[Number(match[1])] = { busy: total - idle, total };
   }
   return cpus;
+}
+
+/**
+ * The last field of /proc/loadavg ("0.79 0.91 0.93 2/345 20398"): the pid given to the
+ * newest process or thread of the pid namespace. Null when absent, and for 0, which is what
+ * emulated /proc files (gVisor, say) write instead of a real pid.
+ */
+export function parseLastPid(text: string): number | null {
+  const trimmed = text.trimEnd();
+  const last = Number(trimmed.slice(trimmed.lastIndexOf(' ') + 1));
+  return Number.isInteger(last) && last > 0 ? last : null;
 }
 
 /** The pids of a /proc/PID/task/TID/children file: numbers separated by spaces. */

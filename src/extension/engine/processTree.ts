@@ -39,17 +39,18 @@ export async function findDescendants(
   return walkTree(listingTreeSource(await listProcesses()), walkRoots);
 }
 
-export function linuxTreeSource(reader: LinuxProcReader): TreeSource<LinuxProcess> {
+/** `knownChildren`: where it has an answer for a pid, it stands in for reading /proc. */
+export function linuxTreeSource(reader: LinuxProcReader, knownChildren?: (pid: number) => number[] | undefined): TreeSource<LinuxProcess> {
   reader.beginWalk();
   return {
     lookup: (pid) => reader.readLive(pid),
     keyOf: (found) => found.key,
-    childrenOf: (pid, found) => reader.readChildren(pid, found.stat.numThreads),
+    childrenOf: (pid, found) => knownChildren?.(pid) ?? reader.readChildren(pid, found.stat.numThreads),
     isChildOf: (child, parentPid) => child.stat.ppid === parentPid,
   };
 }
 
-export function toTreeProcess(reader: LinuxProcReader, found: LinuxProcess): TreeProcess {
+function toTreeProcess(reader: LinuxProcReader, found: LinuxProcess): TreeProcess {
   const { pid, ppid } = found.stat;
   return { pid, ppid, key: found.key, command: reader.readCommand(pid, found.stat) };
 }
@@ -121,13 +122,13 @@ export function isProcessAlive(pid: number): boolean {
     return false;
   }
   if (process.platform === 'linux') {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      bytes = fs.readFileSync(`/proc/${pid}/stat`);
     } catch {
       return false;
     }
-    const stat = parseProcPidStat(text);
+    const stat = parseProcPidStat(bytes);
     return stat !== null && !isExitedState(stat.state);
   }
   try {

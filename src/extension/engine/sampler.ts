@@ -1,9 +1,9 @@
-// Samples the processes of a run every interval: CPU and memory of each from pidusage,
+// Samples the processes of a run every interval: CPU and memory of each (processUsage.ts),
 // the CPU each last ran on (Linux), and how busy every core was since the previous tick.
 
-import pidusage from 'pidusage';
 import { CoreUsageMeter } from './coreUsage';
-import { createProcessDiscovery, type DiscoveredProcess, type ProcessDiscovery } from './processDiscovery';
+import { createProcessDiscovery, type ProcessDiscovery } from './processDiscovery';
+import { createUsageMeter, type UsageMeter } from './processUsage';
 import type { RunClock } from './runClock';
 import type { WalkRoot } from './treeWalk';
 
@@ -12,16 +12,16 @@ export interface ObservedProcess {
   ppid: number;
   key: string;
   command: string;
-  /** % of ONE core, from pidusage; about 0 on the first tick that sees the process. */
+  /** % of ONE core since the previous tick; 0 on the first tick that sees the process. */
   cpu: number;
-  /** pidusage memory (resident set). */
+  /** Resident set size. */
   rssBytes: number;
   /** Linux: field 39 of /proc/PID/stat, else null. */
   core: number | null;
 }
 
 export interface SamplerTick {
-  /** RunClock ms, taken just before CPU and memory are read. */
+  /** RunClock ms, taken just before the processes are read. */
   t: number;
   processes: ObservedProcess[];
   /** % busy per logical core since the previous tick; empty on the first tick. */
@@ -45,11 +45,10 @@ const DEFAULT_INTERVAL_MS = 100;
 
 export class Sampler {
   private readonly discovery: ProcessDiscovery = createProcessDiscovery();
+  private readonly usageMeter: UsageMeter = createUsageMeter();
   private readonly coreMeter = new CoreUsageMeter();
   /** Every process seen alive at the last tick, by pid: its orphans are re-parented away. */
   private seen = new Map<number, string>();
-  /** The process each pid named when pidusage last read it (pidusage keeps history by pid). */
-  private readonly usageKeys = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
 
@@ -81,16 +80,19 @@ export class Sampler {
 
   /** One tick, delivered to onTick and returned; used by start() and by the benchmark. */
   async tick(): Promise<SamplerTick> {
-    const found = await this.discovery.discover(this.roots());
-    this.seen = new Map(found.map(({ pid, key }) => [pid, key]));
     const t = this.options.clock.nowMs();
-    const usage = await this.readUsage(found);
+    const found = await this.discovery.discover(this.roots());
+    this.seen = new Map();
+    for (const { pid, key } of found) {
+      this.seen.set(pid, key);
+    }
+    const usage = await this.usageMeter.read(found, t);
     const tick: SamplerTick = { t, processes: [], coreUsage: this.coreMeter.read() };
-    for (const process of found) {
-      const stat = usage.get(process.pid);
+    for (const { pid, ppid, key, command, core } of found) {
+      const read = usage.get(pid);
       // Missing: the process ended between the walk and the read.
-      if (stat !== undefined) {
-        tick.processes.push({ ...process, cpu: stat.cpu, rssBytes: stat.memory });
+      if (read !== undefined) {
+        tick.processes.push({ pid, ppid, key, command, core, cpu: read.cpu, rssBytes: read.rssBytes });
       }
     }
     this.options.onTick(tick);
@@ -122,52 +124,5 @@ export class Sampler {
       roots.push({ pid, include: true });
     }
     return roots;
-  }
-
-  private async readUsage(found: DiscoveredProcess[]): Promise<Map<number, pidusage.Status>> {
-    this.forgetReusedPids(found);
-    const pids = found.map(({ pid }) => pid);
-    const usage = new Map<number, pidusage.Status>();
-    if (pids.length === 0) {
-      return usage;
-    }
-    try {
-      // Where pidusage reads /proc, a vanished pid is a hole in the result; but a batch of
-      // one rejects, and so does a batch on the `ps` and wmic platforms.
-      const stats: Partial<Record<string, pidusage.Status>> = await pidusage(pids);
-      for (const pid of pids) {
-        const stat = stats[pid];
-        if (stat !== undefined) {
-          usage.set(pid, stat);
-        }
-      }
-    } catch {
-      const settled = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
-      settled.forEach((result, i) => {
-        if (result.status === 'fulfilled') {
-          usage.set(pids[i], result.value);
-        }
-      });
-    }
-    return usage;
-  }
-
-  /**
-   * pidusage keeps, per pid, the CPU time of its last read and (on Linux) the open
-   * /proc/PID/stat of that process: a reused pid would be read as the old, dead process
-   * for as long as the history lives. Its only way to drop history is clear(), for all
-   * pids; it does not close the files it held, which costs a few descriptors each time a
-   * pid is reused during a run (it takes the pid counter wrapping around).
-   */
-  private forgetReusedPids(found: DiscoveredProcess[]): void {
-    let reused = false;
-    for (const { pid, key } of found) {
-      const known = this.usageKeys.get(pid);
-      reused ||= known !== undefined && known !== key;
-      this.usageKeys.set(pid, key);
-    }
-    if (reused) {
-      pidusage.clear();
-    }
   }
 }
