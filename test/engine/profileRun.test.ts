@@ -1,12 +1,14 @@
 // Acceptance tests of the foundation: real Python programs profiled by the engine.
 
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/processTree';
+import { TRACER_DIR } from '../helpers/tracedPython';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
 const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
@@ -183,5 +185,32 @@ describe('the event socket', () => {
     } finally {
       await server.close(0);
     }
+  });
+
+  it('keeps the records of a process that connected and ended while the host was busy', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { EventServer } = await import('../../src/extension/engine/eventServer');
+    const names: string[] = [];
+    const server = await EventServer.open((record) => names.push(record.type === 'process-start' ? record.name : record.type));
+    // spawnSync blocks this event loop for the client's whole life, as a loaded extension
+    // host might: the connection waits in the listen backlog, never accepted, until close.
+    const client = spawnSync(
+      'python3',
+      [
+        '-c',
+        `import os, sys
+from parallel_lab_tracer import transport, wire
+connection = transport.connect(sys.argv[1], sys.argv[2])
+record = {"type": "process-start", "pid": os.getpid(), "ppid": os.getppid(), "t": 1.0, "role": "process", "name": "Quick-1"}
+assert connection.send(wire.encode_line(record).encode("ascii"))`,
+        server.endpoint,
+        server.token,
+      ],
+      { env: { ...process.env, PYTHONPATH: TRACER_DIR }, encoding: 'utf8' },
+    );
+    assert.equal(client.status, 0, client.stderr);
+    await server.close();
+    assert.deepEqual(names, ['Quick-1']);
+    assert.deepEqual(server.counts, { received: 1, malformed: 0, unauthenticated: 0 });
   });
 });

@@ -66,6 +66,10 @@ export class EventServer {
    * socket has been closed by the kernel and only buffered data remains.
    */
   async close(graceMs = 1000): Promise<void> {
+    // A short-lived process may have connected, sent its records and exited while this
+    // event loop was busy: its connection still waits in the listen backlog, and closing
+    // the server now would reset it with the records in it. Accept what is waiting first.
+    await turnOfPollPhase();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const drained = Promise.all(
       [...this.sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))),
@@ -140,4 +144,15 @@ export class EventServer {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Resolves after the event loop has been through its poll phase, where libuv accepts every
+ * connection waiting on a listening socket. One setImmediate may run in the check phase of
+ * the current turn, after its poll phase; the second runs only after the next one.
+ */
+async function turnOfPollPhase(): Promise<void> {
+  for (let hop = 0; hop < 2; hop++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
