@@ -1,9 +1,11 @@
 // Cost of one sampler tick for N idle processes: host CPU (user + system of this whole
 // Node process, thread pool included, from process.cpuUsage()) and wall time, medians.
-// Also pidusage on its own over the same pids, since the product requires it and it is
-// most of the cost.
+// Ticks alternate between a quiet one (no process was created on the machine since the last
+// tick) and one right after a process was created, which makes the sampler walk every
+// process's children files again. Also pidusage on its own over the same pids: what reading
+// CPU and memory through it would cost on Linux (see processUsage.ts).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import pidusage from 'pidusage';
 import { findDescendants, signalProcessTree } from '../src/extension/engine/processTree';
 import { RunClock } from '../src/extension/engine/runClock';
@@ -11,13 +13,21 @@ import { Sampler } from '../src/extension/engine/sampler';
 
 export interface SamplerCost {
   processes: number;
-  cpuMsPerTick: number;
-  wallMsPerTick: number;
-  /** pidusage alone over the same pids, inside the same ticks. */
-  pidusageCpuMsPerTick?: number;
+  /** A tick with no new process on the machine since the one before. */
+  quiet: TickCost;
+  /** A tick right after a process was created: a full walk of the tree. */
+  afterNewProcess: TickCost;
+  /** pidusage alone over the same pids, host CPU. */
+  pidusageCpuMsPerTick: number;
 }
 
-const WARMUP_TICKS = 5;
+export interface TickCost {
+  cpuMs: number;
+  wallMs: number;
+}
+
+const WARMUP_TICKS = 6;
+/** Of each kind. */
 const MEASURED_TICKS = 50;
 /** The sampler's default interval: caches cool down between ticks as they do in a run. */
 const TICK_SPACING_MS = 100;
@@ -46,10 +56,14 @@ async function measureOne(processes: number): Promise<SamplerCost> {
   const rootPid = root.pid ?? 0;
   const sampler = new Sampler({ rootPid, clock: new RunClock(), onTick: () => undefined });
   try {
-    const cpu: number[] = [];
-    const wall: number[] = [];
+    const quiet: TickCost[] = [];
+    const afterNewProcess: TickCost[] = [];
     const pidusageCpu: number[] = [];
-    for (let i = 0; i < WARMUP_TICKS + MEASURED_TICKS; i++) {
+    for (let i = 0; i < WARMUP_TICKS + 2 * MEASURED_TICKS; i++) {
+      const newProcess = i % 2 === 0;
+      if (newProcess) {
+        spawnSync('true'); // outside the measured tick: only the new pid matters
+      }
       await delay(TICK_SPACING_MS);
       const cpuBefore = process.cpuUsage();
       const wallBefore = process.hrtime.bigint();
@@ -63,15 +77,14 @@ async function measureOne(processes: number): Promise<SamplerCost> {
       await pidusage(tick.processes.map(({ pid }) => pid));
       const pidusageSpent = process.cpuUsage(pidusageBefore);
       if (i >= WARMUP_TICKS) {
-        cpu.push((cpuSpent.user + cpuSpent.system) / 1000);
-        wall.push(Number(wallNs) / 1e6);
+        (newProcess ? afterNewProcess : quiet).push({ cpuMs: (cpuSpent.user + cpuSpent.system) / 1000, wallMs: Number(wallNs) / 1e6 });
         pidusageCpu.push((pidusageSpent.user + pidusageSpent.system) / 1000);
       }
     }
     return {
       processes,
-      cpuMsPerTick: median(cpu),
-      wallMsPerTick: median(wall),
+      quiet: medianCost(quiet),
+      afterNewProcess: medianCost(afterNewProcess),
       pidusageCpuMsPerTick: median(pidusageCpu),
     };
   } finally {
@@ -95,6 +108,10 @@ async function startIdleTree(processes: number): Promise<ChildProcess> {
     await delay(20);
   }
   throw new Error(`the idle tree of ${processes} processes did not come up`);
+}
+
+function medianCost(ticks: TickCost[]): TickCost {
+  return { cpuMs: median(ticks.map(({ cpuMs }) => cpuMs)), wallMs: median(ticks.map(({ wallMs }) => wallMs)) };
 }
 
 function median(values: number[]): number {

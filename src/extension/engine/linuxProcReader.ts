@@ -97,7 +97,11 @@ export class LinuxProcReader {
         fd = opened;
         files.childrenByThread.set(tid, fd);
       }
-      children.push(...parsePidList(this.tryRead(fd) ?? ''));
+      // Most processes have no children: an empty file needs no text.
+      const bytes = this.tryReadBytes(fd);
+      if (bytes !== null && bytes > 0) {
+        children.push(...parsePidList(this.buffer.toString('latin1', 0, bytes)));
+      }
     }
     return children;
   }

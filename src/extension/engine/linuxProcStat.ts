@@ -49,6 +49,7 @@ const ARG_END = 46;
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
+const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -64,9 +65,10 @@ const fieldStarts = new Int32Array(ARG_END + 2);
  * split after the LAST ')', which the kernel always writes right after the comm.
  */
 export function parseProcPidStat(bytes: Buffer, length = bytes.length): ProcPidStat | null {
-  const open = bytes.indexOf(' (');
+  // The pid is digits only: the first space is the one before the comm's '('.
+  const open = bytes.indexOf(SPACE);
   const close = length > 0 ? bytes.lastIndexOf(CLOSE_PAREN, length - 1) : -1;
-  if (open < 1 || open >= length || close < open) {
+  if (open < 1 || open + 1 >= length || bytes[open + 1] !== OPEN_PAREN || close < open) {
     return null;
   }
   let fields = 0;
