@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as readline from 'node:readline';
+import { SystemTimesReader } from '../../src/extension/engine/coreUsage';
 import { createProcessDiscovery, type DiscoveredProcess } from '../../src/extension/engine/processDiscovery';
 import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
 import { CpuTimeUsageMeter, PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
@@ -249,7 +250,7 @@ time.sleep(4)
     try {
       for (let tick = 0; tick < 12; tick++) {
         const t = clock.nowMs();
-        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }]);
+        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }], null);
         readings.push({ stat: await fromStat.read(found, t), pidusage: await fromPidusage.read(found) });
         await delay(150);
       }
@@ -302,6 +303,9 @@ late.wait()
   });
 
   it('lists on a quiet tick exactly the processes a full walk finds', async function () {
+    if (process.platform !== 'linux') {
+      this.skip(); // only Linux has the fork count that makes a tick quiet
+    }
     const run = startPython(`
 import os, time
 for _ in range(4):
@@ -316,17 +320,30 @@ time.sleep(5)
 `);
     await run.nextLine();
     await delay(200);
+    const systemTimes = new SystemTimesReader();
     const discovery = createProcessDiscovery();
+    const keys = (processes: Array<{ key: string }>): string[] => processes.map(({ key }) => key).sort();
     try {
-      const roots = [{ pid: run.pid, include: true }];
-      const first = await discovery.discover(roots);
-      const quiet = await discovery.discover(first.map(({ pid, key }) => ({ pid, key, include: true })));
-      const full = await findDescendants([run.pid], { includeRoots: true });
-      const keys = (processes: Array<{ key: string }>): string[] => processes.map(({ key }) => key).sort();
-      assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
-      assert.deepEqual(keys(quiet), keys(full));
+      // A quiet tick is one with the machine's fork count unchanged since the full walk;
+      // anything else on the machine that forks in between spoils an attempt.
+      for (let attempt = 0; ; attempt++) {
+        const before = systemTimes.read().forkCount;
+        const first = await discovery.discover([{ pid: run.pid, include: true }], before);
+        const now = systemTimes.read().forkCount;
+        // Only the root again: the children known from the full walk must stand in for the files.
+        const quiet = await discovery.discover([{ pid: run.pid, include: true }], now);
+        if (before === null || before !== now) {
+          assert.ok(attempt < 20, 'the machine never stayed quiet between two walks');
+          continue;
+        }
+        const full = await findDescendants([run.pid], { includeRoots: true });
+        assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
+        assert.deepEqual(keys(quiet), keys(full));
+        break;
+      }
     } finally {
       discovery.close();
+      systemTimes.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
 import {
   isExitedState,
-  parseLastPid,
+  parseForkCount,
   parsePidList,
   parseProcPidStat,
   parseProcStatCpuTimes,
@@ -119,15 +119,15 @@ describe('coreBusyPercent', function () {
   });
 });
 
-describe('parseLastPid', function () {
-  it('reads the newest pid from /proc/loadavg', function () {
-    assert.equal(parseLastPid('0.79 0.91 0.93 2/345 20398\n'), 20398);
+describe('parseForkCount', function () {
+  it('reads the processes line of /proc/stat', function () {
+    const procStat = 'cpu  300 0 100 1000\ncpu0 300 0 100 1000\nintr 12345 0 1\nctxt 999\nbtime 1795595344\nprocesses 314012\nprocs_running 1\n';
+    assert.equal(parseForkCount(procStat), 314012);
   });
 
-  it('knows no newest pid from an emulated file or foreign text', function () {
-    assert.equal(parseLastPid('0.00 0.00 0.00 0/0 0\n'), null);
-    assert.equal(parseLastPid(''), null);
-    assert.equal(parseLastPid('0.79 0.91 0.93 2/345'), null);
+  it('knows no count when the line is missing or not a number', function () {
+    assert.equal(parseForkCount('cpu  1 2 3 4\nctxt 5\n'), null);
+    assert.equal(parseForkCount('cpu  1 2 3 4\nprocesses many\n'), null);
   });
 });
 

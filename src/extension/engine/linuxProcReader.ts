@@ -6,7 +6,7 @@
 // can never be read through a stale file.
 
 import * as fs from 'node:fs';
-import { isExitedState, parseLastPid, parsePidList, parseProcPidStat, processKey, type ProcPidStat } from './linuxProcStat';
+import { isExitedState, parsePidList, parseProcPidStat, processKey, type ProcPidStat } from './linuxProcStat';
 
 /** Generous for a stat line (well under 1 KB); commands longer than this are cut. */
 const READ_BUFFER_BYTES = 4096;
@@ -33,8 +33,6 @@ export class LinuxProcReader {
   /** Kernels built without CONFIG_PROC_CHILDREN have no children files: scan /proc instead. */
   private readonly hasChildrenFiles = fs.existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
   private childrenByParentScan: Map<number, number[]> | null = null;
-  /** /proc/loadavg, kept open: undefined until first read, null when it cannot be opened. */
-  private loadavg: number | null | undefined;
 
   /** The live process with this pid, or null when there is none or it is a zombie. */
   readLive(pid: number): LinuxProcess | null {
@@ -106,15 +104,6 @@ export class LinuxProcReader {
     return children;
   }
 
-  /** The pid of the newest process or thread on the machine (see parseLastPid); null when unknown. */
-  readLastPid(): number | null {
-    if (this.loadavg === undefined) {
-      this.loadavg = this.tryOpen('/proc/loadavg');
-    }
-    const text = this.loadavg === null ? null : this.tryRead(this.loadavg);
-    return text === null ? null : parseLastPid(text);
-  }
-
   /** Call before each walk: the fallback scan is a snapshot taken once per walk. */
   beginWalk(): void {
     this.childrenByParentScan = null;
@@ -131,10 +120,6 @@ export class LinuxProcReader {
 
   close(): void {
     this.retainOnly(new Set());
-    if (typeof this.loadavg === 'number') {
-      fs.closeSync(this.loadavg);
-    }
-    this.loadavg = undefined;
   }
 
   private readStat(pid: number): ProcPidStat | null {

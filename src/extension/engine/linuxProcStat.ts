@@ -132,7 +132,9 @@ export function isExitedState(state: string): boolean {
  */
 export function parseProcStatCpuTimes(text: string): Array<CpuTimes | undefined> {
   const cpus: Array<CpuTimes | undefined> = [];
-  for (const line of text.split('\n')) {
+  // The cpu lines come first; the rest (interrupt counts, often kilobytes) is not split.
+  const cpuLinesEnd = text.search(/^(?!cpu)/m);
+  for (const line of text.slice(0, cpuLinesEnd < 0 ? text.length : cpuLinesEnd).split('\n')) {
     // "cpu " (no number) is the sum over all CPUs: skipped.
     const match = /^cpu(\d+) (.*)$/.exec(line);
     if (!match) {
@@ -152,14 +154,18 @@ export function parseProcStatCpuTimes(text: string): Array<CpuTimes | undefined>
 }
 
 /**
- * The last field of /proc/loadavg ("0.79 0.91 0.93 2/345 20398"): the pid given to the
- * newest process or thread of the pid namespace. Null when absent, and for 0, which is what
- * emulated /proc files (gVisor, say) write instead of a real pid.
+ * The "processes" line of /proc/stat: how many processes and threads were created since
+ * boot. Null when the line is missing (an emulated /proc, say).
  */
-export function parseLastPid(text: string): number | null {
-  const trimmed = text.trimEnd();
-  const last = Number(trimmed.slice(trimmed.lastIndexOf(' ') + 1));
-  return Number.isInteger(last) && last > 0 ? last : null;
+export function parseForkCount(text: string): number | null {
+  const label = '\nprocesses ';
+  const start = text.indexOf(label);
+  if (start < 0) {
+    return null;
+  }
+  const end = text.indexOf('\n', start + label.length);
+  const count = Number(text.slice(start + label.length, end < 0 ? undefined : end));
+  return Number.isInteger(count) && count >= 0 ? count : null;
 }
 
 /** The pids of a /proc/PID/task/TID/children file: numbers separated by spaces. */

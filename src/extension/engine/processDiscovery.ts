@@ -17,8 +17,12 @@ export interface DiscoveredProcess extends TreeProcess {
 }
 
 export interface ProcessDiscovery {
-  /** The roots (those alive, and still the process their key names) and all their descendants. */
-  discover(roots: WalkRoot[]): Promise<DiscoveredProcess[]>;
+  /**
+   * The roots (those alive, and still the process their key names) and all their
+   * descendants. `forkCount`: the machine's count of created processes and threads, read
+   * just before (see SystemTimes), or null.
+   */
+  discover(roots: WalkRoot[], forkCount: number | null): Promise<DiscoveredProcess[]>;
   /** Releases what discover() holds open; discover() may be called again afterwards. */
   close(): void;
 }
@@ -27,32 +31,31 @@ export function createProcessDiscovery(): ProcessDiscovery {
   return process.platform === 'linux' ? new LinuxDiscovery() : new ListingDiscovery();
 }
 
-/** A full walk at least this often, in case a /proc/loadavg were emulated and never moved. */
+/** A full walk at least this often, in case an emulated /proc/stat never moved its count. */
 const MAX_TICKS_BETWEEN_FULL_WALKS = 10;
 
 class LinuxDiscovery implements ProcessDiscovery {
   private readonly reader = new LinuxProcReader();
   private readonly units = kernelUnits();
-  /** The newest pid on the machine when the last full walk began; null: none yet. */
-  private lastPidAtFullWalk: number | null = null;
+  /** The machine's fork count when the last full walk began; null: none yet. */
+  private forkCountAtFullWalk: number | null = null;
   private discoveriesSinceFullWalk = 0;
   /** The children of each process found last time, by parent pid (leaves included). */
   private knownChildren = new Map<number, number[]>();
 
   /**
-   * Reading every process's children files is half the cost of a tick, and it finds
-   * nothing when no process was created since the last full walk: the newest pid on the
-   * machine tells. Then the children found last time stand in for the files, and only a
-   * process not known before (a pid the tracer just reported, say) has its files read.
+   * Reading every process's children files finds nothing new when no process was created
+   * on the machine since the last full walk began: the fork count tells. Then the children
+   * found last time stand in for the files, and only a process not known before (a pid
+   * the tracer just reported, say) has its files read.
    */
-  async discover(roots: WalkRoot[]): Promise<DiscoveredProcess[]> {
-    const lastPid = this.reader.readLastPid();
+  async discover(roots: WalkRoot[], forkCount: number | null): Promise<DiscoveredProcess[]> {
     const fullWalk =
-      lastPid === null || lastPid !== this.lastPidAtFullWalk || this.discoveriesSinceFullWalk >= MAX_TICKS_BETWEEN_FULL_WALKS;
+      forkCount === null || forkCount !== this.forkCountAtFullWalk || this.discoveriesSinceFullWalk >= MAX_TICKS_BETWEEN_FULL_WALKS;
     const known = this.knownChildren;
     const found = walkTree(linuxTreeSource(this.reader, fullWalk ? undefined : (pid) => known.get(pid)), roots);
     if (fullWalk) {
-      this.lastPidAtFullWalk = lastPid;
+      this.forkCountAtFullWalk = forkCount;
       this.discoveriesSinceFullWalk = 0;
     }
     this.discoveriesSinceFullWalk++;
@@ -76,7 +79,7 @@ class LinuxDiscovery implements ProcessDiscovery {
   close(): void {
     this.reader.close();
     this.knownChildren = new Map();
-    this.lastPidAtFullWalk = null;
+    this.forkCountAtFullWalk = null;
   }
 }
 
