@@ -36,13 +36,19 @@ export function itemOf(model: TimelineModel, at: Highlight): TimelineItem | null
   return source === undefined ? null : { kind: 'task', task: model.record.tasks[source], at };
 }
 
-/** Where an item is drawn (CSS pixels): the middle of its span, in its row. */
+/**
+ * Where an item is drawn (CSS pixels), in its row: the middle of its span, or for a span
+ * narrower than a pixel the middle of the pixel column the renderer marks for it (the one
+ * where it starts), which its middle may have crossed.
+ */
 export function itemPoint(item: TimelineItem, model: TimelineModel, viewport: Viewport): { x: number; y: number } {
   const lane = model.lanes[item.at.lane];
   const index = item.at.row === 'lock' ? lane.locks : lane.tasks;
   const [top, bottom] = ROWS[item.at.row];
-  const mid = (index.starts[item.at.position] + index.ends[item.at.position]) / 2;
-  return { x: viewport.toX(mid), y: laneTop(item.at.lane) + (top + bottom) / 2 };
+  const x0 = viewport.toX(index.starts[item.at.position]);
+  const x1 = viewport.toX(index.ends[item.at.position]);
+  const x = x1 - x0 < 1 ? Math.floor(x0) + 0.5 : (x0 + x1) / 2;
+  return { x, y: laneTop(item.at.lane) + (top + bottom) / 2 };
 }
 
 export function describeItem(item: TimelineItem, model: TimelineModel): string[] {
