@@ -38,6 +38,16 @@ function startPython(source: string): PythonRun {
 
 const started: ChildProcess[] = [];
 
+/** Kills what a test started and left running, with its whole tree. */
+async function endStartedPrograms(): Promise<void> {
+  for (const child of started.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const tree = await findDescendants([child.pid]);
+      signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
+    }
+  }
+}
+
 function collectTicks(rootPid: number, extraPids?: () => number[]): { sampler: Sampler; ticks: SamplerTick[] } {
   const ticks: SamplerTick[] = [];
   const sampler = new Sampler({ rootPid, intervalMs: 100, clock: new RunClock(), onTick: (tick) => ticks.push(tick), extraPids });
@@ -66,14 +76,7 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 500
 }
 
 describe('sampler (real processes)', function () {
-  afterEach(async function () {
-    for (const child of started.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        const tree = await findDescendants([child.pid]);
-        signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
-      }
-    }
-  });
+  afterEach(endStartedPrograms);
 
   it('samples two CPU-bound children: CPU, last core, and both cores busy', async function () {
     const run = startPython(`
@@ -218,13 +221,7 @@ second.wait()
 });
 
 describe('process usage: /proc/PID/stat against pidusage (real processes)', function () {
-  afterEach(async function () {
-    for (const child of started.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        signalProcessTree(child.pid, (await findDescendants([child.pid])).map(({ pid }) => pid), 'SIGKILL');
-      }
-    }
-  });
+  afterEach(endStartedPrograms);
 
   it('reads the same CPU % and memory as pidusage for a busy and an idle process', async function () {
     if (process.platform !== 'linux') {
@@ -274,13 +271,7 @@ time.sleep(4)
 });
 
 describe('process discovery between full walks (real processes)', function () {
-  afterEach(async function () {
-    for (const child of started.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        signalProcessTree(child.pid, (await findDescendants([child.pid])).map(({ pid }) => pid), 'SIGKILL');
-      }
-    }
-  });
+  afterEach(endStartedPrograms);
 
   it('finds a process started after quiet ticks, within the next tick', async function () {
     const run = startPython(`
