@@ -4,7 +4,7 @@ import type { LockEvent, TaskRecord } from '../../shared/runRecord';
 import { baseName, formatMs, formatPercent } from '../format';
 import { ROWS, laneTop, rowAt, type Viewport } from './layout';
 import { firstReaching, holdOf, waitOf, type IntervalIndex, type TimelineModel } from './model';
-import type { Highlight } from './renderer';
+import { subPixelColumn, type Highlight } from './renderer';
 
 /** Hovering this close to an event (in pixels) counts as on it: tiny events stay reachable. */
 const TOLERANCE_PX = 3;
@@ -38,8 +38,8 @@ export function itemOf(model: TimelineModel, at: Highlight): TimelineItem | null
 
 /**
  * Where an item is drawn (CSS pixels), in its row: the middle of its span, or for a span
- * narrower than a pixel the middle of the pixel column the renderer marks for it (the one
- * where it starts), which its middle may have crossed.
+ * narrower than a pixel the middle of the pixel column the renderer draws it in, which
+ * its own middle may have crossed.
  */
 export function itemPoint(item: TimelineItem, model: TimelineModel, viewport: Viewport): { x: number; y: number } {
   const lane = model.lanes[item.at.lane];
@@ -47,7 +47,8 @@ export function itemPoint(item: TimelineItem, model: TimelineModel, viewport: Vi
   const [top, bottom] = ROWS[item.at.row];
   const x0 = viewport.toX(index.starts[item.at.position]);
   const x1 = viewport.toX(index.ends[item.at.position]);
-  const x = x1 - x0 < 1 ? Math.floor(x0) + 0.5 : (x0 + x1) / 2;
+  const column = subPixelColumn(x0, x1);
+  const x = column === null ? (x0 + x1) / 2 : column + 0.5;
   return { x, y: laneTop(item.at.lane) + (top + bottom) / 2 };
 }
 
