@@ -36,11 +36,8 @@ export class LinuxProcReader {
 
   /** The live process with this pid, or null when there is none or it is a zombie. */
   readLive(pid: number): LinuxProcess | null {
-    const stat = this.readStat(pid);
-    if (stat === null || isExitedState(stat.state)) {
-      return null;
-    }
-    return { stat, key: this.open.get(pid)?.key ?? processKey(pid, stat.startTime) };
+    const found = this.readStat(pid);
+    return found === null || isExitedState(found.stat.state) ? null : found;
   }
 
   /** The command line, arguments joined by spaces; "[comm]" when the process shows none. */
@@ -122,12 +119,14 @@ export class LinuxProcReader {
     this.retainOnly(new Set());
   }
 
-  private readStat(pid: number): ProcPidStat | null {
+  /** The stat line of a process (zombies included), with the key its open files were opened for. */
+  private readStat(pid: number): LinuxProcess | null {
     const cached = this.open.get(pid);
     if (cached !== undefined) {
       const bytes = this.tryReadBytes(cached.stat);
       if (bytes !== null) {
-        return parseProcPidStat(this.buffer, bytes);
+        const stat = parseProcPidStat(this.buffer, bytes);
+        return stat === null ? null : { stat, key: cached.key };
       }
       // The process was reaped: its pid may belong to a new process now.
       this.forget(pid);
@@ -144,7 +143,7 @@ export class LinuxProcReader {
     }
     const key = processKey(pid, stat.startTime);
     this.open.set(pid, { stat: fd, key, command: null, commandArgsStart: null, commandArgsEnd: null, childrenByThread: new Map() });
-    return stat;
+    return { stat, key };
   }
 
   private listThreads(pid: number): number[] {
