@@ -208,4 +208,19 @@ describe('parallel-lab run (command line)', function () {
     const after = readdirSync(path.dirname(file)).map((name) => [name, statSync(path.join(path.dirname(file), name)).mtimeMs]);
     assert.deepEqual(after, before, 'no file added or touched next to the program (no __pycache__ either)');
   });
+
+  it('caches compiled modules in its own folder even under PYTHONDONTWRITEBYTECODE', async () => {
+    // Without the cache every traced interpreter would compile what it imports at each start.
+    const file = writeProgram('cached.py', 'import helper\nprint(helper.GREETING)\n');
+    writeFileSync(path.join(path.dirname(file), 'helper.py'), 'GREETING = "hi"\n');
+    const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-xdg-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', XDG_CACHE_HOME: cacheHome };
+    delete env.PYTHONPYCACHEPREFIX;
+    const result = await runCli(['run', file], { env });
+    assert.match(result.stdout, /^hi\n/);
+    const cached = readdirSync(cacheHome, { recursive: true }).map(String);
+    assert.ok(cached.some((entry) => /helper\.cpython-\d+\.pyc$/.test(entry)), `the learner's module is cached: ${cached.length} files`);
+    assert.ok(cached.some((entry) => /lifecycle\.cpython-\d+\.pyc$/.test(entry)), "the tracer's modules are cached");
+    assert.deepEqual(readdirSync(path.dirname(file)).sort(), ['cached.py', 'helper.py'], 'nothing written next to the program');
+  });
 });

@@ -248,10 +248,17 @@ function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: St
     [TRACER_ENV.socket]: events.endpoint,
     [TRACER_ENV.token]: events.token,
     [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
+  };
+  if (process.env.PYTHONPYCACHEPREFIX === undefined) {
     // A run never changes the learner's files: bytecode goes to our cache, not to
     // __pycache__ folders next to their modules (and the tracer's own is cached there too).
-    PYTHONPYCACHEPREFIX: process.env.PYTHONPYCACHEPREFIX ?? path.join(userCacheDir(), 'pycache'),
-  };
+    env.PYTHONPYCACHEPREFIX = path.join(userCacheDir(), 'pycache');
+    // With a prefix Python no longer reads the __pycache__ folders beside the standard
+    // library either, so under PYTHONDONTWRITEBYTECODE every interpreter of every run would
+    // compile each module it imports from source (about 40 ms for multiprocessing alone).
+    // Writing only into our cache keeps what that setting is for.
+    delete env.PYTHONDONTWRITEBYTECODE;
+  }
   if (startMethod) env[TRACER_ENV.startMethod] = startMethod;
   return env;
 }
