@@ -9,35 +9,50 @@ import { ProfileRun } from '../src/extension/engine/profileRun';
 import { resolvePython } from '../src/extension/engine/pythonInterpreter';
 
 export interface OverheadResult {
-  repeats: number;
+  /** Pairs of runs (one plain, one profiled), spread evenly over the layouts. */
+  pairs: number;
+  layouts: number;
   plainMs: number;
   /** The program's own wall time under the profiler (spawn to exit of the main process). */
   profiledProgramMs: number;
   /** From the request to the finished record. */
   profiledTotalMs: number;
+  /** Mean over the layouts of each layout's median ratio. */
   programRatio: number;
   totalRatio: number;
+  /** Each layout's median ratio, program wall time. */
+  programRatioByLayout: number[];
 }
 
-// The seed lesson's CPU-bound work: a sum of squares over a generator.
+/** Heap layouts the program runs in: paddings of 0 to LAYOUTS - 1 objects (see PROGRAM). */
+const LAYOUTS = 8;
+const PAIRS_PER_LAYOUT = 3;
+
+// The seed lesson's CPU-bound work: a sum of squares over a generator. How fast this loop
+// runs depends on where in memory its integers land, and a few small objects allocated
+// before it (by any sitecustomize, the tracer's included, or by the padding line) move
+// that by several percent either way. So each pair of runs gets one padding, the same on
+// both sides, and the ratios are averaged over the paddings: layout luck then weighs on
+// neither side, and what remains is the profiler's cost.
 const PROGRAM = `
 import sys
 
+_layout = [float(i) for i in range(int(sys.argv[2]))]
 print(sum(i * i for i in range(int(sys.argv[1]))))
 `;
 
-function runPlain(python: string, file: string, iterations: number): Promise<number> {
+function runPlain(python: string, file: string, iterations: number, layout: number): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [file, String(iterations)], { stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn(python, [file, String(iterations), String(layout)], { stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     child.once('error', reject);
     child.once('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
   });
 }
 
-async function runProfiled(file: string, iterations: number): Promise<{ programMs: number; totalMs: number }> {
+async function runProfiled(file: string, iterations: number, layout: number): Promise<{ programMs: number; totalMs: number }> {
   const started = process.hrtime.bigint();
-  const record = await (await ProfileRun.start({ file, args: [String(iterations)] })).finished;
+  const record = await (await ProfileRun.start({ file, args: [String(iterations), String(layout)] })).finished;
   return { programMs: record.durationMs, totalMs: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
@@ -47,7 +62,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export async function measureProfilerOverhead(repeats = 9, targetMs = 2000): Promise<OverheadResult> {
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+export async function measureProfilerOverhead(targetMs = 2000): Promise<OverheadResult> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-bench-')), 'cpu_bound.py');
   writeFileSync(file, PROGRAM);
   // Plain runs use the interpreter itself, as profiled runs do: a launcher such as a pyenv
@@ -55,26 +74,37 @@ export async function measureProfilerOverhead(repeats = 9, targetMs = 2000): Pro
   const python = (await resolvePython()).executable;
   // Calibrate the fixed work so a plain run takes about targetMs (after a warm-up run).
   const probeIterations = 4_000_000;
-  await runPlain(python, file, probeIterations);
-  const probeMs = await runPlain(python, file, probeIterations);
+  await runPlain(python, file, probeIterations, 0);
+  const probeMs = await runPlain(python, file, probeIterations, 0);
   const iterations = Math.round((probeIterations * targetMs) / probeMs);
+  // One profiled run first, unmeasured: it fills the bytecode cache a profiled run uses.
+  await runProfiled(file, probeIterations, 0);
 
   const plain: number[] = [];
   const program: number[] = [];
   const total: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    plain.push(await runPlain(python, file, iterations));
-    const profiled = await runProfiled(file, iterations);
+  const programRatios: number[][] = Array.from({ length: LAYOUTS }, () => []);
+  const totalRatios: number[][] = Array.from({ length: LAYOUTS }, () => []);
+  for (let pair = 0; pair < LAYOUTS * PAIRS_PER_LAYOUT; pair++) {
+    const layout = pair % LAYOUTS;
+    const plainMs = await runPlain(python, file, iterations, layout);
+    const profiled = await runProfiled(file, iterations, layout);
+    plain.push(plainMs);
     program.push(profiled.programMs);
     total.push(profiled.totalMs);
+    // Each profiled run is compared with the plain run just before it, which saw the same noise.
+    programRatios[layout].push(profiled.programMs / plainMs);
+    totalRatios[layout].push(profiled.totalMs / plainMs);
   }
-  // Ratios pair each profiled run with the plain run just before it, which saw the same noise.
+  const programRatioByLayout = programRatios.map(median);
   return {
-    repeats,
+    pairs: plain.length,
+    layouts: LAYOUTS,
     plainMs: median(plain),
     profiledProgramMs: median(program),
     profiledTotalMs: median(total),
-    programRatio: median(program.map((ms, i) => ms / plain[i])),
-    totalRatio: median(total.map((ms, i) => ms / plain[i])),
+    programRatio: mean(programRatioByLayout),
+    totalRatio: mean(totalRatios.map(median)),
+    programRatioByLayout,
   };
 }
