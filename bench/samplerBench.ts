@@ -1,8 +1,8 @@
 // Cost of one sampler tick for N idle processes: host CPU (user + system of this whole
 // Node process, thread pool included, from process.cpuUsage()) and wall time, medians.
 // Ticks alternate between a quiet one (no process was created on the machine since the last
-// tick) and one right after a process was created, which makes the sampler walk every
-// process's children files again. Also pidusage on its own over the same pids: what reading
+// tick) and one right after a process was created, whose pid the sampler then looks up to
+// see whether its parent belongs to the run. Also pidusage on its own over the same pids: what reading
 // CPU and memory through it would cost on Linux (see processUsage.ts).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,7 @@ export interface SamplerCost {
   processes: number;
   /** A tick with no new process on the machine since the one before. */
   quiet: TickCost;
-  /** A tick right after a process was created: a full walk of the tree. */
+  /** A tick right after a process (not of the run) was created. */
   afterNewProcess: TickCost;
   /** pidusage alone over the same pids, host CPU. */
   pidusageCpuMsPerTick: number;

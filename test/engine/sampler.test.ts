@@ -2,10 +2,10 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { SystemTimesReader } from '../../src/extension/engine/coreUsage';
 import { createProcessDiscovery, type DiscoveredProcess } from '../../src/extension/engine/processDiscovery';
+import { parseLastPid } from '../../src/extension/engine/linuxProcStat';
 import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
 import { CpuTimeUsageMeter, PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
 import { RunClock } from '../../src/extension/engine/runClock';
@@ -247,7 +247,7 @@ time.sleep(4)
     try {
       for (let tick = 0; tick < 12; tick++) {
         const t = clock.nowMs();
-        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }], null);
+        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }]);
         readings.push({ stat: await fromStat.read(found, t), pidusage: await fromPidusage.read(found) });
         await delay(150);
       }
@@ -295,7 +295,7 @@ late.wait()
 
   it('lists on a quiet tick exactly the processes a full walk finds', async function () {
     if (process.platform !== 'linux') {
-      this.skip(); // only Linux has the fork count that makes a tick quiet
+      this.skip(); // elsewhere every tick lists all processes
     }
     const run = startPython(`
 import os, time
@@ -311,33 +311,75 @@ time.sleep(5)
 `);
     await run.nextLine();
     await delay(200);
-    const systemTimes = new SystemTimesReader();
     const discovery = createProcessDiscovery();
-    const keys = (processes: Array<{ key: string }>): string[] => processes.map(({ key }) => key).sort();
     try {
-      // A quiet tick is one with the machine's fork count unchanged since the full walk;
-      // anything else on the machine that forks in between spoils an attempt.
-      for (let attempt = 0; ; attempt++) {
-        const before = systemTimes.read().forkCount;
-        const first = await discovery.discover([{ pid: run.pid, include: true }], before);
-        const now = systemTimes.read().forkCount;
-        // Only the root again: the children known from the full walk must stand in for the files.
-        const quiet = await discovery.discover([{ pid: run.pid, include: true }], now);
-        if (before === null || before !== now) {
-          assert.ok(attempt < 20, 'the machine never stayed quiet between two walks');
-          continue;
-        }
-        const full = await findDescendants([run.pid], { includeRoots: true });
-        assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
-        assert.deepEqual(keys(quiet), keys(full));
-        break;
-      }
+      const pidsBefore = lastPid();
+      const first = await discovery.discover([{ pid: run.pid, include: true }]);
+      // Only the root again: the children known from the full walk must stand in for the files.
+      const quiet = await discovery.discover([{ pid: run.pid, include: true }]);
+      assertFewNewPids(pidsBefore);
+      assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
+      assert.deepEqual(keys(quiet), keys(await findDescendants([run.pid], { includeRoots: true })));
     } finally {
       discovery.close();
-      systemTimes.close();
+    }
+  });
+
+  it('finds on the next tick a grandchild started since the last, and takes no thread for a process', async function () {
+    if (process.platform !== 'linux') {
+      this.skip();
+    }
+    // The child starts three threads (they take pids too) and then forks the grandchild.
+    const run = startPython(`
+import os, sys, threading, time
+go_read, go_write = os.pipe()
+if os.fork() == 0:
+    os.read(go_read, 1)
+    for _ in range(3):
+        threading.Thread(target=time.sleep, args=(3,), daemon=True).start()
+    late = os.fork()
+    if late == 0:
+        time.sleep(3)
+        os._exit(0)
+    print(late, flush=True)
+    time.sleep(3)
+    os._exit(0)
+print("ready", flush=True)
+sys.stdin.readline()
+os.write(go_write, b"x")
+time.sleep(4)
+`);
+    await run.nextLine();
+    const discovery = createProcessDiscovery();
+    try {
+      const pidsBefore = lastPid();
+      const first = await discovery.discover([{ pid: run.pid, include: true }]);
+      run.child.stdin!.write('\n');
+      const late = Number(await run.nextLine());
+      const next = await discovery.discover([{ pid: run.pid, include: true }]);
+      assertFewNewPids(pidsBefore);
+      assert.equal(first.length, 2, 'the root and its child');
+      assert.ok(next.some(({ pid }) => pid === late), 'the grandchild is found');
+      assert.deepEqual(keys(next), keys(await findDescendants([run.pid], { includeRoots: true })), 'three processes, no thread');
+    } finally {
+      discovery.close();
     }
   });
 });
+
+function keys(processes: Array<{ key: string }>): string[] {
+  return processes.map(({ key }) => key).sort();
+}
+
+function lastPid(): number {
+  return parseLastPid(readFileSync('/proc/loadavg')) ?? NaN;
+}
+
+/** The walks under test looked only at the new pids' parents: few pids were handed out meanwhile. */
+function assertFewNewPids(before: number): void {
+  const handedOut = lastPid() - before;
+  assert.ok(handedOut >= 0 && handedOut <= 32, `${handedOut} pids handed out on the machine during the test: every walk was a full one`);
+}
 
 describe('process tree (real processes)', function () {
   it('kills the whole tree, including a grandchild that left the process group', async function () {

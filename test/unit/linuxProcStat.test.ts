@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
 import {
   isExitedState,
-  parseForkCount,
+  parseLastPid,
   parsePidList,
   parseProcPidStat,
   parseProcStatCpuTimes,
@@ -95,12 +95,20 @@ describe('parseProcStatCpuTimes', function () {
   ].join('\n');
 
   it('reads each cpuN line by number, skipping the total and leaving holes for offline CPUs', function () {
-    const cpus = parseProcStatCpuTimes(PROC_STAT);
+    const cpus = parseProcStatCpuTimes(Buffer.from(PROC_STAT));
     assert.equal(cpus.length, 3);
     // cpu0: total 100+0+50+500+20+0+5+0 = 675 (guest 40 is inside user); idle 500 + iowait 20.
     assert.deepEqual(cpus[0], { busy: 155, total: 675 });
     assert.equal(cpus[1], undefined);
     assert.deepEqual(cpus[2], { busy: 270, total: 800 });
+  });
+
+  it('skips a cpu line with fewer than four counters or one that is not a number', function () {
+    const cpus = parseProcStatCpuTimes(Buffer.from('cpu0 1 2 3\ncpu1 1 2 x 4\ncpu2 1 2 3 4\nintr 1\n'));
+    assert.equal(cpus.length, 3);
+    assert.equal(cpus[0], undefined);
+    assert.equal(cpus[1], undefined);
+    assert.deepEqual(cpus[2], { busy: 6, total: 10 });
   });
 });
 
@@ -119,15 +127,15 @@ describe('coreBusyPercent', function () {
   });
 });
 
-describe('parseForkCount', function () {
-  it('reads the processes line of /proc/stat', function () {
-    const procStat = 'cpu  300 0 100 1000\ncpu0 300 0 100 1000\nintr 12345 0 1\nctxt 999\nbtime 1795595344\nprocesses 314012\nprocs_running 1\n';
-    assert.equal(parseForkCount(procStat), 314012);
+describe('parseLastPid', function () {
+  it('reads the last field of /proc/loadavg', function () {
+    assert.equal(parseLastPid(Buffer.from('0.20 0.18 0.12 1/80 11206\n')), 11206);
   });
 
-  it('knows no count when the line is missing or not a number', function () {
-    assert.equal(parseForkCount('cpu  1 2 3 4\nctxt 5\n'), null);
-    assert.equal(parseForkCount('cpu  1 2 3 4\nprocesses many\n'), null);
+  it('knows no pid when the field is missing or not a number', function () {
+    assert.equal(parseLastPid(Buffer.from('11206\n')), null);
+    assert.equal(parseLastPid(Buffer.from('0.20 0.18 0.12 1/80 x\n')), null);
+    assert.equal(parseLastPid(Buffer.from('')), null);
   });
 });
 

@@ -1,18 +1,9 @@
-// What the sampler reads about the whole machine on each tick: the per-CPU time counters,
-// turned into the percent busy of each logical core between two readings, and the count
-// of processes and threads created since boot. On Linux both come from one read of
-// /proc/stat; elsewhere the counters come from os.cpus() and the fork count is unknown.
+// How busy each logical core was between two readings of the per-CPU time counters: on
+// Linux one read of /proc/stat, elsewhere os.cpus().
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { parseForkCount, parseProcStatCpuTimes, type CpuTimes } from './linuxProcStat';
-
-export interface SystemTimes {
-  /** Cumulative times of each logical CPU, indexed by CPU number (holes for offline ones). */
-  cpus: Array<CpuTimes | undefined>;
-  /** Processes and threads created on the machine since boot; null where unknown. */
-  forkCount: number | null;
-}
+import { parseProcStatCpuTimes, type CpuTimes } from './linuxProcStat';
 
 /** Busy percent of each core from `previous` to `current`; 0 for a core missing from either. */
 export function coreBusyPercent(
@@ -42,24 +33,23 @@ export class CoreUsageMeter {
   }
 }
 
-export class SystemTimesReader {
+/** Cumulative times of each logical CPU, indexed by CPU number (holes for offline ones). */
+export class CpuTimesReader {
   private procStat: ProcStatFile | null = null;
 
-  read(): SystemTimes {
+  read(): Array<CpuTimes | undefined> {
     if (process.platform === 'linux') {
       try {
         this.procStat ??= new ProcStatFile();
-        const text = this.procStat.read();
-        return { cpus: parseProcStatCpuTimes(text), forkCount: parseForkCount(text) };
+        return this.procStat.read();
       } catch {
         // A sandbox without /proc: os.cpus() reads the same counters, only more slowly.
       }
     }
-    const cpus = os.cpus().map(({ times }) => {
+    return os.cpus().map(({ times }) => {
       const total = times.user + times.nice + times.sys + times.idle + times.irq;
       return { busy: total - times.idle, total };
     });
-    return { cpus, forkCount: null };
   }
 
   close(): void {
@@ -71,16 +61,18 @@ export class SystemTimesReader {
 /** /proc/stat kept open: a pread at offset 0 regenerates it, without open and close each tick. */
 class ProcStatFile {
   private readonly fd = fs.openSync('/proc/stat', 'r');
-  // A few KB, most of it the interrupt counts; more on machines with many CPUs or IRQs.
-  private buffer = Buffer.alloc(16 * 1024);
+  // The cpu lines come first; a 4 KB read holds them for up to about 50 CPUs.
+  private buffer = Buffer.alloc(4 * 1024);
 
-  read(): string {
+  read(): Array<CpuTimes | undefined> {
     for (;;) {
       const bytes = fs.readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-      if (bytes < this.buffer.length) {
-        return this.buffer.toString('latin1', 0, bytes);
+      const cpus = parseProcStatCpuTimes(this.buffer, bytes);
+      // A read cut short in the cpu lines: read a larger part.
+      if (bytes < this.buffer.length || this.buffer.indexOf('\nintr ') >= 0) {
+        return cpus;
       }
-      this.buffer = Buffer.alloc(this.buffer.length * 2); // cut short: read it whole
+      this.buffer = Buffer.alloc(this.buffer.length * 2);
     }
   }
 

@@ -126,46 +126,87 @@ export function isExitedState(state: string): boolean {
 }
 
 /**
- * Per-CPU times from /proc/stat, indexed by CPU number. A CPU the kernel does not list (it
- * is offline) is a hole in the array, so the indices stay the CPU numbers that field 39 of
- * /proc/PID/stat reports.
+ * Per-CPU times from /proc/stat, as read into `bytes`, indexed by CPU number. A CPU the
+ * kernel does not list (it is offline) is a hole in the array, so the indices stay the CPU
+ * numbers that field 39 of /proc/PID/stat reports. Parsed from the bytes, as the stat
+ * lines are: it runs on every tick.
  */
-export function parseProcStatCpuTimes(text: string): Array<CpuTimes | undefined> {
+export function parseProcStatCpuTimes(bytes: Buffer, length = bytes.length): Array<CpuTimes | undefined> {
   const cpus: Array<CpuTimes | undefined> = [];
-  // The cpu lines come first; the rest (interrupt counts, often kilobytes) is not split.
-  const cpuLinesEnd = text.search(/^(?!cpu)/m);
-  for (const line of text.slice(0, cpuLinesEnd < 0 ? text.length : cpuLinesEnd).split('\n')) {
+  // The cpu lines come first; the rest (interrupt counts, often kilobytes) is not looked at.
+  for (let line = 0; startsWithCpu(bytes, line, length); ) {
+    let end = line;
+    while (end < length && bytes[end] !== NEWLINE) {
+      end++;
+    }
     // "cpu " (no number) is the sum over all CPUs: skipped.
-    const match = /^cpu(\d+) (.*)$/.exec(line);
-    if (!match) {
-      continue;
+    const cpu = numberAt(bytes, line + 3, end);
+    if (cpu.value !== null && bytes[cpu.next] === SPACE) {
+      const times = cpuTimes(bytes, cpu.next, end);
+      if (times !== null) {
+        cpus[cpu.value] = times;
+      }
     }
-    // user nice system idle iowait irq softirq steal [guest guest_nice]. Guest time is
-    // already counted in user and nice, so only the first eight add up to the total.
-    const ticks = match[2].trim().split(/\s+/).slice(0, 8).map(Number);
-    if (ticks.length < 4 || !ticks.every(Number.isFinite)) {
-      continue;
-    }
-    const total = ticks.reduce((sum, value) => sum + value, 0);
-    const idle = ticks[3] + (ticks[4] ?? 0);
-    cpus[Number(match[1])] = { busy: total - idle, total };
+    line = end + 1;
   }
   return cpus;
 }
 
+function startsWithCpu(bytes: Buffer, at: number, length: number): boolean {
+  return at + 3 < length && bytes[at] === 0x63 && bytes[at + 1] === 0x70 && bytes[at + 2] === 0x75; // "cpu"
+}
+
 /**
- * The "processes" line of /proc/stat: how many processes and threads were created since
- * boot. Null when the line is missing (an emulated /proc, say).
+ * user nice system idle iowait irq softirq steal [guest guest_nice], from `start` (a space)
+ * to the end of the line. Guest time is already counted in user and nice, so only the
+ * first eight add up to the total. Null when fewer than four are numbers.
  */
-export function parseForkCount(text: string): number | null {
-  const label = '\nprocesses ';
-  const start = text.indexOf(label);
-  if (start < 0) {
+function cpuTimes(bytes: Buffer, start: number, end: number): CpuTimes | null {
+  const ticks: number[] = [];
+  for (let at = start; at < end && ticks.length < 8; ) {
+    if (bytes[at] === SPACE) {
+      at++;
+      continue;
+    }
+    const { value, next } = numberAt(bytes, at, end);
+    if (value === null || (next < end && bytes[next] !== SPACE)) {
+      return null;
+    }
+    ticks.push(value);
+    at = next;
+  }
+  if (ticks.length < 4) {
     return null;
   }
-  const end = text.indexOf('\n', start + label.length);
-  const count = Number(text.slice(start + label.length, end < 0 ? undefined : end));
-  return Number.isInteger(count) && count >= 0 ? count : null;
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  const idle = ticks[3] + (ticks[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The digits from `start` on (before `end`), and where they stop; null when there are none. */
+function numberAt(bytes: Buffer, start: number, end: number): { value: number | null; next: number } {
+  let next = start;
+  while (next < end && bytes[next] >= DIGIT_0 && bytes[next] <= DIGIT_9) {
+    next++;
+  }
+  return { value: next > start ? digitsAt(bytes, start, next) : null, next };
+}
+
+/**
+ * The last pid the kernel handed out in this pid namespace: the fifth field of
+ * /proc/loadavg ("0.20 0.18 0.12 1/80 11206"). Null when the text is not that.
+ */
+export function parseLastPid(bytes: Buffer, length = bytes.length): number | null {
+  let end = length;
+  while (end > 0 && (bytes[end - 1] === NEWLINE || bytes[end - 1] === SPACE)) {
+    end--;
+  }
+  let start = end;
+  while (start > 0 && bytes[start - 1] !== SPACE) {
+    start--;
+  }
+  const pid = digitsAt(bytes, start, end);
+  return start > 0 && Number.isInteger(pid) ? pid : null;
 }
 
 /** The pids of a /proc/PID/task/TID/children file: numbers separated by spaces. */

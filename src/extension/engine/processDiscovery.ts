@@ -2,7 +2,7 @@
 // open from tick to tick (no process spawned); other platforms list all processes.
 
 import { kernelUnits } from './linuxAuxv';
-import { LinuxProcReader } from './linuxProcReader';
+import { LinuxProcReader, type LinuxProcess } from './linuxProcReader';
 import { listProcesses } from './processListing';
 import { linuxTreeSource, listingTreeSource, type TreeProcess } from './processTree';
 import { walkTree, type WalkRoot } from './treeWalk';
@@ -17,12 +17,8 @@ export interface DiscoveredProcess extends TreeProcess {
 }
 
 export interface ProcessDiscovery {
-  /**
-   * The roots (those alive, and still the process their key names) and all their
-   * descendants. `forkCount`: the machine's count of created processes and threads, read
-   * just before (see SystemTimes), or null.
-   */
-  discover(roots: WalkRoot[], forkCount: number | null): Promise<DiscoveredProcess[]>;
+  /** The roots (those alive, and still the process their key names) and all their descendants. */
+  discover(roots: WalkRoot[]): Promise<DiscoveredProcess[]>;
   /** Releases what discover() holds open; discover() may be called again afterwards. */
   close(): void;
 }
@@ -31,38 +27,36 @@ export function createProcessDiscovery(): ProcessDiscovery {
   return process.platform === 'linux' ? new LinuxDiscovery() : new ListingDiscovery();
 }
 
-/** A full walk at least this often, in case an emulated /proc/stat never moved its count. */
+/** A full walk at least this often, in case a process was missed (another pid namespace, say). */
 const MAX_TICKS_BETWEEN_FULL_WALKS = 10;
+/** More new pids than this since the last walk: a full walk costs less than looking at each. */
+const MAX_NEW_PIDS_TO_LOOK_AT = 32;
 
 class LinuxDiscovery implements ProcessDiscovery {
   private readonly reader = new LinuxProcReader();
   private readonly units = kernelUnits();
-  /** The machine's fork count when the last full walk began; null: none yet. */
-  private forkCountAtFullWalk: number | null = null;
-  private discoveriesSinceFullWalk = 0;
+  /** The last pid the kernel handed out, read before the last walk; null: none yet. */
+  private lastPidAtWalk: number | null = null;
+  private walksSinceFullWalk = 0;
   /** The children of each process found last time, by parent pid (leaves included). */
   private knownChildren = new Map<number, number[]>();
 
   /**
-   * Reading every process's children files finds nothing new when no process was created
-   * on the machine since the last full walk began: the fork count tells. Then the children
-   * found last time stand in for the files, and only a process not known before (a pid
-   * the tracer just reported, say) has its files read.
+   * Reading every process's children files finds only what is new since the last walk, and
+   * the kernel hands out pids in increasing order: so only the parents of the pids handed
+   * out since then can have a new child. Their children files are read; for every other
+   * process the children found last time stand in for the files.
    */
-  async discover(roots: WalkRoot[], forkCount: number | null): Promise<DiscoveredProcess[]> {
-    const fullWalk =
-      forkCount === null || forkCount !== this.forkCountAtFullWalk || this.discoveriesSinceFullWalk >= MAX_TICKS_BETWEEN_FULL_WALKS;
+  async discover(roots: WalkRoot[]): Promise<DiscoveredProcess[]> {
+    // Before the walk: a process created after this reading is new to the next walk.
+    const lastPid = this.reader.readLastPid();
+    const parentsToRead = this.walksSinceFullWalk < MAX_TICKS_BETWEEN_FULL_WALKS ? this.parentsOfPidsSince(lastPid) : null;
     const known = this.knownChildren;
-    const found = walkTree(linuxTreeSource(this.reader, fullWalk ? undefined : (pid) => known.get(pid)), roots);
-    if (fullWalk) {
-      this.forkCountAtFullWalk = forkCount;
-      this.discoveriesSinceFullWalk = 0;
-    }
-    this.discoveriesSinceFullWalk++;
-    this.knownChildren = new Map(found.map(({ stat }) => [stat.pid, []]));
-    for (const { stat } of found) {
-      this.knownChildren.get(stat.ppid)?.push(stat.pid);
-    }
+    const knownChildren = parentsToRead === null ? undefined : (pid: number) => (parentsToRead.has(pid) ? undefined : known.get(pid));
+    const found = walkTree(linuxTreeSource(this.reader, knownChildren), roots);
+    this.lastPidAtWalk = lastPid;
+    this.walksSinceFullWalk = parentsToRead === null ? 1 : this.walksSinceFullWalk + 1;
+    this.knownChildren = childrenByParent(found);
     this.reader.retainOnly(this.knownChildren);
     const msPerTick = 1000 / this.units.clockTicksPerSecond;
     return found.map(({ stat, key }) => ({
@@ -79,8 +73,41 @@ class LinuxDiscovery implements ProcessDiscovery {
   close(): void {
     this.reader.close();
     this.knownChildren = new Map();
-    this.forkCountAtFullWalk = null;
+    this.lastPidAtWalk = null;
   }
+
+  /**
+   * The known processes that may have a child not known yet: the parents of the pids handed
+   * out since the last walk (threads get pids too; their parent is their process's parent,
+   * which costs a needless read at worst). Null when a full walk is needed: no earlier
+   * walk, too many new pids, or the pids wrapped around.
+   */
+  private parentsOfPidsSince(lastPid: number | null): Set<number> | null {
+    const previous = this.lastPidAtWalk;
+    if (lastPid === null || previous === null || lastPid < previous || lastPid - previous > MAX_NEW_PIDS_TO_LOOK_AT) {
+      return null;
+    }
+    const parents = new Set<number>();
+    for (let pid = previous + 1; pid <= lastPid; pid++) {
+      const created = this.knownChildren.has(pid) ? null : this.reader.readLive(pid);
+      if (created !== null && this.knownChildren.has(created.stat.ppid)) {
+        parents.add(created.stat.ppid);
+      }
+    }
+    return parents;
+  }
+}
+
+/** Each found process's children among the found, by parent pid; an empty list for leaves. */
+function childrenByParent(found: LinuxProcess[]): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const { stat } of found) {
+    children.set(stat.pid, []);
+  }
+  for (const { stat } of found) {
+    children.get(stat.ppid)?.push(stat.pid);
+  }
+  return children;
 }
 
 class ListingDiscovery implements ProcessDiscovery {

@@ -1,7 +1,7 @@
 // Samples the processes of a run every interval: CPU and memory of each (processUsage.ts),
 // the CPU each last ran on (Linux), and how busy every core was since the previous tick.
 
-import { CoreUsageMeter, SystemTimesReader } from './coreUsage';
+import { CoreUsageMeter, CpuTimesReader } from './coreUsage';
 import { createProcessDiscovery, type ProcessDiscovery } from './processDiscovery';
 import { createUsageMeter, type UsageMeter } from './processUsage';
 import type { RunClock } from './runClock';
@@ -46,7 +46,7 @@ const DEFAULT_INTERVAL_MS = 100;
 export class Sampler {
   private readonly discovery: ProcessDiscovery = createProcessDiscovery();
   private readonly usageMeter: UsageMeter = createUsageMeter();
-  private readonly systemTimes = new SystemTimesReader();
+  private readonly cpuTimes = new CpuTimesReader();
   private readonly coreMeter = new CoreUsageMeter();
   /** Every process seen alive at the last tick, by pid: its orphans are re-parented away. */
   private seen = new Map<number, string>();
@@ -76,21 +76,20 @@ export class Sampler {
     // with the first (which only sets the baseline), and what ended is seen to have ended.
     await this.tick().catch(() => undefined);
     this.discovery.close();
-    this.systemTimes.close();
+    this.cpuTimes.close();
   }
 
   /** One tick, delivered to onTick and returned; used by start() and by the benchmark. */
   async tick(): Promise<SamplerTick> {
     const t = this.options.clock.nowMs();
-    // Before the walk: a process created after this reading is new to the next tick.
-    const system = this.systemTimes.read();
-    const found = await this.discovery.discover(this.roots(), system.forkCount);
+    const cpus = this.cpuTimes.read();
+    const found = await this.discovery.discover(this.roots());
     this.seen = new Map();
     for (const { pid, key } of found) {
       this.seen.set(pid, key);
     }
     const usage = await this.usageMeter.read(found, t);
-    const tick: SamplerTick = { t, processes: [], coreUsage: this.coreMeter.next(system.cpus) };
+    const tick: SamplerTick = { t, processes: [], coreUsage: this.coreMeter.next(cpus) };
     for (const { pid, ppid, key, command, core } of found) {
       const read = usage.get(pid);
       // Missing: the process ended between the walk and the read.
