@@ -79,15 +79,18 @@ async function main(): Promise<void> {
     '',
     'On Linux the sampler takes CPU time and resident memory from the `/proc/PID/stat` line it',
     'reads anyway for the parent, start time and last core: the same fields `pidusage` reads',
-    'there (a test checks the two agree). The last column is `pidusage` alone over the same',
-    'pids, for comparison: it reads every file a second time through the thread pool.',
+    'there (a test checks the two agree). For comparison: *stat reads alone* is one read of each',
+    'process\'s `/proc/PID/stat` and nothing else, also 100 ms after the last work, the floor of a',
+    'tick whatever code does it; *pidusage alone* is `pidusage` over the same pids (it reads every',
+    'file a second time, through the thread pool).',
     '',
-    '| processes | quiet tick (CPU) | after a new process (CPU) | wall (quiet / after) | pidusage alone (CPU) | target |',
-    '|---|---|---|---|---|---|',
+    '| processes | quiet tick (CPU) | after a new process (CPU) | wall (quiet / after) | stat reads alone (CPU) | pidusage alone (CPU) | target |',
+    '|---|---|---|---|---|---|---|',
     ...sampler.map(
       (row) =>
         `| ${row.processes} | ${row.quiet.cpuMs.toFixed(3)} ms | ${row.afterNewProcess.cpuMs.toFixed(3)} ms | ` +
-        `${row.quiet.wallMs.toFixed(3)} / ${row.afterNewProcess.wallMs.toFixed(3)} ms | ${row.pidusageCpuMsPerTick.toFixed(3)} ms | ` +
+        `${row.quiet.wallMs.toFixed(3)} / ${row.afterNewProcess.wallMs.toFixed(3)} ms | ` +
+        `${row.statReadsCpuMs === null ? '–' : `${row.statReadsCpuMs.toFixed(3)} ms`} | ${row.pidusageCpuMsPerTick.toFixed(3)} ms | ` +
         `${row.processes === 50 ? verdict(row.quiet.cpuMs <= 0.5 && row.afterNewProcess.cpuMs <= 0.5) : '–'} |`,
     ),
     '',
@@ -100,15 +103,19 @@ async function main(): Promise<void> {
       '',
     );
     if (at50.quiet.cpuMs > 0.5 || at50.afterNewProcess.cpuMs > 0.5) {
-      const perProcessUs = ((at50.quiet.cpuMs - at1.quiet.cpuMs) / 49) * 1000;
+      const floor = at50.statReadsCpuMs;
       lines.push(
-        `**Where the target is missed.** A tick costs ${at1.quiet.cpuMs.toFixed(2)} ms before it reads a single process,`,
-        `then about ${perProcessUs.toFixed(1)} µs per process. The fixed part is mostly waking up: after 100 ms idle,`,
-        'the first read of each kind of `/proc` file costs 50–80 µs on this virtual machine (a second read',
-        'right after, 2 µs), and a tick needs two kinds (`/proc/stat`, `/proc/PID/stat`). The per-process',
-        'part is one `/proc/PID/stat` read, which the kernel generates afresh, and little JavaScript. The',
-        'figures move by ±20 % with the machine\'s neighbours from one run to the next (the `pidusage`',
-        'column moves with them), so the ratio to `pidusage` is the steadier measure.',
+        '**Where the target is missed.** Most of a tick is the kernel writing out the stat lines:',
+        ...(floor === null
+          ? []
+          : [
+              `at 50 processes the reads alone cost ${floor.toFixed(2)} ms, ${((floor / at50.quiet.cpuMs) * 100).toFixed(0)} % of a quiet tick.`,
+            ]),
+        'After 100 ms idle every read is slow on this virtual machine (caches are cold: about 6 µs a',
+        'read, where a second read right after takes under 2 µs; Python\'s `os.pread` measures the same),',
+        'and the first system call of a tick pays about 60 µs more for waking up. What is left for the',
+        'tree walk, the per-core reading and the arithmetic is the difference. The figures move by',
+        '±20 % with the machine\'s neighbours from one run to the next, the floor and `pidusage` with them.',
         '',
       );
     }

@@ -1,11 +1,14 @@
 // Cost of one sampler tick for N idle processes: host CPU (user + system of this whole
 // Node process, thread pool included, from process.cpuUsage()) and wall time, medians.
-// Ticks alternate between a quiet one (no process was created on the machine since the last
-// tick) and one right after a process was created, whose pid the sampler then looks up to
-// see whether its parent belongs to the run. Also pidusage on its own over the same pids: what reading
-// CPU and memory through it would cost on Linux (see processUsage.ts).
+// Three kinds take turns, 100 ms apart: a tick right after a process was created (the
+// sampler looks its pid up, to see whether its parent belongs to the run), a quiet tick
+// (nothing created since the last), and, as the floor, the /proc/PID/stat reads alone.
+// Also pidusage on its own over the same pids: what reading CPU and memory through it
+// would cost on Linux (see processUsage.ts).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as readline from 'node:readline';
+import { closeSync, openSync, readSync } from 'node:fs';
 import pidusage from 'pidusage';
 import { findDescendants, signalProcessTree } from '../src/extension/engine/processTree';
 import { RunClock } from '../src/extension/engine/runClock';
@@ -19,6 +22,11 @@ export interface SamplerCost {
   afterNewProcess: TickCost;
   /** pidusage alone over the same pids, host CPU. */
   pidusageCpuMsPerTick: number;
+  /**
+   * Linux: one read of each process's /proc/PID/stat and nothing else, 100 ms apart like
+   * the ticks: the floor of a tick's cost, whatever code does the reading. Null elsewhere.
+   */
+  statReadsCpuMs: number | null;
 }
 
 export interface TickCost {
@@ -53,18 +61,27 @@ export async function measureSamplerCost(processCounts: number[]): Promise<Sampl
 
 async function measureOne(processes: number): Promise<SamplerCost> {
   const root = await startIdleTree(processes);
+  const forker = startForker();
   const rootPid = root.pid ?? 0;
   const sampler = new Sampler({ rootPid, clock: new RunClock(), onTick: () => undefined });
   try {
     const quiet: TickCost[] = [];
     const afterNewProcess: TickCost[] = [];
     const pidusageCpu: number[] = [];
-    for (let i = 0; i < WARMUP_TICKS + 2 * MEASURED_TICKS; i++) {
-      const newProcess = i % 2 === 0;
-      if (newProcess) {
-        spawnSync('true'); // outside the measured tick: only the new pid matters
+    const statReadsCpu: number[] = [];
+    let statReads: StatReads | null = null;
+    for (let i = 0; i < WARMUP_TICKS + 3 * MEASURED_TICKS; i++) {
+      const kind = (['after a new process', 'quiet', 'stat reads alone'] as const)[i % 3];
+      if (kind === 'after a new process') {
+        await forker.createProcess();
       }
       await delay(TICK_SPACING_MS);
+      if (kind === 'stat reads alone') {
+        if (statReads !== null && i >= WARMUP_TICKS) {
+          statReadsCpu.push(cpuMsOf(() => statReads?.read()));
+        }
+        continue;
+      }
       const cpuBefore = process.cpuUsage();
       const wallBefore = process.hrtime.bigint();
       const tick = await sampler.tick();
@@ -73,25 +90,59 @@ async function measureOne(processes: number): Promise<SamplerCost> {
       if (tick.processes.length !== processes) {
         throw new Error(`the sampler saw ${tick.processes.length} of ${processes} processes`);
       }
+      statReads ??= openStatFiles(tick.processes.map(({ pid }) => pid));
       const pidusageBefore = process.cpuUsage();
       await pidusage(tick.processes.map(({ pid }) => pid));
       const pidusageSpent = process.cpuUsage(pidusageBefore);
       if (i >= WARMUP_TICKS) {
-        (newProcess ? afterNewProcess : quiet).push({ cpuMs: (cpuSpent.user + cpuSpent.system) / 1000, wallMs: Number(wallNs) / 1e6 });
+        (kind === 'quiet' ? quiet : afterNewProcess).push({ cpuMs: (cpuSpent.user + cpuSpent.system) / 1000, wallMs: Number(wallNs) / 1e6 });
         pidusageCpu.push((pidusageSpent.user + pidusageSpent.system) / 1000);
       }
     }
+    statReads?.close();
     return {
       processes,
       quiet: medianCost(quiet),
       afterNewProcess: medianCost(afterNewProcess),
       pidusageCpuMsPerTick: median(pidusageCpu),
+      statReadsCpuMs: statReadsCpu.length > 0 ? median(statReadsCpu) : null,
     };
   } finally {
+    forker.stop();
     await sampler.stop();
     const tree = await findDescendants([rootPid]);
     signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
+}
+
+/** Creates a short-lived process (not of the run) on each line it reads, and prints its pid. */
+const FORKER = `
+import os, sys
+for _ in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    print(pid, flush=True)
+`;
+
+interface Forker {
+  createProcess(): Promise<void>;
+  stop(): void;
+}
+
+// Another process does the forking: were the benchmark to spawn, its own memory would be
+// copy-on-write for a while, and the next tick would pay page faults no real run causes.
+function startForker(): Forker {
+  const forker = spawn('python3', ['-c', FORKER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: forker.stdout! })[Symbol.asyncIterator]();
+  return {
+    createProcess: async () => {
+      forker.stdin!.write('\n');
+      await lines.next();
+    },
+    stop: () => forker.kill(),
+  };
 }
 
 async function startIdleTree(processes: number): Promise<ChildProcess> {
@@ -108,6 +159,31 @@ async function startIdleTree(processes: number): Promise<ChildProcess> {
     await delay(20);
   }
   throw new Error(`the idle tree of ${processes} processes did not come up`);
+}
+
+interface StatReads {
+  read(): void;
+  close(): void;
+}
+
+/** The files kept open, as the sampler keeps them; null where there is no /proc. */
+function openStatFiles(pids: number[]): StatReads | null {
+  if (process.platform !== 'linux') {
+    return null;
+  }
+  const files = pids.map((pid) => openSync(`/proc/${pid}/stat`, 'r'));
+  const buffer = Buffer.alloc(4096);
+  return {
+    read: () => files.forEach((fd) => readSync(fd, buffer, 0, buffer.length, 0)),
+    close: () => files.forEach((fd) => closeSync(fd)),
+  };
+}
+
+function cpuMsOf(work: () => void): number {
+  const before = process.cpuUsage();
+  work();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / 1000;
 }
 
 function medianCost(ticks: TickCost[]): TickCost {
