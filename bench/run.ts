@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { measureExtensionCosts } from './extensionBench';
 import { measureHostMemory } from './hostMemoryBench';
 import { measureLockCost } from './lockBench';
-import { measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
+import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
 
@@ -45,20 +45,25 @@ async function main(): Promise<void> {
     `run ${overhead.pairs} times plain and ${overhead.pairs} times under the profiler, in interleaved pairs, with the same`,
     'interpreter binary.',
     '',
-    'How fast that loop runs depends on where in memory its integers land, and a handful of small',
-    'objects allocated before it moves them: a `sitecustomize` holding only `x = 1` makes a similar',
-    'loop 10 % slower in this CPython build, and the tracer\'s few objects (its outbox, a lock, two',
-    'fork hooks) made this one between 1 % and 4 % slower or faster from one build of the tracer to',
-    'the next, though no tracer code runs during the loop. So the program starts by allocating 0 to',
-    `${overhead.layouts - 1} objects, the same number in both runs of a pair, and the ratio is the mean over those`,
-    `${overhead.layouts} layouts of each layout's median ratio: layout luck then weighs on neither side.`,
+    'How fast that loop runs depends on where in memory its integers and frames land, and a handful',
+    'of small objects allocated before it, or a longer environment, moves them: a `sitecustomize`',
+    'holding only `x = 1` makes a similar loop 10 % slower in this CPython build, and the tracer\'s few',
+    'objects (its outbox, a lock, two fork hooks) made this one up to 6 % slower or 2 % faster',
+    'depending on the layout, though no tracer code runs during the loop (timed inside the program,',
+    'the loop itself accounts for the difference). So each pair of runs gets one of',
+    `${overhead.layouts} layouts (layout k: the program first allocates k small objects, and the environment holds k × ${ENV_PAD_BYTES_PER_LAYOUT}`,
+    'more bytes), the same on both sides, and the ratio is the mean over the layouts of each',
+    "layout's median ratio: layout luck then weighs on neither side.",
+    overhead.fixedAddresses
+      ? 'Address-space randomization was off for these runs (`setarch -R`), so each layout was the same in every run of it.'
+      : 'Address-space randomization was on (no `setarch` here), so every run also landed at random addresses: expect more noise.',
     '',
     '| measure | plain python | profiled | ratio | target |',
     '|---|---|---|---|---|',
     `| program wall time (spawn to exit) | ${overhead.plainMs.toFixed(0)} ms | ${overhead.profiledProgramMs.toFixed(0)} ms | ${overhead.programRatio.toFixed(3)} | ${verdict(overhead.programRatio <= 1.02)} |`,
     `| end to end (incl. interpreter check, event socket, record) | ${overhead.plainMs.toFixed(0)} ms | ${overhead.profiledTotalMs.toFixed(0)} ms | ${overhead.totalRatio.toFixed(3)} | ${verdict(overhead.totalRatio <= 1.02)} |`,
     '',
-    `Program wall-time ratio by layout (0 to ${overhead.layouts - 1} objects): ${byLayout.map((ratio) => ratio.toFixed(3)).join(', ')}.`,
+    `Program wall-time ratio by layout (0 to ${overhead.layouts - 1}): ${byLayout.map((ratio) => ratio.toFixed(3)).join(', ')}.`,
     '',
   );
 
