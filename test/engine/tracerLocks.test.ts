@@ -21,6 +21,26 @@ const REPO = path.resolve(__dirname, '../../..');
 const COUNTER_SAMPLE = path.join(REPO, 'samples/04-sharing-memory/counter.py');
 
 const PROGRAMS: Record<string, string> = {
+  // More processes than cores, busy between short holds of one lock: the scheduler
+  // preempts them at any point, right after a release included.
+  'crowded_lock.py': `
+import multiprocessing as mp
+
+def work(lock):
+    for _ in range(400):
+        sum(range(2000))
+        with lock:
+            pass
+
+if __name__ == "__main__":
+    lock = mp.Lock()
+    workers = [mp.Process(target=work, args=(lock,)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    print("done")
+`,
   // Two processes take two locks in opposite order; the barrier makes sure both hold their
   // first lock before either asks for its second.
   'deadlock.py': `
@@ -162,6 +182,14 @@ function programPath(name: string): string {
   return path.join(programDir, name);
 }
 
+/**
+ * Times are whole microseconds: two holds inside the same microsecond tie on their start,
+ * and the one that also ends there came first.
+ */
+function byStartThenEnd(x: number[], y: number[]): number {
+  return x[0] - y[0] || x[1] - y[1];
+}
+
 /** A lock cycle with its pid, and its site resolved to a file line. */
 interface Cycle {
   pid: number;
@@ -275,13 +303,27 @@ describe('Lock tracer', function () {
         assert.ok(cycle.requestMs <= cycle.acquiredMs && cycle.acquiredMs <= cycle.releasedMs, JSON.stringify(cycle));
         assertAtLine(cycle.site, COUNTER_SAMPLE, withLine);
       }
-      const holds = cycles.map((c) => [c.acquiredMs as number, c.releasedMs as number]).sort((x, y) => x[0] - y[0]);
+      const holds = cycles.map((c) => [c.acquiredMs as number, c.releasedMs as number]).sort(byStartThenEnd);
       for (let i = 1; i < holds.length; i++) assert.ok(holds[i][0] >= holds[i - 1][1], `holds ${i - 1} and ${i} overlap`);
       // The main's own cycle (print(counter.value)) is the same lock too.
       assert.ok(locks.cyclesOf(valueLock.lock).some((cycle) => cycle.pid === result.pid));
       assert.equal(locks.releases.length, 0);
     });
   }
+
+  it('never records two holds of one lock at the same time, whatever the scheduler does', async () => {
+    const result = await runTraced(programPath('crowded_lock.py'), { startMethod: 'fork' });
+    assert.equal(result.stdout, 'done\n');
+    const locks = new LockRecords(result.records);
+    const lock = locks.lockWith((news) => news.api === 'Lock' && !news.internal);
+    const holds = locks
+      .cyclesOf(lock.lock)
+      .map((cycle) => [cycle.acquiredMs as number, cycle.releasedMs as number])
+      .sort(byStartThenEnd);
+    assert.equal(holds.length, 6 * 400, 'every cycle recorded one by one');
+    const overlapping = holds.filter((hold, i) => i > 0 && hold[0] < holds[i - 1][1]);
+    assert.deepEqual(overlapping, [], 'a hold starts before the one before it ended');
+  });
 
   for (const method of START_METHODS) {
     it(`shows both blocked waits of a deadlock while it lasts under ${method}`, async () => {

@@ -155,8 +155,9 @@ class LockState(object):
             return roles.release_uncounted(self, frame, exit_args)
         tid = _tid()
         which = _hold_to_release(self, tid)
+        released_ns = _now()  # before the lock is let go: see traced_semlock.enter
         self.c_release()
-        _released(self, tid, which, frame, exit_args)
+        _released(self, tid, which, frame, exit_args, released_ns)
         return None
 
     # ---- bookkeeping --------------------------------------------------------------
@@ -270,10 +271,9 @@ def _hold_to_release(state, tid):
 
 
 @quietly
-def _released(state, tid, index, frame, exit_args):
+def _released(state, tid, index, frame, exit_args, now):
     from . import roles
 
-    now = _now()
     if index is None:
         records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))
     else:

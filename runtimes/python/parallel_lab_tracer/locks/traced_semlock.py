@@ -38,11 +38,11 @@ _add_cycle = records.cycles.add
 def enter(self):
     state = self._parallel_lab_lock
     if state.idle:
-        # Time and thread first: the less work while holding the lock, the less it adds
-        # to the learner's critical section (and to the waits of other processes).
-        now = _now()
         tid = _tid()
         if state.c_acquire(False):
+            # The clock read once the lock is ours, and (in exit) before it is let go: a
+            # recorded hold lies within the real one, so two never overlap on the timeline.
+            now = _now()
             state.idle = False
             if state.quick_holds is None:
                 frame = _getframe(1)
@@ -53,7 +53,7 @@ def enter(self):
             else:
                 state.fast_hold = (tid, now, now, None)
             return True
-        return _acquire_contended(state, _getframe(1), now, tid)
+        return _acquire_contended(state, _getframe(1), _now(), tid)
     hold = state.fast_hold
     if hold is not None and state.recursive and hold[0] == _tid():
         state.c_acquire()  # the holder re-entering its RLock: cannot block
@@ -66,11 +66,12 @@ def exit(self, *args):
     state = self._parallel_lab_lock
     hold = state.fast_hold
     if hold is not None:
-        state.c_release()
         if state.depth:
+            state.c_release()
             state.depth -= 1
             return None
         now = _now()
+        state.c_release()
         state.fast_hold = None
         state.idle = state.plain
         quick_holds = state.quick_holds
@@ -111,9 +112,9 @@ def _bound_methods(state):
 
     def acquire(block=True, timeout=None):
         if state.idle and block is True and timeout is None:
-            now = _now()
             tid = _tid()
             if c_acquire(False):
+                now = _now()  # once the lock is ours (see enter)
                 state.idle = False
                 if state.quick_holds is None:
                     frame = _getframe(1)
@@ -124,7 +125,7 @@ def _bound_methods(state):
                 else:
                     state.fast_hold = (tid, now, now, None)
                 return True
-            return _acquire_contended(state, _getframe(1), now, tid)
+            return _acquire_contended(state, _getframe(1), _now(), tid)
         hold = state.fast_hold
         if hold is not None and state.recursive and hold[0] == _tid():
             acquired = c_acquire(block, timeout)
@@ -136,11 +137,12 @@ def _bound_methods(state):
     def release():
         hold = state.fast_hold
         if hold is not None:
-            c_release()
             if state.depth:
+                c_release()
                 state.depth -= 1
                 return None
-            now = _now()
+            now = _now()  # before the lock is let go (see enter)
+            c_release()
             state.fast_hold = None
             state.idle = state.plain
             quick_holds = state.quick_holds
