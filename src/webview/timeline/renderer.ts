@@ -217,12 +217,12 @@ export class TimelineRenderer {
   }
 }
 
-/** A span at least a pixel wide becomes a rectangle; a narrower one marks its pixel column. */
 /** The pixel column a span narrower than a pixel is drawn in (where it starts); null for a wider span. */
 export function subPixelColumn(x0: number, x1: number): number | null {
   return x1 - x0 < 1 ? Math.max(0, Math.floor(x0)) : null;
 }
 
+/** A span at least a pixel wide becomes a rectangle; a narrower one marks its pixel column. */
 function addSpan(path: Path2D, columns: Uint8Array, x0: number, x1: number, y: number, height: number): void {
   if (x1 < LABEL_WIDTH || x0 >= columns.length) return;
   const column = subPixelColumn(x0, x1);
