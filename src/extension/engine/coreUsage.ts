@@ -58,22 +58,20 @@ export class CpuTimesReader {
   }
 }
 
+/** A cpuN line is at most ~220 bytes (ten 20-digit counters). */
+const BYTES_PER_CPU_LINE = 256;
+
 /** /proc/stat kept open: a pread at offset 0 regenerates it, without open and close each tick. */
 class ProcStatFile {
   private readonly fd = fs.openSync('/proc/stat', 'r');
-  // The cpu lines come first; a 4 KB read holds them for up to about 50 CPUs.
-  private buffer = Buffer.alloc(4 * 1024);
+  // The cpu lines come first; the rest (interrupt counts, several KB) is not needed.
+  private readonly buffer = Buffer.alloc((os.cpus().length + 2) * BYTES_PER_CPU_LINE);
 
   read(): Array<CpuTimes | undefined> {
-    for (;;) {
-      const bytes = fs.readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-      const cpus = parseProcStatCpuTimes(this.buffer, bytes);
-      // A read cut short in the cpu lines: read a larger part.
-      if (bytes < this.buffer.length || this.buffer.indexOf('\nintr ') >= 0) {
-        return cpus;
-      }
-      this.buffer = Buffer.alloc(this.buffer.length * 2);
-    }
+    const bytes = fs.readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
+    // Only the complete lines, which hold every cpu line.
+    const complete = bytes > 0 ? this.buffer.lastIndexOf(0x0a, bytes - 1) + 1 : 0;
+    return parseProcStatCpuTimes(this.buffer, complete);
   }
 
   close(): void {
