@@ -77,26 +77,22 @@ async function measureOne(processes: number): Promise<SamplerCost> {
       }
       await delay(TICK_SPACING_MS);
       if (kind === 'stat reads alone') {
-        if (statReads !== null && i >= WARMUP_TICKS) {
-          statReadsCpu.push(cpuMsOf(() => statReads?.read()));
+        const reads = statReads;
+        if (reads !== null && i >= WARMUP_TICKS) {
+          statReadsCpu.push((await measured(() => reads.read())).cost.cpuMs);
         }
         continue;
       }
-      const cpuBefore = process.cpuUsage();
-      const wallBefore = process.hrtime.bigint();
-      const tick = await sampler.tick();
-      const cpuSpent = process.cpuUsage(cpuBefore);
-      const wallNs = process.hrtime.bigint() - wallBefore;
+      const { result: tick, cost } = await measured(() => sampler.tick());
       if (tick.processes.length !== processes) {
         throw new Error(`the sampler saw ${tick.processes.length} of ${processes} processes`);
       }
-      statReads ??= openStatFiles(tick.processes.map(({ pid }) => pid));
-      const pidusageBefore = process.cpuUsage();
-      await pidusage(tick.processes.map(({ pid }) => pid));
-      const pidusageSpent = process.cpuUsage(pidusageBefore);
+      const pids = tick.processes.map(({ pid }) => pid);
+      statReads ??= openStatFiles(pids);
+      const pidusageCost = (await measured(() => pidusage(pids))).cost;
       if (i >= WARMUP_TICKS) {
-        (kind === 'quiet' ? quiet : afterNewProcess).push({ cpuMs: (cpuSpent.user + cpuSpent.system) / 1000, wallMs: Number(wallNs) / 1e6 });
-        pidusageCpu.push((pidusageSpent.user + pidusageSpent.system) / 1000);
+        (kind === 'quiet' ? quiet : afterNewProcess).push(cost);
+        pidusageCpu.push(pidusageCost.cpuMs);
       }
     }
     statReads?.close();
@@ -179,11 +175,13 @@ function openStatFiles(pids: number[]): StatReads | null {
   };
 }
 
-function cpuMsOf(work: () => void): number {
-  const before = process.cpuUsage();
-  work();
-  const spent = process.cpuUsage(before);
-  return (spent.user + spent.system) / 1000;
+/** Host CPU (user + system, thread pool included) and wall time of `work`. */
+async function measured<T>(work: () => T | Promise<T>): Promise<{ result: T; cost: TickCost }> {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = process.hrtime.bigint();
+  const result = await work();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { result, cost: { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: Number(process.hrtime.bigint() - wallBefore) / 1e6 } };
 }
 
 function medianCost(ticks: TickCost[]): TickCost {
