@@ -4,12 +4,13 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { createProcessDiscovery, type DiscoveredProcess } from '../../src/extension/engine/processDiscovery';
+import { LinuxProcessTable } from '../../src/extension/engine/linuxProcessTable';
 import { parseLastPid } from '../../src/extension/engine/linuxProcStat';
+import type { ObservedProcess } from '../../src/extension/engine/processSource';
 import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
-import { CpuTimeUsageMeter, PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
+import { PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
 import { RunClock } from '../../src/extension/engine/runClock';
-import { Sampler, type ObservedProcess, type SamplerTick } from '../../src/extension/engine/sampler';
+import { Sampler, type SamplerTick } from '../../src/extension/engine/sampler';
 
 interface PythonRun {
   child: ChildProcess;
@@ -42,7 +43,7 @@ const started: ChildProcess[] = [];
 async function endStartedPrograms(): Promise<void> {
   for (const child of started.splice(0)) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      const tree = await findDescendants([child.pid]);
+      const tree = await findDescendants(child.pid);
       signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
     }
   }
@@ -136,7 +137,7 @@ middle.wait()
     assert.ok(samplesOf(ticks, middle).some((s) => s.ppid === run.pid), 'its parent is the root\'s child');
   });
 
-  it('keeps sampling an orphan after its parent exits (the seen set)', async function () {
+  it('keeps sampling an orphan after its parent exits and it is re-parented', async function () {
     const run = startPython(`
 import os, time
 middle = os.fork()
@@ -156,7 +157,7 @@ time.sleep(2)
     const [middle, orphan] = (await run.nextLine()).split(' ').map(Number);
     await run.nextLine();
     await delay(600);
-    const tree = await findDescendants([run.pid]);
+    const tree = await findDescendants(run.pid);
     assert.ok(!tree.some((p) => p.pid === orphan), 'the orphan left the root\'s tree');
     await sampler.stop();
     const samples = samplesOf(ticks, orphan);
@@ -180,7 +181,7 @@ time.sleep(2.5)
 `);
     const daemon = Number(await run.nextLine());
     await delay(300);
-    const tree = await findDescendants([run.pid]);
+    const tree = await findDescendants(run.pid);
     assert.deepEqual(tree, [], 'the daemon is not in the root\'s tree');
     const withoutExtra = collectTicks(run.pid);
     const withExtra = collectTicks(run.pid, () => [daemon]);
@@ -239,20 +240,18 @@ print(busy, flush=True)
 time.sleep(4)
 `);
     const busy = Number(await run.nextLine());
-    const discovery = createProcessDiscovery();
-    const fromStat = new CpuTimeUsageMeter();
+    const table = new LinuxProcessTable();
     const fromPidusage = new PidusageMeter();
     const clock = new RunClock();
     const readings: Array<{ stat: Map<number, ProcessUsage>; pidusage: Map<number, ProcessUsage> }> = [];
     try {
       for (let tick = 0; tick < 12; tick++) {
-        const t = clock.nowMs();
-        const found: DiscoveredProcess[] = await discovery.discover([{ pid: run.pid, include: true }]);
-        readings.push({ stat: await fromStat.read(found, t), pidusage: await fromPidusage.read(found) });
+        const found = await table.read({ rootPid: run.pid, extraPids: [] }, clock.nowMs());
+        readings.push({ stat: new Map(found.map((p) => [p.pid, p])), pidusage: await fromPidusage.read(found) });
         await delay(150);
       }
     } finally {
-      discovery.close();
+      table.close();
     }
     // The first tick only sets each method's baseline.
     const cpuOf = (pid: number, method: 'stat' | 'pidusage'): number =>
@@ -311,17 +310,18 @@ time.sleep(5)
 `);
     await run.nextLine();
     await delay(200);
-    const discovery = createProcessDiscovery();
+    const table = new LinuxProcessTable();
+    const roots = { rootPid: run.pid, extraPids: [] };
     try {
       const pidsBefore = lastPid();
-      const first = await discovery.discover([{ pid: run.pid, include: true }]);
-      // Only the root again: the children known from the full walk must stand in for the files.
-      const quiet = await discovery.discover([{ pid: run.pid, include: true }]);
+      const first = await table.read(roots, 0);
+      // No new pid on the machine: no children file is read, the known processes are.
+      const quiet = await table.read(roots, 100);
       assertFewNewPids(pidsBefore);
       assert.equal(first.length, 9, 'the root, 4 children, 4 grandchildren');
-      assert.deepEqual(keys(quiet), keys(await findDescendants([run.pid], { includeRoots: true })));
+      assert.deepEqual(keys(quiet), keys(await findDescendants(run.pid, { includeRoot: true })));
     } finally {
-      discovery.close();
+      table.close();
     }
   });
 
@@ -350,19 +350,20 @@ os.write(go_write, b"x")
 time.sleep(4)
 `);
     await run.nextLine();
-    const discovery = createProcessDiscovery();
+    const table = new LinuxProcessTable();
+    const roots = { rootPid: run.pid, extraPids: [] };
     try {
       const pidsBefore = lastPid();
-      const first = await discovery.discover([{ pid: run.pid, include: true }]);
+      const first = await table.read(roots, 0);
       run.child.stdin!.write('\n');
       const late = Number(await run.nextLine());
-      const next = await discovery.discover([{ pid: run.pid, include: true }]);
+      const next = await table.read(roots, 100);
       assertFewNewPids(pidsBefore);
       assert.equal(first.length, 2, 'the root and its child');
       assert.ok(next.some(({ pid }) => pid === late), 'the grandchild is found');
-      assert.deepEqual(keys(next), keys(await findDescendants([run.pid], { includeRoots: true })), 'three processes, no thread');
+      assert.deepEqual(keys(next), keys(await findDescendants(run.pid, { includeRoot: true })), 'three processes, no thread');
     } finally {
-      discovery.close();
+      table.close();
     }
   });
 });
@@ -392,7 +393,7 @@ print("ready", flush=True)
 time.sleep(30)
 `);
     await run.nextLine();
-    const tree = await findDescendants([run.pid]);
+    const tree = await findDescendants(run.pid);
     assert.equal(tree.length, 4, `3 children and a grandchild: ${JSON.stringify(tree)}`);
     const pids = tree.map(({ pid }) => pid);
     signalProcessTree(run.pid, pids, 'SIGKILL');
@@ -409,7 +410,7 @@ print("ready", flush=True)
 time.sleep(30)
 `);
     await run.nextLine();
-    const [escaper] = await findDescendants([run.pid]);
+    const [escaper] = await findDescendants(run.pid);
     signalProcessTree(run.pid, [], 'SIGKILL');
     await run.exited;
     await delay(200);
@@ -431,7 +432,7 @@ time.sleep(30)
     await delay(200);
     assert.ok(isProcessAlive(run.pid), 'the parent is alive');
     assert.ok(!isProcessAlive(zombie), 'the zombie is not');
-    const tree = await findDescendants([run.pid], { includeRoots: true });
+    const tree = await findDescendants(run.pid, { includeRoot: true });
     assert.deepEqual(tree.map(({ pid }) => pid), [run.pid], 'the walk skips the zombie');
     assert.ok(!isProcessAlive(999_999_999), 'a pid that never existed');
   });

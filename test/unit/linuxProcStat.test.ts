@@ -3,10 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
 import {
+  emptyProcPidStat,
   isExitedState,
+  parseComm,
   parseLastPid,
   parsePidList,
   parseProcPidStat,
+  parseProcPidStatInto,
   parseProcStatCpuTimes,
   processKey,
 } from '../../src/extension/engine/linuxProcStat';
@@ -27,7 +30,6 @@ describe('parseProcPidStat', function () {
     const stat = parseProcPidStat(line(`2517 (bash) ${TAIL}`));
     assert.deepEqual(stat, {
       pid: 2517,
-      comm: 'bash',
       state: 'S',
       ppid: 2496,
       cpuTicks: 0,
@@ -55,8 +57,9 @@ describe('parseProcPidStat', function () {
   });
 
   it('splits after the last ")" when the comm holds spaces and parentheses', function () {
-    const stat = parseProcPidStat(line(`42 (a) b (c) R) ${TAIL}`));
-    assert.equal(stat?.comm, 'a) b (c) R');
+    const bytes = line(`42 (a) b (c) R) ${TAIL}`);
+    const stat = parseProcPidStat(bytes);
+    assert.equal(parseComm(bytes), 'a) b (c) R');
     assert.equal(stat?.state, 'S');
     assert.equal(stat?.ppid, 2496);
     assert.equal(stat?.processor, 1);
@@ -68,6 +71,34 @@ describe('parseProcPidStat', function () {
     assert.equal(stat?.processor, 1);
     assert.equal(stat?.argsStart, null);
     assert.equal(stat?.argsEnd, null);
+  });
+
+  it('rewrites a reused record in place, the argument address included', function () {
+    const stat = emptyProcPidStat();
+    assert.ok(parseProcPidStatInto(stat, line(`2517 (bash) ${TAIL}`), 1000));
+    const busier = TAIL.split(' ');
+    busier[11] = '7'; // field 14, utime
+    busier[21] = '950'; // field 24, rss
+    const short = busier.slice(0, 37).join(' '); // a kernel that stops at field 39
+    const bytes = line(`2517 (bash) ${short}`);
+    assert.ok(parseProcPidStatInto(stat, bytes, bytes.length));
+    assert.deepEqual([stat.cpuTicks, stat.rssPages, stat.argsStart, stat.argsEnd], [7, 950, null, null]);
+  });
+
+  it('reads past negative fields it does not need (tpgid -1, nice -5), not a negative one it needs', function () {
+    const fields = TAIL.split(' ');
+    fields[15] = '-5'; // field 18, priority
+    fields[16] = '-5'; // field 19, nice
+    assert.equal(parseProcPidStat(line(`9 (x) ${fields.join(' ')}`))?.startTime, 27222);
+    fields[21] = '-1'; // field 24, rss
+    assert.equal(parseProcPidStat(line(`9 (x) ${fields.join(' ')}`)), null);
+  });
+
+  it('reads a line cut before the argument address, with no newline at its end', function () {
+    const cut = `2517 (bash) ${TAIL}`.slice(0, `2517 (bash) ${TAIL}`.indexOf(' 93881594833648'));
+    const stat = parseProcPidStat(line(cut));
+    assert.equal(stat?.processor, 1);
+    assert.equal(stat?.argsStart, null);
   });
 
   it('rejects truncated or foreign text', function () {
@@ -101,6 +132,13 @@ describe('parseProcStatCpuTimes', function () {
     assert.deepEqual(cpus[0], { busy: 155, total: 675 });
     assert.equal(cpus[1], undefined);
     assert.deepEqual(cpus[2], { busy: 270, total: 800 });
+  });
+
+  it('leaves out a cpu line cut off by the end of the read', function () {
+    const text = Buffer.from('cpu0 100 0 50 500 20 0 5 0 0 0\ncpu1 100 0 50 500 20 0 5 0 0 0\n');
+    const cut = parseProcStatCpuTimes(text, text.length - 4);
+    assert.deepEqual(cut, [{ busy: 155, total: 675 }]);
+    assert.equal(parseProcStatCpuTimes(text).length, 2);
   });
 
   it('skips a cpu line with fewer than four counters or one that is not a number', function () {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { RunRecordBuilder } from '../../src/extension/engine/recordBuilder';
-import type { ObservedProcess, SamplerTick } from '../../src/extension/engine/sampler';
+import type { ObservedProcess } from '../../src/extension/engine/processSource';
+import type { SamplerTick } from '../../src/extension/engine/sampler';
 
 function observed(pid: number, ppid: number, key: string, cpu = 50): ObservedProcess {
   return { pid, ppid, key, command: `python3 -c work ${pid}`, cpu, rssBytes: 1000, core: 0 };

@@ -68,10 +68,7 @@ class ProcStatFile {
   private readonly buffer = Buffer.alloc((os.cpus().length + 2) * BYTES_PER_CPU_LINE);
 
   read(): Array<CpuTimes | undefined> {
-    const bytes = fs.readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-    // Only the complete lines, which hold every cpu line.
-    const complete = bytes > 0 ? this.buffer.lastIndexOf(0x0a, bytes - 1) + 1 : 0;
-    return parseProcStatCpuTimes(this.buffer, complete);
+    return parseProcStatCpuTimes(this.buffer, fs.readSync(this.fd, this.buffer, 0, this.buffer.length, 0));
   }
 
   close(): void {

@@ -1,11 +1,9 @@
 // Parsers for the Linux /proc text the sampler reads. Pure functions, so they are tested
-// on fixed text; the reading (and its caching) lives in linuxProcReader.ts.
+// on fixed text; the reading lives in linuxProcFiles.ts and linuxProcessTable.ts.
 
 /** What the sampler needs from one /proc/PID/stat line (see proc(5) for the field numbers). */
 export interface ProcPidStat {
   pid: number;
-  /** Field 2, without the parentheses. The kernel truncates it to 15 bytes. */
-  comm: string;
   /** Field 3: R, S, D, Z (zombie), X (dead), T, t, I, ... */
   state: string;
   /** Field 4. */
@@ -35,17 +33,20 @@ export interface CpuTimes {
   total: number;
 }
 
-// Indices into the fields that follow the ") " closing the comm: field N is at N - 3.
-const STATE = 0;
-const PPID = 1;
-const UTIME = 11;
-const STIME = 12;
-const NUM_THREADS = 17;
-const START_TIME = 19;
-const RSS = 21;
-const PROCESSOR = 36;
-const ARG_START = 45;
-const ARG_END = 46;
+// Field numbers of /proc/PID/stat, as proc(5) counts them.
+const PPID = 4;
+const UTIME = 14;
+const STIME = 15;
+const NUM_THREADS = 20;
+const START_TIME = 22;
+const RSS = 24;
+const PROCESSOR = 39;
+const ARG_START = 48;
+const ARG_END = 49;
+
+/** 1 for the fields parseProcPidStatInto reads, by field number. */
+const IS_READ = new Uint8Array(ARG_END + 1);
+[PPID, UTIME, STIME, NUM_THREADS, START_TIME, RSS, PROCESSOR, ARG_START, ARG_END].forEach((field) => (IS_READ[field] = 1));
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -54,54 +55,94 @@ const CLOSE_PAREN = 0x29;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
-/** Where each field of the line being parsed starts, and (one more) where the last ends. */
-const fieldStarts = new Int32Array(ARG_END + 2);
+export function emptyProcPidStat(): ProcPidStat {
+  return { pid: 0, state: '', ppid: 0, cpuTicks: 0, numThreads: 0, startTime: 0, rssPages: 0, processor: 0, argsStart: null, argsEnd: null };
+}
+
+/** Parses one /proc/PID/stat line, as read into `bytes`, into a new record; null when it is not one. */
+export function parseProcPidStat(bytes: Uint8Array, length = bytes.length): ProcPidStat | null {
+  const stat = emptyProcPidStat();
+  return parseProcPidStatInto(stat, bytes, length) ? stat : null;
+}
 
 /**
- * Parses one /proc/PID/stat line, as read into `bytes`; null when it is not one (a
- * truncated read, say). It runs for every process on every tick, so it reads the digits of
- * the fields it needs straight from the bytes, without a string per field.
+ * Parses one /proc/PID/stat line, as read into `bytes`, into `into`; false when it is not
+ * one (a truncated read, say), and `into` is then left half written.
+ * The sampler calls it for every process on every tick, 100 ms apart, when little of what
+ * it touches is still in the CPU's caches: so it goes over the fields once, with arithmetic
+ * only on those it keeps, into a record that lives as long as the process, and makes no
+ * string, array or object.
  * The comm may hold spaces and ')' (a program can name itself "a) b"), so the fields are
- * split after the LAST ')', which the kernel always writes right after the comm.
+ * counted from the LAST ')', which the kernel always writes right after the comm.
  */
-export function parseProcPidStat(bytes: Buffer, length = bytes.length): ProcPidStat | null {
-  // The pid is digits only: the first space is the one before the comm's '('.
-  const open = bytes.indexOf(SPACE);
-  const close = length > 0 ? bytes.lastIndexOf(CLOSE_PAREN, length - 1) : -1;
-  if (open < 1 || open + 1 >= length || bytes[open + 1] !== OPEN_PAREN || close < open) {
-    return null;
+export function parseProcPidStatInto(into: ProcPidStat, bytes: Uint8Array, length: number): boolean {
+  let pid = 0;
+  let pidEnd = 0;
+  for (; pidEnd < length && bytes[pidEnd] >= DIGIT_0 && bytes[pidEnd] <= DIGIT_9; pidEnd++) {
+    pid = pid * 10 + (bytes[pidEnd] - DIGIT_0);
   }
-  let fields = 0;
-  fieldStarts[0] = close + 2;
-  for (let i = close + 2; i < length && fields <= ARG_END; i++) {
-    if (bytes[i] === SPACE || bytes[i] === NEWLINE) {
-      fieldStarts[++fields] = i + 1;
+  let close = length - 1;
+  while (close > pidEnd && bytes[close] !== CLOSE_PAREN) {
+    close--;
+  }
+  // "PID (COMM) S " and more.
+  const framed = pidEnd > 0 && bytes[pidEnd] === SPACE && bytes[pidEnd + 1] === OPEN_PAREN && close > pidEnd + 1;
+  if (!framed || close + 4 >= length || bytes[close + 1] !== SPACE || bytes[close + 3] !== SPACE) {
+    return false;
+  }
+  into.pid = pid;
+  into.state = String.fromCharCode(bytes[close + 2]);
+  into.argsStart = null;
+  into.argsEnd = null;
+  let argsStart = NaN;
+  let field = PPID;
+  for (let at = close + 4; field <= ARG_END; field++) {
+    if (IS_READ[field] === 1) {
+      // A field read must be all digits: NaN stands for one that is not (nice, say, may be
+      // negative), and shows in the sum checked at the end.
+      const start = at;
+      let value = 0;
+      for (; at < length && bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++) {
+        value = value * 10 + (bytes[at] - DIGIT_0);
+      }
+      const number = at > start && (at === length || bytes[at] === SPACE || bytes[at] === NEWLINE) ? value : NaN;
+      switch (field) {
+        case PPID: into.ppid = number; break;
+        case UTIME: into.cpuTicks = number; break;
+        case STIME: into.cpuTicks += number; break;
+        case NUM_THREADS: into.numThreads = number; break;
+        case START_TIME: into.startTime = number; break;
+        case RSS: into.rssPages = number; break;
+        case PROCESSOR: into.processor = number; break;
+        case ARG_START: argsStart = number; break;
+        case ARG_END:
+          if (!Number.isNaN(argsStart + number)) {
+            into.argsStart = argsStart;
+            into.argsEnd = number;
+          }
+          break;
+        default: break;
+      }
     }
+    // Most fields are skipped with no arithmetic: the pass costs about a byte a cycle.
+    while (at < length && bytes[at] !== SPACE && bytes[at] !== NEWLINE) {
+      at++;
+    }
+    // The last field, ended by the newline or (when the read stops short of it) by the data.
+    if (at >= length || bytes[at] === NEWLINE) {
+      break;
+    }
+    at++;
   }
-  if (fields <= ARG_END && length > fieldStarts[fields]) {
-    fieldStarts[++fields] = length + 1; // the last field, with no newline after it
-  }
-  if (fields <= PROCESSOR) {
-    return null;
-  }
-  const field = (index: number): number => digitsAt(bytes, fieldStarts[index], fieldStarts[index + 1] - 1);
-  const hasArgs = fields > ARG_END;
-  const stat: ProcPidStat = {
-    pid: digitsAt(bytes, 0, open),
-    comm: bytes.toString('utf8', open + 2, close),
-    state: String.fromCharCode(bytes[fieldStarts[STATE]]),
-    ppid: field(PPID),
-    cpuTicks: field(UTIME) + field(STIME),
-    numThreads: field(NUM_THREADS),
-    startTime: field(START_TIME),
-    rssPages: field(RSS),
-    processor: field(PROCESSOR),
-    argsStart: hasArgs ? field(ARG_START) : null,
-    argsEnd: hasArgs ? field(ARG_END) : null,
-  };
-  // NaN marks a field that was not all digits; NaN in any makes the sum NaN.
-  const sum = stat.pid + stat.ppid + stat.cpuTicks + stat.numThreads + stat.startTime + stat.rssPages + stat.processor;
-  return Number.isNaN(sum) ? null : stat;
+  const sum = into.ppid + into.cpuTicks + into.numThreads + into.startTime + into.rssPages + into.processor;
+  return field >= PROCESSOR && !Number.isNaN(sum);
+}
+
+/** The comm (field 2) of a /proc/PID/stat line, without its parentheses; null when there is none. */
+export function parseComm(bytes: Buffer, length = bytes.length): string | null {
+  const open = bytes.indexOf(OPEN_PAREN);
+  const close = length > 0 ? bytes.lastIndexOf(CLOSE_PAREN, length - 1) : -1;
+  return open >= 0 && close > open ? bytes.toString('utf8', open + 1, close) : null;
 }
 
 /** The decimal number in bytes[start, end); NaN when empty or not all digits. */
@@ -128,68 +169,53 @@ export function isExitedState(state: string): boolean {
 /**
  * Per-CPU times from /proc/stat, as read into `bytes`, indexed by CPU number. A CPU the
  * kernel does not list (it is offline) is a hole in the array, so the indices stay the CPU
- * numbers that field 39 of /proc/PID/stat reports. Parsed from the bytes, as the stat
- * lines are: it runs on every tick.
+ * numbers that field 39 of /proc/PID/stat reports. A line cut off by the end of the read is
+ * left out. Runs once a tick, so seldom that it stays cold: one plain pass, no helpers.
  */
-export function parseProcStatCpuTimes(bytes: Buffer, length = bytes.length): Array<CpuTimes | undefined> {
+export function parseProcStatCpuTimes(bytes: Uint8Array, length = bytes.length): Array<CpuTimes | undefined> {
   const cpus: Array<CpuTimes | undefined> = [];
   // The cpu lines come first; the rest (interrupt counts, often kilobytes) is not looked at.
-  for (let line = 0; startsWithCpu(bytes, line, length); ) {
-    let end = line;
-    while (end < length && bytes[end] !== NEWLINE) {
-      end++;
+  let at = 0;
+  while (at + 3 < length && bytes[at] === 0x63 && bytes[at + 1] === 0x70 && bytes[at + 2] === 0x75) {
+    at += 3; // "cpu"; then the CPU's number, none on the line that sums up all CPUs
+    let cpu = -1;
+    for (; at < length && bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++) {
+      cpu = (cpu < 0 ? 0 : cpu * 10) + (bytes[at] - DIGIT_0);
     }
-    // "cpu " (no number) is the sum over all CPUs: skipped.
-    const cpu = numberAt(bytes, line + 3, end);
-    if (cpu.value !== null && bytes[cpu.next] === SPACE) {
-      const times = cpuTimes(bytes, cpu.next, end);
-      if (times !== null) {
-        cpus[cpu.value] = times;
+    // user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is
+    // counted in user and nice already, so only the first eight add up to the total.
+    let counters = 0;
+    let total = 0;
+    let idle = 0;
+    let value = 0;
+    let inNumber = false;
+    let foreign = false;
+    for (; at < length; at++) {
+      const byte = bytes[at];
+      if (byte >= DIGIT_0 && byte <= DIGIT_9) {
+        value = value * 10 + (byte - DIGIT_0);
+        inNumber = true;
+        continue;
       }
+      if (inNumber) {
+        total += counters < 8 ? value : 0;
+        idle += counters === 3 || counters === 4 ? value : 0;
+        counters++;
+        value = 0;
+        inNumber = false;
+      }
+      if (byte === NEWLINE) {
+        break;
+      }
+      foreign ||= byte !== SPACE;
     }
-    line = end + 1;
+    // Four counters at least (idle is the fourth), and the whole line read.
+    if (cpu >= 0 && !foreign && counters >= 4 && at < length) {
+      cpus[cpu] = { busy: total - idle, total };
+    }
+    at++;
   }
   return cpus;
-}
-
-function startsWithCpu(bytes: Buffer, at: number, length: number): boolean {
-  return at + 3 < length && bytes[at] === 0x63 && bytes[at + 1] === 0x70 && bytes[at + 2] === 0x75; // "cpu"
-}
-
-/**
- * user nice system idle iowait irq softirq steal [guest guest_nice], from `start` (a space)
- * to the end of the line. Guest time is already counted in user and nice, so only the
- * first eight add up to the total. Null when fewer than four are numbers.
- */
-function cpuTimes(bytes: Buffer, start: number, end: number): CpuTimes | null {
-  const ticks: number[] = [];
-  for (let at = start; at < end && ticks.length < 8; ) {
-    if (bytes[at] === SPACE) {
-      at++;
-      continue;
-    }
-    const { value, next } = numberAt(bytes, at, end);
-    if (value === null || (next < end && bytes[next] !== SPACE)) {
-      return null;
-    }
-    ticks.push(value);
-    at = next;
-  }
-  if (ticks.length < 4) {
-    return null;
-  }
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  const idle = ticks[3] + (ticks[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-/** The digits from `start` on (before `end`), and where they stop; null when there are none. */
-function numberAt(bytes: Buffer, start: number, end: number): { value: number | null; next: number } {
-  let next = start;
-  while (next < end && bytes[next] >= DIGIT_0 && bytes[next] <= DIGIT_9) {
-    next++;
-  }
-  return { value: next > start ? digitsAt(bytes, start, next) : null, next };
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { LinuxProcReader, type LinuxProcess } from './linuxProcReader';
+import { LinuxProcessTable } from './linuxProcessTable';
 import { isExitedState, parseProcPidStat } from './linuxProcStat';
 import { listProcesses, type ListedProcess } from './processListing';
 import { walkTree, type TreeSource } from './treeWalk';
@@ -17,42 +17,24 @@ export interface TreeProcess {
 }
 
 export interface FindDescendantsOptions {
-  /** Report the roots themselves too, those still alive. */
-  includeRoots?: boolean;
+  /** Report the root itself too, when it is alive. */
+  includeRoot?: boolean;
 }
 
-/** Descendants (children, grandchildren, ...) of the given roots; roots excluded unless alive and asked. */
-export async function findDescendants(
-  roots: Iterable<number>,
-  options: FindDescendantsOptions = {},
-): Promise<TreeProcess[]> {
-  const include = options.includeRoots === true;
-  const walkRoots = [...roots].map((pid) => ({ pid, include }));
+/** Descendants (children, grandchildren, ...) of a live process; the root excluded unless asked. */
+export async function findDescendants(rootPid: number, options: FindDescendantsOptions = {}): Promise<TreeProcess[]> {
+  const include = options.includeRoot === true;
   if (process.platform === 'linux') {
-    const reader = new LinuxProcReader();
+    // A first reading of a new table walks the whole tree.
+    const table = new LinuxProcessTable();
     try {
-      return walkTree(linuxTreeSource(reader), walkRoots).map((found) => toTreeProcess(reader, found));
+      const found = await table.read({ rootPid, extraPids: [] }, 0);
+      return found.filter(({ pid }) => include || pid !== rootPid);
     } finally {
-      reader.close();
+      table.close();
     }
   }
-  return walkTree(listingTreeSource(await listProcesses()), walkRoots);
-}
-
-/** `knownChildren`: where it has an answer for a pid, it stands in for reading /proc. */
-export function linuxTreeSource(reader: LinuxProcReader, knownChildren?: (pid: number) => number[] | undefined): TreeSource<LinuxProcess> {
-  reader.beginWalk();
-  return {
-    lookup: (pid) => reader.readLive(pid),
-    keyOf: (found) => found.key,
-    childrenOf: (pid, found) => knownChildren?.(pid) ?? reader.readChildren(pid, found.stat.numThreads),
-    isChildOf: (child, parentPid) => child.stat.ppid === parentPid,
-  };
-}
-
-function toTreeProcess(reader: LinuxProcReader, found: LinuxProcess): TreeProcess {
-  const { pid, ppid } = found.stat;
-  return { pid, ppid, key: found.key, command: reader.readCommand(pid, found.stat) };
+  return walkTree(listingTreeSource(await listProcesses()), [{ pid: rootPid, include }]);
 }
 
 export function listingTreeSource(listing: ListedProcess[]): TreeSource<ListedProcess> {

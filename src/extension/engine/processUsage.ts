@@ -1,10 +1,15 @@
-// CPU % and resident memory of each process of a tick. On Linux they come from the CPU time
-// and RSS in the /proc/PID/stat line the tree walk has just read: the very fields pidusage
-// reads there, without reading every file a second time (pidusage alone would cost three
-// times the whole tick's budget; see BENCHMARKS.md). Elsewhere pidusage asks ps or WMI.
+// CPU % and resident memory of each process of a tick, from pidusage (which asks ps or WMI),
+// where there is no /proc. On Linux the process table reads the same fields from the
+// /proc/PID/stat line it reads anyway (linuxProcessTable.ts): through pidusage, which reads
+// every file again, a tick would cost several times its budget (BENCHMARKS.md).
 
 import pidusage from 'pidusage';
-import type { DiscoveredProcess } from './processDiscovery';
+
+/** The process a pid named when it was read: pidusage keeps its history by pid. */
+export interface KeyedPid {
+  pid: number;
+  key: string;
+}
 
 export interface ProcessUsage {
   /** % of ONE core since the previous tick; 0 on the first tick that sees the process. */
@@ -12,47 +17,12 @@ export interface ProcessUsage {
   rssBytes: number;
 }
 
-export interface UsageMeter {
-  /** Usage by pid; a process missing from the result ended before it could be read. */
-  read(found: DiscoveredProcess[], atMs: number): Promise<Map<number, ProcessUsage>>;
-}
-
-export function createUsageMeter(): UsageMeter {
-  return process.platform === 'linux' ? new CpuTimeUsageMeter() : new PidusageMeter();
-}
-
-/** From the cumulative CPU time the discovery read: the change since the last tick. */
-export class CpuTimeUsageMeter implements UsageMeter {
-  /** CPU time of each process of the last tick, by process key (a reused pid starts afresh). */
-  private previous = new Map<string, number>();
-  private previousAtMs = 0;
-
-  async read(found: DiscoveredProcess[], atMs: number): Promise<Map<number, ProcessUsage>> {
-    const usage = new Map<number, ProcessUsage>();
-    const next = new Map<string, number>();
-    const elapsedMs = atMs - this.previousAtMs;
-    for (const { pid, key, cpuTimeMs, rssBytes } of found) {
-      if (cpuTimeMs === null || rssBytes === null) {
-        continue;
-      }
-      const before = this.previous.get(key);
-      const cpu = before !== undefined && elapsedMs > 0 ? Math.max(0, ((cpuTimeMs - before) / elapsedMs) * 100) : 0;
-      usage.set(pid, { cpu, rssBytes });
-      next.set(key, cpuTimeMs);
-    }
-    // Only the processes of this tick are kept: an ended one is never read again.
-    this.previous = next;
-    this.previousAtMs = atMs;
-    return usage;
-  }
-}
-
 /** pidusage over all pids of the tick at once. */
-export class PidusageMeter implements UsageMeter {
+export class PidusageMeter {
   /** The process each pid named when pidusage last read it (pidusage keeps history by pid). */
   private readonly keys = new Map<number, string>();
 
-  async read(found: DiscoveredProcess[]): Promise<Map<number, ProcessUsage>> {
+  async read(found: KeyedPid[]): Promise<Map<number, ProcessUsage>> {
     this.forgetReusedPids(found);
     const pids = found.map(({ pid }) => pid);
     const usage = new Map<number, ProcessUsage>();
@@ -83,7 +53,7 @@ export class PidusageMeter implements UsageMeter {
    * pids; it does not close the files it held, which costs a few descriptors each time a
    * pid is reused during a run (it takes the pid counter wrapping around).
    */
-  private forgetReusedPids(found: DiscoveredProcess[]): void {
+  private forgetReusedPids(found: KeyedPid[]): void {
     let reused = false;
     for (const { pid, key } of found) {
       const known = this.keys.get(pid);

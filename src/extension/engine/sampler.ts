@@ -1,24 +1,9 @@
-// Samples the processes of a run every interval: CPU and memory of each (processUsage.ts),
-// the CPU each last ran on (Linux), and how busy every core was since the previous tick.
+// Samples the processes of a run every interval: CPU and memory of each and the CPU each
+// last ran on (processSource.ts), and how busy every core was since the previous tick.
 
 import { CoreUsageMeter, CpuTimesReader } from './coreUsage';
-import { createProcessDiscovery, type ProcessDiscovery } from './processDiscovery';
-import { createUsageMeter, type UsageMeter } from './processUsage';
+import { createProcessSource, type ObservedProcess, type ProcessSource } from './processSource';
 import type { RunClock } from './runClock';
-import type { WalkRoot } from './treeWalk';
-
-export interface ObservedProcess {
-  pid: number;
-  ppid: number;
-  key: string;
-  command: string;
-  /** % of ONE core since the previous tick; 0 on the first tick that sees the process. */
-  cpu: number;
-  /** Resident set size. */
-  rssBytes: number;
-  /** Linux: field 39 of /proc/PID/stat, else null. */
-  core: number | null;
-}
 
 export interface SamplerTick {
   /** RunClock ms, taken just before the processes are read. */
@@ -34,22 +19,16 @@ export interface SamplerOptions {
   intervalMs?: number;
   clock: RunClock;
   onTick: (tick: SamplerTick) => void;
-  /**
-   * Pids the tracer reported alive (a process can be found before the tree walk sees it,
-   * or after its parent died and it was re-parented).
-   */
+  /** Asked on every tick: see RunRoots.extraPids. */
   extraPids?: () => Iterable<number>;
 }
 
 const DEFAULT_INTERVAL_MS = 100;
 
 export class Sampler {
-  private readonly discovery: ProcessDiscovery = createProcessDiscovery();
-  private readonly usageMeter: UsageMeter = createUsageMeter();
+  private readonly processes: ProcessSource = createProcessSource();
   private readonly cpuTimes = new CpuTimesReader();
   private readonly coreMeter = new CoreUsageMeter();
-  /** Every process seen alive at the last tick, by pid: its orphans are re-parented away. */
-  private seen = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
 
@@ -75,7 +54,7 @@ export class Sampler {
     // A closing tick: however short the run, the cores get a second reading to compare
     // with the first (which only sets the baseline), and what ended is seen to have ended.
     await this.tick().catch(() => undefined);
-    this.discovery.close();
+    this.processes.close();
     this.cpuTimes.close();
   }
 
@@ -83,20 +62,9 @@ export class Sampler {
   async tick(): Promise<SamplerTick> {
     const t = this.options.clock.nowMs();
     const cpus = this.cpuTimes.read();
-    const found = await this.discovery.discover(this.roots());
-    this.seen = new Map();
-    for (const { pid, key } of found) {
-      this.seen.set(pid, key);
-    }
-    const usage = await this.usageMeter.read(found, t);
-    const tick: SamplerTick = { t, processes: [], coreUsage: this.coreMeter.next(cpus) };
-    for (const { pid, ppid, key, command, core } of found) {
-      const read = usage.get(pid);
-      // Missing: the process ended between the walk and the read.
-      if (read !== undefined) {
-        tick.processes.push({ pid, ppid, key, command, core, cpu: read.cpu, rssBytes: read.rssBytes });
-      }
-    }
+    const { rootPid, extraPids } = this.options;
+    const processes = await this.processes.read({ rootPid, extraPids: extraPids?.() ?? [] }, t);
+    const tick: SamplerTick = { t, processes, coreUsage: this.coreMeter.next(cpus) };
     this.options.onTick(tick);
     return tick;
   }
@@ -112,19 +80,5 @@ export class Sampler {
     ).finally(() => {
       this.inFlight = null;
     });
-  }
-
-  private roots(): WalkRoot[] {
-    const { rootPid, extraPids } = this.options;
-    const roots: WalkRoot[] = [{ pid: rootPid, key: this.seen.get(rootPid), include: true }];
-    // A seen pid stands for its process only while the key matches: once reused it is a
-    // stranger (found again through its parent if it belongs to the run after all).
-    for (const [pid, key] of this.seen) {
-      roots.push({ pid, key, include: true });
-    }
-    for (const pid of extraPids?.() ?? []) {
-      roots.push({ pid, include: true });
-    }
-    return roots;
   }
 }

@@ -1,0 +1,277 @@
+// The processes of a run on Linux, kept from one sampler tick to the next. This is the
+// sampler's hot path, and it is cheap because a tick touches little (BENCHMARKS.md has the
+// cost): each known process's /proc/PID/stat is read again through a file kept open and
+// parsed in place into that process's record, which gives its CPU time, memory, last core
+// and parent at once (the very fields pidusage reads there); and new processes are looked
+// for only where one can have appeared.
+//
+// Where a new process can appear: the kernel hands out pids in increasing order, and the
+// last field of /proc/loadavg is the last one handed out. So only the parents of the pids
+// handed out since the previous tick can have a new child, and only their children files
+// are read. Every process's children files are read on the first tick, after the pids
+// wrapped around, when many pids are new, and every tenth tick in case the counter misled
+// the search (in a container whose /proc/loadavg shows another pid namespace's, say).
+
+import * as fs from 'node:fs';
+import { kernelUnits } from './linuxAuxv';
+import { ChildrenFiles, haveChildrenFiles, openIfExists, readCommandLine, readFromStart, READ_BUFFER_BYTES, scanChildrenByParent } from './linuxProcFiles';
+import { emptyProcPidStat, isExitedState, parseComm, parseLastPid, parseProcPidStatInto, processKey, type ProcPidStat } from './linuxProcStat';
+import type { ObservedProcess, ProcessSource, RunRoots } from './processSource';
+
+/** A full walk at least this often, in case a process was missed. */
+const MAX_TICKS_BETWEEN_FULL_WALKS = 10;
+/** More new pids than this since the last tick: a full walk costs less than looking at each. */
+const MAX_NEW_PIDS_TO_LOOK_AT = 32;
+
+/** A process of the run: the fields of its stat line, rewritten in place every tick, and what the table keeps. */
+class TrackedProcess implements ProcPidStat {
+  pid = 0;
+  state = '';
+  ppid = 0;
+  cpuTicks = 0;
+  numThreads = 0;
+  startTime = 0;
+  rssPages = 0;
+  processor = 0;
+  argsStart: number | null = null;
+  argsEnd: number | null = null;
+  /** Set once the first read gave the start time. */
+  key = '';
+  /** CPU time at the previous tick; null on the tick that found the process. */
+  previousCpuTicks: number | null = null;
+  command = '';
+  /** The argument address when the command was read: exec moves it. */
+  commandArgsStart: number | null = null;
+  commandArgsEnd: number | null = null;
+  /** Opened on the first search for children. */
+  children: ChildrenFiles | null = null;
+
+  /** `statFd` is bound to this process: reads fail once it is reaped, whoever gets its pid next. */
+  constructor(readonly statFd: number) {}
+}
+
+export class LinuxProcessTable implements ProcessSource {
+  private readonly units = kernelUnits();
+  private readonly buffer = Buffer.alloc(READ_BUFFER_BYTES);
+  private readonly hasChildrenFiles = haveChildrenFiles();
+  /** The live processes of the run, in the order found: the hot loop walks an array. */
+  private tracked: TrackedProcess[] = [];
+  private readonly byPid = new Map<number, TrackedProcess>();
+  /** Where lookUp() reads a process that is not tracked. */
+  private readonly lookedUp = emptyProcPidStat();
+  /** The root's key once found: a later process that reuses its pid is not the root. */
+  private rootKey: string | null = null;
+  private loadavgFd: number | null = null;
+  /** The last pid the kernel had handed out at the previous tick; null: no tick yet. */
+  private lastPidBefore: number | null = null;
+  private ticksSinceFullWalk = 0;
+  private previousAtMs = 0;
+  /** Where there are no children files: every process's children, scanned once per tick. */
+  private childrenScan: Map<number, number[]> | null = null;
+
+  async read(roots: RunRoots, atMs: number): Promise<ObservedProcess[]> {
+    // First: a process created after this reading is new to the next tick.
+    const lastPid = this.readLastPid();
+    this.childrenScan = null;
+    const endedPids = this.rereadTracked();
+    this.trackRoots(roots);
+    const parents = this.parentsOfNewProcesses(lastPid);
+    for (const process of this.trackReusedPids(endedPids)) {
+      if (!parents.includes(process)) {
+        parents.push(process);
+      }
+    }
+    this.trackNewChildren(parents);
+    this.lastPidBefore = lastPid;
+    return this.observe(atMs);
+  }
+
+  close(): void {
+    this.tracked.forEach((process) => this.closeFiles(process));
+    this.tracked = [];
+    this.byPid.clear();
+    if (this.loadavgFd !== null) {
+      fs.closeSync(this.loadavgFd);
+      this.loadavgFd = null;
+    }
+    this.lastPidBefore = null;
+  }
+
+  /** The hot loop: one read and one parse per process, nothing allocated. Returns the pids of those that ended. */
+  private rereadTracked(): number[] {
+    const endedPids: number[] = [];
+    let kept = 0;
+    for (const process of this.tracked) {
+      const bytes = readFromStart(process.statFd, this.buffer);
+      if (bytes !== null && parseProcPidStatInto(process, this.buffer, bytes) && !isExitedState(process.state)) {
+        if (process.argsStart !== process.commandArgsStart || process.argsEnd !== process.commandArgsEnd) {
+          this.readCommand(process, bytes); // it called exec (a spawn child right after its fork)
+        }
+        this.tracked[kept++] = process;
+      } else {
+        // Reaped, or a zombie: ended either way.
+        endedPids.push(process.pid);
+        this.byPid.delete(process.pid);
+        this.closeFiles(process);
+      }
+    }
+    this.tracked.length = kept;
+    return endedPids;
+  }
+
+  /**
+   * The run's new processes that took the pid of one that just ended. The pid counter then
+   * went back, which the search for new processes does not expect: someone set it (as
+   * checkpoint/restore tools do, through ns_last_pid).
+   */
+  private trackReusedPids(endedPids: number[]): TrackedProcess[] {
+    const reused: TrackedProcess[] = [];
+    for (const pid of endedPids) {
+      const process = this.track(pid, ({ ppid }) => this.byPid.has(ppid));
+      if (process !== null) {
+        reused.push(process);
+      }
+    }
+    return reused;
+  }
+
+  private trackRoots({ rootPid, extraPids }: RunRoots): void {
+    if (!this.byPid.has(rootPid)) {
+      const root = this.track(rootPid, ({ key }) => this.rootKey === null || key === this.rootKey);
+      this.rootKey ??= root?.key ?? null;
+    }
+    for (const pid of extraPids) {
+      if (!this.byPid.has(pid)) {
+        this.track(pid, () => true);
+      }
+    }
+  }
+
+  /**
+   * The processes that may have a child not tracked yet, or every process when a full walk
+   * is due. A new pid may be a thread: its parent is its process's parent, which costs a
+   * needless read of that parent's children at worst.
+   */
+  private parentsOfNewProcesses(lastPid: number | null): TrackedProcess[] {
+    const previous = this.lastPidBefore;
+    const fullWalk =
+      lastPid === null ||
+      previous === null ||
+      lastPid < previous ||
+      lastPid - previous > MAX_NEW_PIDS_TO_LOOK_AT ||
+      this.ticksSinceFullWalk >= MAX_TICKS_BETWEEN_FULL_WALKS;
+    if (fullWalk) {
+      this.ticksSinceFullWalk = 1;
+      return [...this.tracked];
+    }
+    this.ticksSinceFullWalk++;
+    const parents: TrackedProcess[] = [];
+    for (let pid = previous + 1; pid <= lastPid; pid++) {
+      const parent = !this.byPid.has(pid) && this.lookUp(pid) ? this.byPid.get(this.lookedUp.ppid) : undefined;
+      if (parent !== undefined && !parents.includes(parent)) {
+        parents.push(parent);
+      }
+    }
+    return parents;
+  }
+
+  /** Tracks the untracked children of the parents, and theirs in turn. */
+  private trackNewChildren(parents: TrackedProcess[]): void {
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i];
+      for (const childPid of this.childrenOf(parent)) {
+        // The ppid check: the child may have ended and its pid been reused since the listing.
+        const child = this.byPid.has(childPid) ? null : this.track(childPid, ({ ppid }) => ppid === parent.pid);
+        if (child !== null) {
+          parents.push(child);
+        }
+      }
+    }
+  }
+
+  private childrenOf(process: TrackedProcess): number[] {
+    if (!this.hasChildrenFiles) {
+      this.childrenScan ??= scanChildrenByParent();
+      return this.childrenScan.get(process.pid) ?? [];
+    }
+    process.children ??= new ChildrenFiles(process.pid);
+    return process.children.read(process.numThreads, this.buffer);
+  }
+
+  /** Starts tracking a live process, when `accept` takes it (its key is set by then). */
+  private track(pid: number, accept: (process: TrackedProcess) => boolean): TrackedProcess | null {
+    const fd = openIfExists(`/proc/${pid}/stat`);
+    if (fd === null) {
+      return null;
+    }
+    const process = new TrackedProcess(fd);
+    const bytes = readFromStart(fd, this.buffer);
+    if (bytes === null || !parseProcPidStatInto(process, this.buffer, bytes) || isExitedState(process.state)) {
+      fs.closeSync(fd);
+      return null;
+    }
+    process.key = processKey(pid, process.startTime);
+    if (!accept(process)) {
+      fs.closeSync(fd);
+      return null;
+    }
+    this.readCommand(process, bytes);
+    this.tracked.push(process);
+    this.byPid.set(pid, process);
+    return process;
+  }
+
+  /** Reads a process that is not tracked once, into this.lookedUp; false when it is gone or a zombie. */
+  private lookUp(pid: number): boolean {
+    const fd = openIfExists(`/proc/${pid}/stat`);
+    if (fd === null) {
+      return false;
+    }
+    const bytes = readFromStart(fd, this.buffer);
+    fs.closeSync(fd);
+    return bytes !== null && parseProcPidStatInto(this.lookedUp, this.buffer, bytes) && !isExitedState(this.lookedUp.state);
+  }
+
+  /** `statBytes`: the length of the process's stat line, still in the buffer. */
+  private readCommand(process: TrackedProcess, statBytes: number): void {
+    const comm = parseComm(this.buffer, statBytes);
+    const command = readCommandLine(process.pid, this.buffer);
+    process.command = command === '' ? `[${comm ?? process.pid}]` : command;
+    process.commandArgsStart = process.argsStart;
+    process.commandArgsEnd = process.argsEnd;
+  }
+
+  private observe(atMs: number): ObservedProcess[] {
+    const elapsedMs = atMs - this.previousAtMs;
+    this.previousAtMs = atMs;
+    const msPerTick = 1000 / this.units.clockTicksPerSecond;
+    const observed: ObservedProcess[] = [];
+    for (const process of this.tracked) {
+      const { cpuTicks, previousCpuTicks } = process;
+      const cpu = previousCpuTicks !== null && elapsedMs > 0 ? Math.max(0, (((cpuTicks - previousCpuTicks) * msPerTick) / elapsedMs) * 100) : 0;
+      process.previousCpuTicks = cpuTicks;
+      observed.push({
+        pid: process.pid,
+        ppid: process.ppid,
+        key: process.key,
+        command: process.command,
+        cpu,
+        rssBytes: process.rssPages * this.units.pageSizeBytes,
+        core: process.processor,
+      });
+    }
+    return observed;
+  }
+
+  /** The last pid the kernel handed out, or null. */
+  private readLastPid(): number | null {
+    this.loadavgFd ??= openIfExists('/proc/loadavg');
+    const bytes = this.loadavgFd === null ? null : readFromStart(this.loadavgFd, this.buffer);
+    return bytes === null ? null : parseLastPid(this.buffer, bytes);
+  }
+
+  private closeFiles(process: TrackedProcess): void {
+    fs.closeSync(process.statFd);
+    process.children?.close();
+  }
+}
