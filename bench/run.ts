@@ -76,11 +76,12 @@ async function main(): Promise<void> {
     'Host CPU time (user + system of the whole Node process, thread pool included, from',
     '`process.cpuUsage()`) and wall time of one sampling tick over an idle tree of N processes,',
     '100 ms apart as in a run: CPU and memory of each process, the core it last ran on, the',
-    'process-tree walk and the per-core reading. Medians of 50 ticks of each kind, interleaved:',
-    'a *quiet* tick (no process was created on the machine since the tick before: the children',
-    'found last time stand in for the children files) and a tick right *after a new process*',
-    '(not one of the run: the sampler looks its pid up, and would read its parent\'s children',
-    'files were the parent one of the run\'s).',
+    'search for new processes and the per-core reading. Medians of 50 or more ticks of each kind,',
+    'interleaved: a *quiet* tick (no process was created on the machine since the tick before, so',
+    'no children file is read) and a tick right *after a new process* (not one of the run: the',
+    'sampler looks its pid up, and would read its parent\'s children files were the parent one of',
+    'the run\'s). One tick in ten of each kind is a full walk, as in a run: it reads every',
+    'process\'s children files, in case the search for new processes missed one.',
     '',
     'On Linux the sampler takes CPU time and resident memory from the `/proc/PID/stat` line it',
     'reads anyway for the parent, start time and last core: the same fields `pidusage` reads',
@@ -105,6 +106,14 @@ async function main(): Promise<void> {
     lines.push(
       `At 50 processes a tick after a new process costs ${(at50.afterNewProcess.cpuMs / at50.quiet.cpuMs).toFixed(2)}× a quiet one, ` +
         `and \`pidusage\` alone ${(at50.pidusageCpuMsPerTick / at50.afterNewProcess.cpuMs).toFixed(1)}× a whole tick after a new process.`,
+      ...(at50.statReadsCpuMs === null
+        ? []
+        : [
+            `A quiet tick costs ${(at50.quiet.cpuMs / at50.statReadsCpuMs).toFixed(2)}× the stat reads alone, and one after a new process ` +
+              `${(at50.afterNewProcess.cpuMs / at50.statReadsCpuMs).toFixed(2)}×: the rest is the per-core reading, the search for new`,
+            'processes and the arithmetic. The reads alone move by up to ±30 % with the machine\'s neighbours from one run to the next,',
+            'and the ticks with them: this ratio is the figure to compare across runs.',
+          ]),
       '',
     );
     if (at50.quiet.cpuMs > 0.5 || at50.afterNewProcess.cpuMs > 0.5) {
@@ -118,9 +127,7 @@ async function main(): Promise<void> {
             ]),
         'After 100 ms idle every read is slow on this virtual machine (caches are cold: about 6 µs a',
         'read, where a second read right after takes under 2 µs; Python\'s `os.pread` measures the same),',
-        'and the first system call of a tick pays about 60 µs more for waking up. What is left for the',
-        'tree walk, the per-core reading and the arithmetic is the difference. The figures move by',
-        '±20 % with the machine\'s neighbours from one run to the next, the floor and `pidusage` with them.',
+        'and the first system call of a tick pays about 40 µs more for waking up.',
         '',
       );
     }

@@ -3,6 +3,7 @@
 // Three kinds take turns, 100 ms apart: a tick right after a process was created (the
 // sampler looks its pid up, to see whether its parent belongs to the run), a quiet tick
 // (nothing created since the last), and, as the floor, the /proc/PID/stat reads alone.
+// Ticks of both kinds include the full walk of every tenth tick, as a run's ticks do.
 // Also pidusage on its own over the same pids: what reading CPU and memory through it
 // would cost on Linux (see processUsage.ts).
 
@@ -35,8 +36,14 @@ export interface TickCost {
 }
 
 const WARMUP_TICKS = 6;
-/** Of each kind. */
-const MEASURED_TICKS = 50;
+/** Cycles measured. */
+const MEASURED_CYCLES = 50;
+/**
+ * The order the kinds take turns in: three sampler ticks a cycle, so that the full walk of
+ * every tenth sampler tick (linuxProcessTable.ts) falls on each kind in turn, on one tick in
+ * ten of each as in a run. With two a cycle it would fall on the same kind every time.
+ */
+const CYCLE = ['after a new process', 'quiet', 'stat reads alone', 'quiet'] as const;
 /** The sampler's default interval: caches cool down between ticks as they do in a run. */
 const TICK_SPACING_MS = 100;
 
@@ -70,8 +77,8 @@ async function measureOne(processes: number): Promise<SamplerCost> {
     const pidusageCpu: number[] = [];
     const statReadsCpu: number[] = [];
     let statReads: StatReads | null = null;
-    for (let i = 0; i < WARMUP_TICKS + 3 * MEASURED_TICKS; i++) {
-      const kind = (['after a new process', 'quiet', 'stat reads alone'] as const)[i % 3];
+    for (let i = 0; i < WARMUP_TICKS + CYCLE.length * MEASURED_CYCLES; i++) {
+      const kind = CYCLE[i % CYCLE.length];
       if (kind === 'after a new process') {
         await forker.createProcess();
       }
@@ -106,7 +113,7 @@ async function measureOne(processes: number): Promise<SamplerCost> {
   } finally {
     forker.stop();
     await sampler.stop();
-    const tree = await findDescendants([rootPid]);
+    const tree = await findDescendants(rootPid);
     signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
 }
@@ -149,7 +156,7 @@ async function startIdleTree(processes: number): Promise<ChildProcess> {
   });
   // The forks print nothing: wait until the walk sees all of them.
   for (let attempt = 0; attempt < 100; attempt++) {
-    if ((await findDescendants([root.pid ?? 0])).length === processes - 1) {
+    if ((await findDescendants(root.pid ?? 0)).length === processes - 1) {
       return root;
     }
     await delay(20);
