@@ -137,6 +137,31 @@ middle.wait()
     assert.ok(samplesOf(ticks, middle).some((s) => s.ppid === run.pid), 'its parent is the root\'s child');
   });
 
+  it('keeps a process\'s command while it exits (its arguments are gone by then)', async function () {
+    const run = startPython(`
+import subprocess
+for _ in range(100):
+    subprocess.run(["sleep", "0.02"])
+`);
+    const ticks: SamplerTick[] = [];
+    // Ticks 2 ms apart, to land in the exits: an exiting process shows no argument address.
+    const sampler = new Sampler({ rootPid: run.pid, intervalMs: 2, clock: new RunClock(), onTick: (tick) => ticks.push(tick) });
+    sampler.start();
+    await run.exited;
+    await sampler.stop();
+    const commandsByKey = new Map<string, string[]>();
+    for (const observed of ticks.flatMap((tick) => tick.processes)) {
+      commandsByKey.set(observed.key, [...(commandsByKey.get(observed.key) ?? []), observed.command]);
+    }
+    const sleeps = [...commandsByKey.values()].filter((commands) => commands.includes('sleep 0.02'));
+    assert.ok(sleeps.length >= 50, `${sleeps.length} sleeps sampled`);
+    for (const commands of sleeps) {
+      // Before its exec a child shows its parent's command; once it showed its own, it keeps it.
+      const after = commands.slice(commands.indexOf('sleep 0.02'));
+      assert.deepEqual(after.filter((command) => command !== 'sleep 0.02'), [], 'the command after the exec');
+    }
+  });
+
   it('keeps sampling an orphan after its parent exits and it is re-parented', async function () {
     const run = startPython(`
 import os, time

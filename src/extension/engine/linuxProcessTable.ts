@@ -104,8 +104,8 @@ export class LinuxProcessTable implements ProcessSource {
     for (const process of this.tracked) {
       const bytes = readFromStart(process.statFd, this.buffer);
       if (bytes !== null && parseProcPidStatInto(process, this.buffer, bytes) && !isExitedState(process.state)) {
-        if (process.argsStart !== process.commandArgsStart || process.argsEnd !== process.commandArgsEnd) {
-          this.readCommand(process, bytes); // it called exec (a spawn child right after its fork)
+        if (this.hasExeced(process)) {
+          this.readCommand(process, bytes);
         }
         this.tracked[kept++] = process;
       } else {
@@ -230,6 +230,17 @@ export class LinuxProcessTable implements ProcessSource {
     const bytes = readFromStart(fd, this.buffer);
     fs.closeSync(fd);
     return bytes !== null && parseProcPidStatInto(this.lookedUp, this.buffer, bytes) && !isExitedState(this.lookedUp.state);
+  }
+
+  /**
+   * Whether the argument address moved since the command was read: exec gives a new address
+   * space (a spawn child right after its fork does). An exiting process has none left and
+   * shows 0: it keeps the command it ran. (Kernels before 3.5, which show no address, are
+   * older than any VS Code runs on.)
+   */
+  private hasExeced(process: TrackedProcess): boolean {
+    const moved = process.argsStart !== process.commandArgsStart || process.argsEnd !== process.commandArgsEnd;
+    return moved && process.argsStart !== 0;
   }
 
   /** `statBytes`: the length of the process's stat line, still in the buffer. */
