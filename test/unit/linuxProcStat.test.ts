@@ -75,7 +75,8 @@ describe('parseProcPidStat', function () {
 
   it('rewrites a reused record in place, the argument address included', function () {
     const stat = emptyProcPidStat();
-    assert.ok(parseProcPidStatInto(stat, line(`2517 (bash) ${TAIL}`), 1000));
+    const first = line(`2517 (bash) ${TAIL}`);
+    assert.ok(parseProcPidStatInto(stat, first, first.length));
     const busier = TAIL.split(' ');
     busier[11] = '7'; // field 14, utime
     busier[21] = '950'; // field 24, rss

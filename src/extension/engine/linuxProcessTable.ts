@@ -23,20 +23,7 @@ const MAX_TICKS_BETWEEN_FULL_WALKS = 10;
 /** More new pids than this since the last tick: a full walk costs less than looking at each. */
 const MAX_NEW_PIDS_TO_LOOK_AT = 32;
 
-/** A process of the run: the fields of its stat line, rewritten in place every tick, and what the table keeps. */
-class TrackedProcess implements ProcPidStat {
-  pid = 0;
-  state = '';
-  ppid = 0;
-  cpuTicks = 0;
-  numThreads = 0;
-  startTime = 0;
-  rssPages = 0;
-  processor = 0;
-  argsStart: number | null = null;
-  argsEnd: number | null = null;
-  /** Set once the first read gave the start time. */
-  key = '';
+class TrackedProcess {
   /** CPU time at the previous tick; null on the tick that found the process. */
   previousCpuTicks: number | null = null;
   command = '';
@@ -46,8 +33,13 @@ class TrackedProcess implements ProcPidStat {
   /** Opened on the first search for children. */
   children: ChildrenFiles | null = null;
 
-  /** `statFd` is bound to this process: reads fail once it is reaped, whoever gets its pid next. */
-  constructor(readonly statFd: number) {}
+  constructor(
+    /** The fields of its stat line, rewritten in place every tick. */
+    readonly stat: ProcPidStat,
+    readonly key: string,
+    /** Bound to this process: reads fail once it is reaped, whoever gets its pid next. */
+    readonly statFd: number,
+  ) {}
 }
 
 export class LinuxProcessTable implements ProcessSource {
@@ -103,15 +95,15 @@ export class LinuxProcessTable implements ProcessSource {
     let kept = 0;
     for (const process of this.tracked) {
       const bytes = readFromStart(process.statFd, this.buffer);
-      if (bytes !== null && parseProcPidStatInto(process, this.buffer, bytes) && !isExitedState(process.state)) {
+      if (bytes !== null && parseProcPidStatInto(process.stat, this.buffer, bytes) && !isExitedState(process.stat.state)) {
         if (this.hasExeced(process)) {
           this.readCommand(process, bytes);
         }
         this.tracked[kept++] = process;
       } else {
         // Reaped, or a zombie: ended either way.
-        endedPids.push(process.pid);
-        this.byPid.delete(process.pid);
+        endedPids.push(process.stat.pid);
+        this.byPid.delete(process.stat.pid);
         this.closeFiles(process);
       }
     }
@@ -127,7 +119,7 @@ export class LinuxProcessTable implements ProcessSource {
   private trackReusedPids(endedPids: number[]): TrackedProcess[] {
     const reused: TrackedProcess[] = [];
     for (const pid of endedPids) {
-      const process = this.track(pid, ({ ppid }) => this.byPid.has(ppid));
+      const process = this.track(pid, ({ stat }) => this.byPid.has(stat.ppid));
       if (process !== null) {
         reused.push(process);
       }
@@ -181,7 +173,7 @@ export class LinuxProcessTable implements ProcessSource {
       const parent = parents[i];
       for (const childPid of this.childrenOf(parent)) {
         // The ppid check: the child may have ended and its pid been reused since the listing.
-        const child = this.byPid.has(childPid) ? null : this.track(childPid, ({ ppid }) => ppid === parent.pid);
+        const child = this.byPid.has(childPid) ? null : this.track(childPid, ({ stat }) => stat.ppid === parent.stat.pid);
         if (child !== null) {
           parents.push(child);
         }
@@ -192,30 +184,25 @@ export class LinuxProcessTable implements ProcessSource {
   private childrenOf(process: TrackedProcess): number[] {
     if (!this.hasChildrenFiles) {
       this.childrenScan ??= scanChildrenByParent();
-      return this.childrenScan.get(process.pid) ?? [];
+      return this.childrenScan.get(process.stat.pid) ?? [];
     }
-    process.children ??= new ChildrenFiles(process.pid);
-    return process.children.read(process.numThreads, this.buffer);
+    process.children ??= new ChildrenFiles(process.stat.pid);
+    return process.children.read(process.stat.numThreads, this.buffer);
   }
 
-  /** Starts tracking a live process, when `accept` takes it (its key is set by then). */
+  /** Starts tracking a live process, when `accept` takes it. */
   private track(pid: number, accept: (process: TrackedProcess) => boolean): TrackedProcess | null {
-    const fd = openIfExists(`/proc/${pid}/stat`);
-    if (fd === null) {
+    const stat = emptyProcPidStat();
+    const opened = this.openLiveStat(pid, stat);
+    if (opened === null) {
       return null;
     }
-    const process = new TrackedProcess(fd);
-    const bytes = readFromStart(fd, this.buffer);
-    if (bytes === null || !parseProcPidStatInto(process, this.buffer, bytes) || isExitedState(process.state)) {
-      fs.closeSync(fd);
-      return null;
-    }
-    process.key = processKey(pid, process.startTime);
+    const process = new TrackedProcess(stat, processKey(pid, stat.startTime), opened.fd);
     if (!accept(process)) {
-      fs.closeSync(fd);
+      fs.closeSync(opened.fd);
       return null;
     }
-    this.readCommand(process, bytes);
+    this.readCommand(process, opened.bytes);
     this.tracked.push(process);
     this.byPid.set(pid, process);
     return process;
@@ -223,13 +210,28 @@ export class LinuxProcessTable implements ProcessSource {
 
   /** Reads a process that is not tracked once, into this.lookedUp; false when it is gone or a zombie. */
   private lookUp(pid: number): boolean {
+    const opened = this.openLiveStat(pid, this.lookedUp);
+    if (opened !== null) {
+      fs.closeSync(opened.fd);
+    }
+    return opened !== null;
+  }
+
+  /**
+   * Opens /proc/PID/stat and reads it into `into`: its file and the length of its line (left
+   * in the buffer), or null, with nothing left open, when the process is gone or a zombie.
+   */
+  private openLiveStat(pid: number, into: ProcPidStat): { fd: number; bytes: number } | null {
     const fd = openIfExists(`/proc/${pid}/stat`);
     if (fd === null) {
-      return false;
+      return null;
     }
     const bytes = readFromStart(fd, this.buffer);
-    fs.closeSync(fd);
-    return bytes !== null && parseProcPidStatInto(this.lookedUp, this.buffer, bytes) && !isExitedState(this.lookedUp.state);
+    if (bytes === null || !parseProcPidStatInto(into, this.buffer, bytes) || isExitedState(into.state)) {
+      fs.closeSync(fd);
+      return null;
+    }
+    return { fd, bytes };
   }
 
   /**
@@ -238,18 +240,18 @@ export class LinuxProcessTable implements ProcessSource {
    * shows 0: it keeps the command it ran. (Kernels before 3.5, which show no address, are
    * older than any VS Code runs on.)
    */
-  private hasExeced(process: TrackedProcess): boolean {
-    const moved = process.argsStart !== process.commandArgsStart || process.argsEnd !== process.commandArgsEnd;
-    return moved && process.argsStart !== 0;
+  private hasExeced({ stat, commandArgsStart, commandArgsEnd }: TrackedProcess): boolean {
+    const moved = stat.argsStart !== commandArgsStart || stat.argsEnd !== commandArgsEnd;
+    return moved && stat.argsStart !== 0;
   }
 
   /** `statBytes`: the length of the process's stat line, still in the buffer. */
   private readCommand(process: TrackedProcess, statBytes: number): void {
     const comm = parseComm(this.buffer, statBytes);
-    const command = readCommandLine(process.pid, this.buffer);
-    process.command = command === '' ? `[${comm ?? process.pid}]` : command;
-    process.commandArgsStart = process.argsStart;
-    process.commandArgsEnd = process.argsEnd;
+    const command = readCommandLine(process.stat.pid, this.buffer);
+    process.command = command === '' ? `[${comm ?? process.stat.pid}]` : command;
+    process.commandArgsStart = process.stat.argsStart;
+    process.commandArgsEnd = process.stat.argsEnd;
   }
 
   private observe(atMs: number): ObservedProcess[] {
@@ -258,17 +260,17 @@ export class LinuxProcessTable implements ProcessSource {
     const msPerTick = 1000 / this.units.clockTicksPerSecond;
     const observed: ObservedProcess[] = [];
     for (const process of this.tracked) {
-      const { cpuTicks, previousCpuTicks } = process;
-      const cpu = previousCpuTicks !== null && elapsedMs > 0 ? Math.max(0, (((cpuTicks - previousCpuTicks) * msPerTick) / elapsedMs) * 100) : 0;
-      process.previousCpuTicks = cpuTicks;
+      const { stat, previousCpuTicks } = process;
+      const cpu = previousCpuTicks !== null && elapsedMs > 0 ? Math.max(0, (((stat.cpuTicks - previousCpuTicks) * msPerTick) / elapsedMs) * 100) : 0;
+      process.previousCpuTicks = stat.cpuTicks;
       observed.push({
-        pid: process.pid,
-        ppid: process.ppid,
+        pid: stat.pid,
+        ppid: stat.ppid,
         key: process.key,
         command: process.command,
         cpu,
-        rssBytes: process.rssPages * this.units.pageSizeBytes,
-        core: process.processor,
+        rssBytes: stat.rssPages * this.units.pageSizeBytes,
+        core: stat.processor,
       });
     }
     return observed;
