@@ -11,11 +11,19 @@ export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 
 export interface ProcessSample {
   t: number;
-  /** Percent of ONE core: 0..100 * cores. */
+  /**
+   * Percent of ONE core (0..100 × threads) since the previous sample, over the real time
+   * between the two readings. A process's first sample: since it began, on Linux; 0 elsewhere.
+   */
   cpu: number;
   rssBytes: number;
   /** The logical CPU the process last ran on, or null where the platform does not say. */
   core: number | null;
+  /**
+   * Linux: ms its threads were ready to run but waited for a free core since the previous
+   * sample (added up over its threads). Absent where the platform does not say.
+   */
+  runQueueMs?: number;
 }
 
 export interface ProcessEntry {
@@ -26,7 +34,10 @@ export interface ProcessEntry {
   startMs: number;
   endMs: number | null;
   exitCode: number | null;
-  /** CPU time (user + system) the process reported at exit, when the tracer saw it exit. */
+  /**
+   * CPU time (user + system): what the process reported at exit when the tracer saw it
+   * exit, else what the sampler last read; null when neither knows.
+   */
   cpuMs: number | null;
   /** True when the Python tracer reported this process; false when only the sampler found it. */
   traced: boolean;
@@ -37,8 +48,16 @@ export interface ProcessEntry {
 
 export interface CoreSample {
   t: number;
-  /** Percent busy per logical core. */
+  /** Percent busy per logical core since the previous sample: the whole machine, every program. */
   usage: number[];
+  /**
+   * The run's own percent of each core (its processes' threads, at the core each ran on);
+   * `usage` minus this is other programs'. Absent where the platform does not say which
+   * core a process ran on (then only `runTotal` is known), and in records made before it.
+   */
+  run?: number[];
+  /** The run's own CPU in percent of ONE core, all cores together. Absent in older records. */
+  runTotal?: number;
 }
 
 export interface SourceSite {

@@ -268,7 +268,8 @@ time.sleep(4)
     const table = new LinuxProcessTable();
     const fromPidusage = new PidusageMeter();
     const clock = new RunClock();
-    const readings: Array<{ stat: Map<number, ProcessUsage>; pidusage: Map<number, ProcessUsage> }> = [];
+    type Usage = Pick<ProcessUsage, 'cpu' | 'rssBytes'>;
+    const readings: Array<{ stat: Map<number, Usage>; pidusage: Map<number, Usage> }> = [];
     try {
       for (let tick = 0; tick < 12; tick++) {
         const found = await table.read({ rootPid: run.pid, extraPids: [] }, clock.nowMs());

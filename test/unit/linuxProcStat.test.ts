@@ -11,7 +11,9 @@ import {
   parseProcPidStat,
   parseProcPidStatInto,
   parseProcStatCpuTimes,
+  parseSchedstatInto,
   processKey,
+  type SchedTimes,
 } from '../../src/extension/engine/linuxProcStat';
 
 /** The bytes a read of /proc/PID/stat leaves in the buffer. */
@@ -187,5 +189,22 @@ describe('parsePidList and processKey', function () {
   it('gives the same pid a different key at a different start time', function () {
     assert.notEqual(processKey(42, 1000), processKey(42, 1001));
     assert.equal(processKey(42, 1000), processKey(42, 1000));
+  });
+});
+
+describe('parseSchedstatInto', function () {
+  it('reads the run time and the run-queue wait, in nanoseconds', function () {
+    const times: SchedTimes = { runtimeNs: 0, runDelayNs: 0 };
+    const text = line('391933800 1287010 27\n');
+    assert.ok(parseSchedstatInto(times, text, text.length));
+    assert.deepEqual(times, { runtimeNs: 391933800, runDelayNs: 1287010 });
+  });
+
+  it('refuses text that is not a schedstat line, and leaves the times alone', function () {
+    const times: SchedTimes = { runtimeNs: 5, runDelayNs: 6 };
+    for (const text of ['', '12', 'x 1 2\n', '1 -2 3\n', '1  2 3\n']) {
+      assert.equal(parseSchedstatInto(times, line(text), text.length), false, JSON.stringify(text));
+    }
+    assert.deepEqual(times, { runtimeNs: 5, runDelayNs: 6 });
   });
 });

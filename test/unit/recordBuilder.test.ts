@@ -4,11 +4,11 @@ import type { ObservedProcess } from '../../src/extension/engine/processSource';
 import type { SamplerTick } from '../../src/extension/engine/sampler';
 
 function observed(pid: number, ppid: number, key: string, cpu = 50): ObservedProcess {
-  return { pid, ppid, key, command: `python3 -c work ${pid}`, cpu, rssBytes: 1000, core: 0 };
+  return { pid, ppid, key, command: `python3 -c work ${pid}`, cpu, cpuTimeMs: null, runQueueMs: null, rssBytes: 1000, core: 0 };
 }
 
 function tick(t: number, processes: ObservedProcess[]): SamplerTick {
-  return { t, processes, coreUsage: [10, 20] };
+  return { t, processes, coreUsage: [10, 20], coreRun: null, runTotal: 0 };
 }
 
 describe('RunRecordBuilder', () => {

@@ -2,19 +2,27 @@ import { strict as assert } from 'node:assert';
 import { formatSummary } from '../../src/extension/engine/summary';
 import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
 
-function process(pid: number, ppid: number, role: ProcessEntry['role'], name: string, cpu: number[], core: number): ProcessEntry {
+function process(pid: number, ppid: number, role: ProcessEntry['role'], name: string, cpu: number[], core: number, cpuMs: number | null): ProcessEntry {
   return {
-    pid, ppid, role, name, startMs: 0, endMs: 1500, exitCode: 0, cpuMs: 120, traced: true,
-    samples: cpu.map((value, i) => ({ t: i * 100, cpu: value, rssBytes: 1, core })),
+    pid, ppid, role, name, startMs: 0, endMs: 1500, exitCode: 0, cpuMs, traced: true,
+    samples: cpu.map((value, i) => ({ t: (i + 1) * 100, cpu: value, rssBytes: 1, core, runQueueMs: 30 })),
   };
 }
+
+/** A process that lived 40 ms, between two samples: only the tracer measured it. */
+const short: ProcessEntry = {
+  pid: 12, ppid: 10, role: 'process', name: 'Process-2', startMs: 110, endMs: 150, exitCode: 3, cpuMs: 30, traced: true, samples: [],
+};
 
 const record: RunRecord = {
   schema: RUN_RECORD_SCHEMA, file: '/x/counter.py', argv: [], python: { executable: 'python3', version: '3.11.7' },
   startMethod: 'fork', exitCode: 0, exitSignal: null, outcome: 'exited', durationMs: 1500, cores: 2, truncated: false,
   startedAt: '2026-01-01T00:00:00.000Z',
-  processes: [process(10, 1, 'main', 'MainProcess', [10, 30], 0), process(11, 10, 'process', 'Process-1', [90, 100], 1)],
-  coreSamples: [{ t: 100, usage: [40, 80] }, { t: 200, usage: [60, 100] }],
+  processes: [process(10, 1, 'main', 'MainProcess', [10, 30], 0, 300), process(11, 10, 'process', 'Process-1', [90, 100], 1, 1425), short],
+  coreSamples: [
+    { t: 100, usage: [40, 80], run: [10, 60], runTotal: 70 },
+    { t: 200, usage: [60, 100], run: [30, 100], runTotal: 130 },
+  ],
   locks: [], lockEvents: [], channels: [], ipcEvents: [], tasks: [],
   stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false,
   warnings: ['Something to know.'], events: { received: 4, malformed: 0, unauthenticated: 0 },
@@ -22,20 +30,41 @@ const record: RunRecord = {
 
 describe('formatSummary', () => {
   const text = formatSummary(record);
+  const lines = text.split('\n');
 
   it('lists the process tree with children indented under their parent', () => {
-    const lines = text.split('\n');
     const main = lines.find((line) => line.includes('MainProcess'))!;
     const child = lines.find((line) => line.includes('Process-1'))!;
     assert.match(main, /^ {2}10 /);
     assert.match(child, /^ {4}11 /);
-    assert.match(child, /10\s+process\s+Process-1\s+0\.00 s–1\.50 s\s+95 %\s+100 %\s+120 ms\s+1\s+0$/);
+    // Mean over its life (its CPU time over its lifetime), max of the samples, CPU time, wait.
+    assert.match(child, /10\s+process\s+Process-1\s+0\.00 s–1\.50 s\s+95 %\s+100 %\s+1\.43 s\s+60\.0 ms\s+1\s+0$/);
   });
 
-  it('gives the mean busy % of each core, the exit and the warnings', () => {
-    assert.match(text, /core 0\s+50 % busy/);
-    assert.match(text, /core 1\s+90 % busy/);
-    assert.match(text, /Run: exit code 0 · 1\.50 s · 2 processes/);
+  it('gives a process shorter than one sample its CPU time and its mean CPU over its life', () => {
+    const row = lines.find((line) => line.includes('Process-2'))!;
+    assert.match(row, /Process-2\s+0\.11 s–0\.15 s\s+75 %\s+–\s+30\.0 ms\s+–\s+–\s+3$/);
+  });
+
+  it("leads the cores with the run's own share and keeps other programs' apart", () => {
+    assert.match(text, /your run: 1\.00 cores' worth of work · other programs: 0\.40/);
+    assert.match(text, /core 0\s+20 % your run · 30 % other programs/);
+    assert.match(text, /core 1\s+80 % your run · 10 % other programs/);
+  });
+
+  it('says how long the processes waited for a free core, and why', () => {
+    assert.match(text, /Your 2 processes waited 120 ms in all for a free core \(ready to run, but every core was busy\): other programs were using 0\.4 of the 2 cores meanwhile/);
+  });
+
+  it('says where the platform cannot split the cores between the run and other programs', () => {
+    const listing = formatSummary({ ...record, coreSamples: record.coreSamples.map(({ t, usage, runTotal }) => ({ t, usage, runTotal })) });
+    assert.match(listing, /your run: 1\.00 cores' worth of work · other programs: 0\.40/);
+    assert.match(listing, /core 0\s+50 % busy \(all programs\)/);
+    assert.match(listing, /does not say which core ran which process/);
+  });
+
+  it('gives the exit and the warnings', () => {
+    assert.match(text, /Run: exit code 0 · 1\.50 s · 3 processes/);
     assert.match(text, /Warnings\n {2}- Something to know\./);
   });
 });

@@ -11,11 +11,18 @@
 // are read. Every process's children files are read on the first tick, after the pids
 // wrapped around, when many pids are new, and every tenth tick in case the counter misled
 // the search (in a container whose /proc/loadavg shows another pid namespace's, say).
+//
+// CPU time, run-queue wait and cores come from each thread's scheduler times
+// (linuxThreadTimes.ts), read only for a process that may have run since the last tick:
+// its CPU ticks moved, it is runnable now, or it is new. An idle process costs no more
+// than its stat line. Where the kernel keeps no scheduler times, the stat line's CPU ticks
+// are used, and the run-queue wait is not known.
 
 import * as fs from 'node:fs';
 import { kernelUnits } from './linuxAuxv';
 import { ChildrenFiles, haveChildrenFiles, openIfExists, readCommandLine, readFromStart, READ_BUFFER_BYTES, scanChildrenByParent } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseComm, parseLastPid, parseProcPidStatInto, processKey, type ProcPidStat } from './linuxProcStat';
+import { haveSchedstat, ProcessThreadTimes } from './linuxThreadTimes';
 import type { ObservedProcess, ProcessSource, RunRoots } from './processSource';
 
 /** A full walk at least this often, in case a process was missed. */
@@ -26,6 +33,13 @@ const MAX_NEW_PIDS_TO_LOOK_AT = 32;
 class TrackedProcess {
   /** CPU time at the previous tick; null on the tick that found the process. */
   previousCpuTicks: number | null = null;
+  /** CPU time used so far, in ns, as the ticks have added it up. */
+  cpuTimeNs = 0;
+  /** Its threads' scheduler times, once it was seen to run (where the kernel keeps them). */
+  threads: ProcessThreadTimes | null = null;
+  /** The tick (a count) and the moment (performance.now()) its threads were last read. */
+  threadsReadTick = -1;
+  threadsReadAtMs = 0;
   command = '';
   /** The argument address when the command was read: exec moves it. */
   commandArgsStart: number | null = null;
@@ -46,6 +60,13 @@ export class LinuxProcessTable implements ProcessSource {
   private readonly units = kernelUnits();
   private readonly buffer = Buffer.alloc(READ_BUFFER_BYTES);
   private readonly hasChildrenFiles = haveChildrenFiles();
+  private readonly hasSchedstat = haveSchedstat(this.buffer);
+  private readonly nsPerTick = 1e9 / this.units.clockTicksPerSecond;
+  /** CPU ns of the run per logical CPU since the previous tick, filled by observe(). */
+  private readonly cpuNsByCore: number[] = [];
+  private ticks = 0;
+  /** Whether this tick walks every process's children (and lists every process's threads). */
+  private fullWalk = false;
   /** The live processes of the run, in the order found: the hot loop walks an array. */
   private tracked: TrackedProcess[] = [];
   private readonly byPid = new Map<number, TrackedProcess>();
@@ -76,6 +97,11 @@ export class LinuxProcessTable implements ProcessSource {
     this.trackNewChildren(parents);
     this.lastPidBefore = lastPid;
     return this.observe(atMs);
+  }
+
+  cpuMsByCore(): readonly number[] | null {
+    // Holes are CPUs nothing of the run ran on.
+    return Array.from(this.cpuNsByCore, (ns) => (ns ?? 0) / 1e6);
   }
 
   close(): void {
@@ -152,6 +178,7 @@ export class LinuxProcessTable implements ProcessSource {
       lastPid < previous ||
       lastPid - previous > MAX_NEW_PIDS_TO_LOOK_AT ||
       this.ticksSinceFullWalk >= MAX_TICKS_BETWEEN_FULL_WALKS;
+    this.fullWalk = fullWalk;
     if (fullWalk) {
       this.ticksSinceFullWalk = 1;
       return [...this.tracked];
@@ -255,13 +282,25 @@ export class LinuxProcessTable implements ProcessSource {
   }
 
   private observe(atMs: number): ObservedProcess[] {
-    const elapsedMs = atMs - this.previousAtMs;
+    const tickMs = atMs - this.previousAtMs;
     this.previousAtMs = atMs;
-    const msPerTick = 1000 / this.units.clockTicksPerSecond;
+    this.ticks++;
+    this.cpuNsByCore.length = 0;
     const observed: ObservedProcess[] = [];
     for (const process of this.tracked) {
       const { stat, previousCpuTicks } = process;
-      const cpu = previousCpuTicks !== null && elapsedMs > 0 ? Math.max(0, (((stat.cpuTicks - previousCpuTicks) * msPerTick) / elapsedMs) * 100) : 0;
+      const mayHaveRun = previousCpuTicks === null || stat.cpuTicks !== previousCpuTicks || stat.state === 'R';
+      let cpu = 0;
+      let runQueueMs: number | null = this.hasSchedstat ? 0 : null;
+      if (mayHaveRun && this.hasSchedstat) {
+        ({ cpu, runQueueMs } = this.readThreads(process, tickMs));
+      } else if (mayHaveRun) {
+        const ranNs = (stat.cpuTicks - (previousCpuTicks ?? 0)) * this.nsPerTick;
+        process.cpuTimeNs += ranNs;
+        this.cpuNsByCore[stat.processor] = (this.cpuNsByCore[stat.processor] ?? 0) + ranNs;
+        // Whole ticks: a thread can seem to have run for more than the interval.
+        cpu = tickMs > 0 ? Math.min(ranNs / 1e6 / tickMs, stat.numThreads) * 100 : 0;
+      }
       process.previousCpuTicks = stat.cpuTicks;
       observed.push({
         pid: stat.pid,
@@ -269,11 +308,31 @@ export class LinuxProcessTable implements ProcessSource {
         key: process.key,
         command: process.command,
         cpu,
+        cpuTimeMs: process.cpuTimeNs / 1e6,
+        runQueueMs,
         rssBytes: stat.rssPages * this.units.pageSizeBytes,
         core: stat.processor,
       });
     }
     return observed;
+  }
+
+  /**
+   * Reads a process's threads; its CPU % over the time since they were last read (when that
+   * was the previous tick, else over the tick) and the time they waited for a CPU.
+   */
+  private readThreads(process: TrackedProcess, tickMs: number): { cpu: number; runQueueMs: number } {
+    process.threads ??= new ProcessThreadTimes(process.stat.pid);
+    const reading = process.threads.read(process.stat, process.previousCpuTicks ?? 0, this.nsPerTick, this.fullWalk, this.buffer, this.cpuNsByCore);
+    const readAtMs = performance.now();
+    const intervalMs = process.threadsReadTick === this.ticks - 1 ? readAtMs - process.threadsReadAtMs : tickMs;
+    process.threadsReadTick = this.ticks;
+    process.threadsReadAtMs = readAtMs;
+    process.cpuTimeNs += reading.ranNs;
+    // A thread cannot run for longer than the interval; the clock reads around the file
+    // reads can make it look so by a hair.
+    const cpu = intervalMs > 0 ? Math.min(reading.ranNs / 1e6 / intervalMs, reading.threadsThatRan) * 100 : 0;
+    return { cpu, runQueueMs: reading.waitedNs / 1e6 };
   }
 
   /** The last pid the kernel handed out, or null. */
@@ -286,5 +345,6 @@ export class LinuxProcessTable implements ProcessSource {
   private closeFiles(process: TrackedProcess): void {
     fs.closeSync(process.statFd);
     process.children?.close();
+    process.threads?.close();
   }
 }

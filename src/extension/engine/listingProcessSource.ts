@@ -1,7 +1,8 @@
 // The run's processes where there is no /proc to read (macOS, Windows): each tick lists every
 // process (processListing.ts), walks the run's tree in that listing, and asks pidusage for
 // CPU and memory. It spawns a process per tick, so it costs milliseconds where the Linux
-// table costs a fraction of one, but it reports the same facts, less the last core.
+// table costs a fraction of one, but it reports the same facts, less the last core (so
+// less the run's share of each core) and the time spent waiting for a free core.
 
 import { PidusageMeter } from './processUsage';
 import { listProcesses } from './processListing';
@@ -23,10 +24,14 @@ export class ListingProcessSource implements ProcessSource {
       const read = usage.get(pid);
       // Missing: the process ended between the listing and the read.
       if (read !== undefined) {
-        observed.push({ pid, ppid, key, command, cpu: read.cpu, rssBytes: read.rssBytes, core: null });
+        observed.push({ pid, ppid, key, command, cpu: read.cpu, cpuTimeMs: read.cpuTimeMs, runQueueMs: null, rssBytes: read.rssBytes, core: null });
       }
     }
     return observed;
+  }
+
+  cpuMsByCore(): null {
+    return null;
   }
 
   close(): void {

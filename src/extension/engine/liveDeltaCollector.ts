@@ -9,7 +9,7 @@
 
 import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
 import type { ProcessSample } from '../../shared/runRecord';
-import type { SamplerTick } from './sampler';
+import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import { commandName, ipcEventOf, lockEventOf, SiteTable, taskOf } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -46,8 +46,10 @@ export class LiveDeltaCollector {
       seen.add(facts.index);
       this.sampledEver.add(facts.index);
       const list = this.samples.get(facts.index) ?? [];
-      list.push({ t: tick.t, cpu: observed.cpu, rssBytes: observed.rssBytes, core: observed.core });
+      list.push(processSampleOf(tick.t, observed));
       this.samples.set(facts.index, list);
+      // As the record builder does: the sampler's CPU time until the process ends.
+      if (facts.endMs === null && observed.cpuTimeMs !== null && observed.cpuTimeMs !== facts.cpuMs) this.update(facts, { cpuMs: observed.cpuTimeMs });
     }
     // Seen at the previous tick and gone now: ended (the tracer may refine the time).
     for (const index of this.sampledLastTick) {
@@ -56,7 +58,8 @@ export class LiveDeltaCollector {
     }
     this.sampledLastTick.clear();
     for (const index of seen) this.sampledLastTick.add(index);
-    if (tick.coreUsage.length > 0) this.pending.push({ kind: 'core-samples', samples: [{ t: tick.t, usage: tick.coreUsage }] });
+    const coreSample = coreSampleOf(tick);
+    if (coreSample !== null) this.pending.push({ kind: 'core-samples', samples: [coreSample] });
   }
 
   onTracerRecord(record: TracerRecord): void {

@@ -9,7 +9,7 @@
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
 import { commandName } from './tracerEvents';
-import type { SamplerTick } from './sampler';
+import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
 export interface RecordCaps {
@@ -133,7 +133,9 @@ export class RunRecordBuilder {
       live.samplerKey = observed.key;
       if (!live.entry.traced && live.entry.command === undefined) live.entry.command = observed.command;
       seen.add(live);
-      this.pushSample(live.entry, { t: tick.t, cpu: observed.cpu, rssBytes: observed.rssBytes, core: observed.core });
+      this.pushSample(live.entry, processSampleOf(tick.t, observed));
+      // Until it ends: then the tracer's figure, taken at its exit, is the last word.
+      if (live.entry.endMs === null && observed.cpuTimeMs !== null) live.entry.cpuMs = observed.cpuTimeMs;
     }
     // A process the sampler saw before and no longer sees has ended (the tracer may refine the time).
     for (const live of this.byPid.values()) {
@@ -141,8 +143,9 @@ export class RunRecordBuilder {
         live.entry.endMs = tick.t;
       }
     }
-    if (tick.coreUsage.length > 0) {
-      if (this.coreSamples.length < this.caps.coreSamples) this.coreSamples.push({ t: tick.t, usage: tick.coreUsage });
+    const coreSample = coreSampleOf(tick);
+    if (coreSample !== null) {
+      if (this.coreSamples.length < this.caps.coreSamples) this.coreSamples.push(coreSample);
       else this.truncatedProcesses = true;
     }
   }

@@ -1,6 +1,9 @@
 // Samples the processes of a run every interval: CPU and memory of each and the CPU each
-// last ran on (processSource.ts), and how busy every core was since the previous tick.
+// last ran on (processSource.ts), how busy every core was since the previous tick, and how
+// much of that was the run's own work (coreShare.ts): the rest is other programs'.
 
+import type { CoreSample, ProcessSample } from '../../shared/runRecord';
+import { placeRunOnCores } from './coreShare';
 import { CoreUsageMeter, CpuTimesReader } from './coreUsage';
 import { createProcessSource, type ObservedProcess, type ProcessSource } from './processSource';
 import type { RunClock } from './runClock';
@@ -9,8 +12,15 @@ export interface SamplerTick {
   /** RunClock ms, taken just before the processes are read. */
   t: number;
   processes: ObservedProcess[];
-  /** % busy per logical core since the previous tick; empty on the first tick. */
+  /** % busy per logical core since the previous tick (the whole machine); empty on the first tick. */
   coreUsage: number[];
+  /**
+   * The run's own % of each core since the previous tick; null on the first tick, and where
+   * the platform does not say which core a process ran on.
+   */
+  coreRun: number[] | null;
+  /** The run's own CPU since the previous tick, in % of one core (its processes' CPU added up). */
+  runTotal: number;
 }
 
 export interface SamplerOptions {
@@ -25,12 +35,29 @@ export interface SamplerOptions {
 
 const DEFAULT_INTERVAL_MS = 100;
 
+/** A process's sample in the record, from what a tick observed of it. */
+export function processSampleOf(t: number, observed: ObservedProcess): ProcessSample {
+  const sample: ProcessSample = { t, cpu: observed.cpu, rssBytes: observed.rssBytes, core: observed.core };
+  if (observed.runQueueMs !== null) sample.runQueueMs = observed.runQueueMs;
+  return sample;
+}
+
+/** The tick's core sample in the record; null on the first tick, which only sets the baseline. */
+export function coreSampleOf(tick: SamplerTick): CoreSample | null {
+  if (tick.coreUsage.length === 0) return null;
+  const sample: CoreSample = { t: tick.t, usage: tick.coreUsage, runTotal: tick.runTotal };
+  if (tick.coreRun !== null) sample.run = tick.coreRun;
+  return sample;
+}
+
 export class Sampler {
   private readonly processes: ProcessSource = createProcessSource();
   private readonly cpuTimes = new CpuTimesReader();
   private readonly coreMeter = new CoreUsageMeter();
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
+  /** When the previous tick began; the run's start before the first. */
+  private previousTickMs = 0;
 
   constructor(private readonly options: SamplerOptions) {}
 
@@ -64,9 +91,25 @@ export class Sampler {
     const cpus = this.cpuTimes.read();
     const { rootPid, extraPids } = this.options;
     const processes = await this.processes.read({ rootPid, extraPids: extraPids?.() ?? [] }, t);
-    const tick: SamplerTick = { t, processes, coreUsage: this.coreMeter.next(cpus) };
+    const coreUsage = this.coreMeter.next(cpus);
+    const coreRun = this.runOnCores(coreUsage, t - this.previousTickMs);
+    this.previousTickMs = t;
+    const runTotal = coreRun !== null ? sum(coreRun) : sum(processes.map((observed) => observed.cpu));
+    const tick: SamplerTick = { t, processes, coreUsage, coreRun, runTotal };
     this.options.onTick(tick);
     return tick;
+  }
+
+  /** The run's % of each core over the interval, or null (see SamplerTick.coreRun). */
+  private runOnCores(coreUsage: number[], intervalMs: number): number[] | null {
+    const cpuMs = this.processes.cpuMsByCore();
+    if (cpuMs === null || coreUsage.length === 0 || intervalMs <= 0) {
+      return null;
+    }
+    return placeRunOnCores(
+      cpuMs.map((ms) => (ms / intervalMs) * 100),
+      coreUsage,
+    );
   }
 
   /** Overlapping ticks are skipped, not queued, and no error escapes the timer. */
@@ -81,4 +124,8 @@ export class Sampler {
       this.inFlight = null;
     });
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }

@@ -1,6 +1,8 @@
 // The plain-text summary the command line prints after a run: the process tree, how busy
-// each core was, the exit, and the warnings. Pure formatting of a finished record.
+// each core was with the run and with other programs, the exit, and the warnings. Pure
+// formatting of a finished record.
 
+import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../shared/cpuFigures';
 import { formatMs, formatPercent } from '../../shared/format';
 import { processesAsTree } from '../../shared/processHierarchy';
 import { channelStats, lockStats, workerTaskStats } from '../../shared/recordStats';
@@ -19,9 +21,8 @@ export function formatSummary(record: RunRecord): string {
 }
 
 function processSection(record: RunRecord): string {
-  const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'CORES', 'EXIT'];
   const rows = processesAsTree(record.processes).map(({ process, depth }) => {
-    const cpu = process.samples.map((sample) => sample.cpu);
+    const cpu = processCpu(process, record.durationMs);
     const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
     return [
       '  '.repeat(depth) + process.pid,
@@ -29,23 +30,33 @@ function processSection(record: RunRecord): string {
       process.role,
       process.name,
       `${seconds(process.startMs)}–${process.endMs === null ? '…' : seconds(process.endMs)}`,
-      cpu.length > 0 ? formatPercent(cpu.reduce((sum, value) => sum + value, 0) / cpu.length) : '–',
-      cpu.length > 0 ? formatPercent(Math.max(...cpu)) : '–',
-      process.cpuMs === null ? '–' : formatMs(process.cpuMs),
+      cpu.meanCpu === null ? '–' : formatPercent(cpu.meanCpu),
+      cpu.maxCpu === null ? '–' : formatPercent(cpu.maxCpu),
+      cpu.cpuMs === null ? '–' : formatMs(cpu.cpuMs),
+      cpu.runQueueMs === null ? '–' : formatMs(cpu.runQueueMs),
       cores.length > 0 ? cores.join(',') : '–',
       process.exitCode === null ? '–' : String(process.exitCode),
     ];
   });
+  const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'WAITED FOR A CORE', 'CORES', 'EXIT'];
   return [`Processes (${record.processes.length})`, ...table([header, ...rows])].join('\n');
 }
 
 function coreSection(record: RunRecord): string {
-  const lines = ['Cores'];
-  for (let core = 0; core < record.cores; core++) {
-    const usage = record.coreSamples.map((sample) => sample.usage[core]).filter((value) => value !== undefined);
-    const mean = usage.length > 0 ? formatPercent(usage.reduce((sum, value) => sum + value, 0) / usage.length) : '–';
-    lines.push(`  core ${core}  ${mean} busy (mean)`);
+  const means = coreMeans(record);
+  const lines = ['Cores (mean over the run)'];
+  if (means.runCores !== null && means.othersCores !== null) {
+    lines.push(`  your run: ${means.runCores.toFixed(2)} cores' worth of work · other programs: ${means.othersCores.toFixed(2)}`);
   }
+  for (let core = 0; core < record.cores; core++) {
+    const text = record.coreSamples.length > 0 ? coreShareText(means.busy[core], means.run?.[core]) : 'not measured';
+    lines.push(`  core ${core}  ${text}`);
+  }
+  if (means.runCores !== null && means.run === null) {
+    lines.push('  (this platform does not say which core ran which process: the per-core figures are all programs\')');
+  }
+  const wait = coreWaitSentence(record);
+  if (wait !== null) lines.push(`  ${wait}`);
   return lines.join('\n');
 }
 

@@ -1,0 +1,160 @@
+// The CPU time, run-queue wait and cores of the threads of one process on Linux, from
+// /proc/PID/task/TID/schedstat (nanoseconds: the time the thread ran, and the time it was
+// ready to run but waited for a free CPU) and, for a thread that ran, the last CPU it ran
+// on from /proc/PID/task/TID/stat. Files are kept open from tick to tick (linuxProcFiles.ts
+// says why), and the threads are listed again only when their number changed, a read
+// failed, or the table asks (its full walks).
+//
+// The process's own /proc/PID/stat, read just before, bounds the result: its CPU ticks
+// count every thread, those that ended since the last read too, and are exact to two
+// ticks (user and system time are each cut to a whole tick). So the threads' sum is kept
+// within those bounds: a thread that ended between two reads still counts, and a thread
+// found late (by a listing after one ended and another began) cannot add time that was
+// spent before the previous read.
+
+import * as fs from 'node:fs';
+import { openIfExists, readFromStart } from './linuxProcFiles';
+import { emptyProcPidStat, parseProcPidStatInto, parseSchedstatInto, type ProcPidStat, type SchedTimes } from './linuxProcStat';
+
+class ThreadFiles {
+  readonly times: SchedTimes = { runtimeNs: 0, runDelayNs: 0 };
+  /** Opened once the thread is seen to run with others beside it. */
+  statFd: number | null = null;
+  readonly stat: ProcPidStat = emptyProcPidStat();
+
+  constructor(
+    readonly tid: number,
+    readonly schedstatFd: number,
+  ) {}
+
+  close(): void {
+    fs.closeSync(this.schedstatFd);
+    if (this.statFd !== null) {
+      fs.closeSync(this.statFd);
+    }
+  }
+}
+
+/** What one read found: set by ProcessThreadTimes.read(). */
+export interface ThreadTimesReading {
+  /** CPU time of the process since the previous read (since it began, on the first). */
+  ranNs: number;
+  /** Time its threads waited for a free CPU since the previous read. */
+  waitedNs: number;
+  /** How many of its threads ran since the previous read. */
+  threadsThatRan: number;
+}
+
+/** Whether this kernel keeps scheduler times (CONFIG_SCHED_INFO); without, schedstat reads "0 0 0". */
+export function haveSchedstat(buffer: Buffer): boolean {
+  const fd = openIfExists(`/proc/${process.pid}/schedstat`);
+  if (fd === null) {
+    return false;
+  }
+  const times: SchedTimes = { runtimeNs: 0, runDelayNs: 0 };
+  const bytes = readFromStart(fd, buffer);
+  fs.closeSync(fd);
+  // This process has run, so a working counter is not zero.
+  return bytes !== null && parseSchedstatInto(times, buffer, bytes) && times.runtimeNs > 0;
+}
+
+export class ProcessThreadTimes {
+  private threads: ThreadFiles[] = [];
+  private needsListing = true;
+  /** Per thread of the current read that ran: its core and CPU ns, before the bounds apply. */
+  private readonly ranCores: number[] = [];
+  private readonly ranNs: number[] = [];
+  readonly reading: ThreadTimesReading = { ranNs: 0, waitedNs: 0, threadsThatRan: 0 };
+
+  constructor(private readonly pid: number) {}
+
+  /**
+   * Reads the threads' times since the previous call and adds the process's CPU ns to
+   * `cpuNsByCore`, each thread's at the CPU it last ran on. `stat` is the process's stat
+   * line just read; `previousCpuTicks` its CPU ticks at the previous read (0 on the first);
+   * `relist`: list the threads again even if their number looks unchanged.
+   */
+  read(stat: ProcPidStat, previousCpuTicks: number, nsPerTick: number, relist: boolean, buffer: Buffer, cpuNsByCore: number[]): ThreadTimesReading {
+    if (relist || this.needsListing || stat.numThreads !== this.threads.length) {
+      this.list(stat.numThreads);
+    }
+    const reading = this.reading;
+    reading.waitedNs = 0;
+    this.ranCores.length = 0;
+    this.ranNs.length = 0;
+    let sumNs = 0;
+    const alone = this.threads.length === 1;
+    for (const thread of this.threads) {
+      const bytes = readFromStart(thread.schedstatFd, buffer);
+      const { runtimeNs, runDelayNs } = thread.times;
+      if (bytes === null || !parseSchedstatInto(thread.times, buffer, bytes)) {
+        this.needsListing = true; // it ended: the process's ticks still count its time
+        continue;
+      }
+      reading.waitedNs += Math.max(0, thread.times.runDelayNs - runDelayNs);
+      const ran = thread.times.runtimeNs - runtimeNs;
+      if (ran > 0) {
+        // One thread alone ran where the process's stat line says it last ran.
+        this.ranCores.push(alone ? stat.processor : this.coreOf(thread, stat.processor, buffer));
+        this.ranNs.push(ran);
+        sumNs += ran;
+      }
+    }
+    // The bounds of the process's own ticks (see the header).
+    const ticks = stat.cpuTicks - previousCpuTicks;
+    const ranNs = Math.min(Math.max(sumNs, (ticks - 2) * nsPerTick), (ticks + 2) * nsPerTick);
+    reading.ranNs = Math.max(0, ranNs);
+    reading.threadsThatRan = Math.max(this.ranNs.length, reading.ranNs > 0 ? 1 : 0);
+    if (sumNs > 0) {
+      const scale = reading.ranNs / sumNs;
+      for (let i = 0; i < this.ranNs.length; i++) {
+        const core = this.ranCores[i];
+        cpuNsByCore[core] = (cpuNsByCore[core] ?? 0) + this.ranNs[i] * scale;
+      }
+    } else if (reading.ranNs > 0) {
+      cpuNsByCore[stat.processor] = (cpuNsByCore[stat.processor] ?? 0) + reading.ranNs;
+    }
+    return reading;
+  }
+
+  close(): void {
+    this.threads.forEach((thread) => thread.close());
+    this.threads = [];
+  }
+
+  /** The CPU a thread last ran on; the process's when its stat cannot be read. */
+  private coreOf(thread: ThreadFiles, fallback: number, buffer: Buffer): number {
+    thread.statFd ??= openIfExists(`/proc/${this.pid}/task/${thread.tid}/stat`);
+    const bytes = thread.statFd === null ? null : readFromStart(thread.statFd, buffer);
+    return bytes !== null && parseProcPidStatInto(thread.stat, buffer, bytes) ? thread.stat.processor : fallback;
+  }
+
+  /** Keeps the files of threads still listed, opens those of new ones, closes the rest. */
+  private list(numThreads: number): void {
+    this.needsListing = false;
+    let tids: number[];
+    try {
+      // A listing costs about as much as a read: a process of one thread needs none.
+      tids = numThreads <= 1 ? [this.pid] : fs.readdirSync(`/proc/${this.pid}/task`).map(Number);
+    } catch {
+      tids = [];
+    }
+    const kept: ThreadFiles[] = [];
+    for (const thread of this.threads) {
+      if (tids.includes(thread.tid)) {
+        kept.push(thread);
+      } else {
+        thread.close();
+      }
+    }
+    for (const tid of tids) {
+      if (!kept.some((thread) => thread.tid === tid)) {
+        const fd = openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
+        if (fd !== null) {
+          kept.push(new ThreadFiles(tid, fd));
+        }
+      }
+    }
+    this.threads = kept;
+  }
+}
