@@ -84,6 +84,10 @@ export class App {
     return this.timeline.lockEventPoint(index);
   }
 
+  cpuPoint(pid: number, t: number): { x: number; y: number } | null {
+    return this.timeline.cpuPoint(pid, t);
+  }
+
   private handle(message: ToWebview): void {
     switch (message.type) {
       case 'record':

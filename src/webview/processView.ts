@@ -1,9 +1,12 @@
 // The processes table: a tree of PIDs (children indented under their parent), with role,
-// name, state, CPU now and mean, a CPU sparkline, memory and the core each last ran on.
-// Processes that ended stay listed, so short-lived ones are not lost.
+// name, state, CPU now and over its life, CPU time, the time it waited for a free core, a
+// CPU sparkline, memory and the core each last ran on. Processes that ended stay listed,
+// so short-lived ones are not lost; one shorter than a sample still shows the CPU the
+// tracer measured.
 
+import { processCpu } from '../shared/cpuFigures';
 import type { ProcessEntry, RunRecord } from '../shared/runRecord';
-import { element, formatBytes, formatPercent } from './format';
+import { element, formatBytes, formatMs, formatPercent } from './format';
 import { processesAsTree } from '../shared/processHierarchy';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -22,7 +25,7 @@ export class ProcessView {
     const table = element('table', 'process-table');
     const head = element('thead');
     const row = element('tr');
-    for (const title of ['PID', 'Role', 'Name', 'State', 'CPU now', 'CPU mean', 'CPU over time', 'Memory', 'Last core']) {
+    for (const title of ['PID', 'Role', 'Name', 'State', 'CPU now', 'CPU mean', 'CPU time', 'Waited for a core', 'CPU over time', 'Memory', 'Last core']) {
       const cell = element('th', undefined, title);
       cell.scope = 'col';
       row.append(cell);
@@ -33,12 +36,12 @@ export class ProcessView {
   }
 
   render(record: RunRecord, live: boolean): void {
-    const rows = processesAsTree(record.processes).map(({ process, depth }) => processRow(process, depth, live));
+    const rows = processesAsTree(record.processes).map(({ process, depth }) => processRow(process, depth, live, record.durationMs));
     this.body.replaceChildren(...rows);
   }
 }
 
-function processRow(process: ProcessEntry, depth: number, live: boolean): HTMLTableRowElement {
+function processRow(process: ProcessEntry, depth: number, live: boolean, nowMs: number): HTMLTableRowElement {
   const row = element('tr');
   row.dataset.pid = String(process.pid);
   const pidCell = element('th', 'pid', String(process.pid));
@@ -48,14 +51,16 @@ function processRow(process: ProcessEntry, depth: number, live: boolean): HTMLTa
   const last = process.samples[process.samples.length - 1];
   const running = live && process.endMs === null;
   const cpus = process.samples.map((sample) => sample.cpu);
-  const mean = cpus.length > 0 ? cpus.reduce((sum, cpu) => sum + cpu, 0) / cpus.length : null;
+  const cpu = processCpu(process, nowMs);
   row.append(
     pidCell,
     element('td', 'role', process.role),
     element('td', 'name', process.name),
     element('td', 'state', stateText(process, running)),
     element('td', 'number', running && last ? formatPercent(last.cpu) : '—'),
-    element('td', 'number', mean === null ? '—' : formatPercent(mean)),
+    element('td', 'number', cpu.meanCpu === null ? '—' : formatPercent(cpu.meanCpu)),
+    element('td', 'number', cpu.cpuMs === null ? '—' : formatMs(cpu.cpuMs)),
+    element('td', 'number', cpu.runQueueMs === null ? '—' : formatMs(cpu.runQueueMs)),
     sparkCell(cpus),
     element('td', 'number', last ? formatBytes(last.rssBytes) : '—'),
     element('td', 'number', lastCore(process)),

@@ -1,6 +1,7 @@
 // The run at a glance: how it ended, how long it took, its output, the warnings in plain
 // words, and the lock, message and task tables (figures from shared/recordStats).
 
+import { coreWaitSentence } from '../shared/cpuFigures';
 import { channelStats, lockStats, workerTaskStats } from '../shared/recordStats';
 import type { LiveRunState } from '../shared/liveDeltas';
 import type { RunRecord } from '../shared/runRecord';
@@ -28,6 +29,8 @@ export class SummaryView {
     if (record.truncated) fact('Note', 'Some limits were reached, so part of the run is not recorded.');
 
     const children: HTMLElement[] = [heading, facts];
+    const coreWait = coreWaitSentence(record);
+    if (coreWait !== null) children.push(element('p', 'core-wait', coreWait));
     if (record.warnings.length > 0) {
       const list = element('ul', 'warnings');
       list.setAttribute('aria-label', 'Warnings');

@@ -3,10 +3,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as readline from 'node:readline';
 import { LinuxProcessTable } from '../../src/extension/engine/linuxProcessTable';
 import { parseLastPid } from '../../src/extension/engine/linuxProcStat';
-import type { ObservedProcess } from '../../src/extension/engine/processSource';
+import { PROCESS_SOURCE_ENV, type ObservedProcess } from '../../src/extension/engine/processSource';
 import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
 import { PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
 import { RunClock } from '../../src/extension/engine/runClock';
@@ -76,7 +77,17 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 500
   }
 }
 
-describe('sampler (real processes)', function () {
+/** The two ways of finding and measuring processes; the listing is macOS's and Windows's. */
+const PROCESS_SOURCES = [
+  { name: 'Linux process table', listing: false },
+  { name: 'process listing + pidusage (as on macOS and Windows)', listing: true },
+] as const;
+
+for (const source of PROCESS_SOURCES) describe(`sampler on the ${source.name} (real processes)`, function () {
+  before(() => {
+    if (source.listing) process.env[PROCESS_SOURCE_ENV] = 'listing';
+  });
+  after(() => delete process.env[PROCESS_SOURCE_ENV]);
   afterEach(endStartedPrograms);
 
   it('samples two CPU-bound children: CPU, last core, and both cores busy', async function () {
@@ -107,8 +118,10 @@ if __name__ == "__main__":
       // The first sample of a process has no earlier reading to compare with.
       const cpu = mean(samples.slice(1).map((s) => s.cpu));
       assert.ok(cpu >= 60, `child ${pid} mean CPU ${cpu.toFixed(1)} % of one core`);
-      assert.ok(samples.every((s) => Number.isInteger(s.core) && s.core! >= 0 && s.core! < 2), 'a core on every sample');
+      if (source.listing) assert.ok(samples.every((s) => s.core === null), 'no core where the platform does not say');
+      else assert.ok(samples.every((s) => Number.isInteger(s.core) && s.core! >= 0 && s.core! < 2), 'a core on every sample');
       assert.ok(samples.every((s) => s.rssBytes > 1_000_000), 'resident memory in bytes');
+      assert.ok(samples.at(-1)!.cpuTimeMs! >= 1000, `child ${pid} used ${samples.at(-1)!.cpuTimeMs} ms of CPU`);
     }
     assert.deepEqual(ticks[0].coreUsage, [], 'no core usage before a second reading');
     const bothBusy = ticks.filter((tick) => childPids.every((pid) => samplesOf([tick], pid).length > 0)).slice(1);
@@ -116,7 +129,13 @@ if __name__ == "__main__":
     for (const core of [0, 1]) {
       const busy = mean(bothBusy.map((tick) => tick.coreUsage[core]));
       assert.ok(busy >= 60, `core ${core} was ${busy.toFixed(1)} % busy`);
+      if (!source.listing) {
+        const ours = mean(bothBusy.map((tick) => tick.coreRun![core]));
+        assert.ok(ours >= 50, `core ${core} was ${ours.toFixed(1)} % busy with the run`);
+      }
     }
+    const runCores = mean(bothBusy.map((tick) => tick.runTotal)) / 100;
+    assert.ok(runCores >= 1.2, `the run's own work: ${runCores.toFixed(2)} cores`);
     assert.ok(ticks.every((tick, i) => i === 0 || tick.t > ticks[i - 1].t), 'ticks in time order');
   });
 
@@ -137,7 +156,8 @@ middle.wait()
     assert.ok(samplesOf(ticks, middle).some((s) => s.ppid === run.pid), 'its parent is the root\'s child');
   });
 
-  it('keeps a process\'s command while it exits (its arguments are gone by then)', async function () {
+  // A listing takes longer than the 2 ms ticks this needs.
+  if (!source.listing) it('keeps a process\'s command while it exits (its arguments are gone by then)', async function () {
     const run = startPython(`
 import subprocess
 for _ in range(100):
@@ -217,7 +237,9 @@ time.sleep(2.5)
     assert.ok(samplesOf(withExtra.ticks, daemon).length >= 4, 'found through extraPids');
   });
 
-  it('gives a reused pid a new key and never merges the two processes', async function () {
+  // A listing's start times are whole seconds (ps lstart): a pid reused within one second
+  // is its known blind spot.
+  if (!source.listing) it('gives a reused pid a new key and never merges the two processes', async function () {
     if (process.getuid?.() !== 0) {
       this.skip(); // choosing the next pid (ns_last_pid) needs root
     }
@@ -243,6 +265,97 @@ second.wait()
     await sampler.stop();
     const keys = new Set(samplesOf(ticks, pid).map((s) => s.key));
     assert.equal(keys.size, 2, `keys seen for pid ${pid}: ${[...keys].join(', ')}`);
+  });
+});
+
+describe("the run's share of the cores, and its waits for a free core (Linux, real processes)", function () {
+  before(function () {
+    if (process.platform !== 'linux') this.skip();
+  });
+  afterEach(endStartedPrograms);
+
+  /** Threads that burn CPU in C with the GIL released (hashing large buffers), so they run at once. */
+  const HASHING_THREADS = (threads: number, seconds: number): string => `
+import hashlib, threading, time
+data = b"x" * 4_000_000
+def burn():
+    end = time.monotonic() + ${seconds}
+    while time.monotonic() < end:
+        hashlib.sha256(data).digest()
+workers = [threading.Thread(target=burn) for _ in range(${threads})]
+for w in workers: w.start()
+print("started", flush=True)
+for w in workers: w.join()
+`;
+
+  it('never shows a single-threaded process above one core: each sample is over the real time between two reads', async function () {
+    const run = startPython(`
+import time
+print("started", flush=True)
+end = time.monotonic() + 2
+while time.monotonic() < end:
+    pass
+`);
+    const ticks: SamplerTick[] = [];
+    const sampler = new Sampler({ rootPid: run.pid, intervalMs: 30, clock: new RunClock(), onTick: (tick) => ticks.push(tick) });
+    sampler.start();
+    await run.nextLine();
+    await run.exited;
+    await sampler.stop();
+    const cpus = samplesOf(ticks, run.pid).map((sample) => sample.cpu);
+    assert.ok(cpus.length >= 30, `${cpus.length} samples`);
+    assert.ok(Math.max(...cpus) <= 100, `the highest sample: ${Math.max(...cpus).toFixed(2)} %`);
+    assert.ok(mean(cpus) >= 50, `mean ${mean(cpus).toFixed(1)} %`);
+  });
+
+  /** The ticks wholly inside the part of the program between its "started" line and its exit. */
+  async function ticksOfBusyPart(run: PythonRun): Promise<SamplerTick[]> {
+    const { sampler, ticks } = collectTicks(run.pid);
+    await run.nextLine();
+    const from = ticks.length + 1;
+    await run.exited;
+    const to = ticks.length - 1;
+    await sampler.stop();
+    return ticks.slice(from, to);
+  }
+
+  it("puts a process's threads on the cores they ran on", async function () {
+    const run = startPython(HASHING_THREADS(2, 2.5));
+    const busy = await ticksOfBusyPart(run);
+    assert.ok(busy.length >= 10, `${busy.length} ticks with both threads running`);
+    const processCpu = mean(busy.map((tick) => samplesOf([tick], run.pid)[0].cpu));
+    assert.ok(processCpu >= 140, `the process used ${processCpu.toFixed(0)} % of one core`);
+    for (const core of [0, 1]) {
+      const ours = mean(busy.map((tick) => tick.coreRun![core] ?? 0));
+      assert.ok(ours >= 45, `core ${core}: ${ours.toFixed(1)} % of it was the run's (${busy.map((tick) => tick.coreRun!.map(Math.round).join('/')).join(' ')})`);
+    }
+  });
+
+  it('measures how long threads were ready to run but waited for a free core', async function () {
+    const run = startPython(HASHING_THREADS(os.cpus().length * 2, 2.5));
+    const samples = samplesOf(await ticksOfBusyPart(run), run.pid);
+    assert.ok(samples.length >= 10, `${samples.length} samples`);
+    // Twice as many threads as cores: a core's worth of them or more waits at any moment.
+    const waited = mean(samples.map((sample) => sample.runQueueMs!));
+    assert.ok(waited >= 40, `waited ${waited.toFixed(1)} ms per 100 ms tick`);
+  });
+
+  it("keeps another program's load out of the run's share, and shows it apart", async function () {
+    const hog = spawn('python3', ['-c', 'while True: pass'], { detached: true, stdio: 'ignore' });
+    started.push(hog);
+    const run = startPython('import time\nprint("started", flush=True)\ntime.sleep(2)\n');
+    try {
+      const measured = await ticksOfBusyPart(run);
+      assert.ok(measured.length >= 10, `${measured.length} ticks`);
+      for (const tick of measured) {
+        assert.ok(tick.runTotal <= 5, `the sleeping run at ${tick.t.toFixed(0)} ms: ${tick.runTotal.toFixed(1)} %`);
+        assert.ok(tick.coreRun!.every((share, core) => share <= tick.coreUsage[core] + 1e-9 || share <= 5), 'no core busier with the run than busy');
+      }
+      const others = mean(measured.map((tick) => tick.coreUsage.reduce((sum, busy) => sum + busy, 0) - tick.runTotal));
+      assert.ok(others >= 60, `other programs: ${others.toFixed(0)} % of one core (the hog)`);
+    } finally {
+      hog.kill('SIGKILL');
+    }
   });
 });
 

@@ -31,7 +31,7 @@ describe('toChromeTrace', () => {
       { pid: 10, ppid: 1, name: 'MainProcess', role: 'main', startMs: 0, endMs: 100, exitCode: 0, cpuMs: 5, traced: true, samples: [{ t: 50, cpu: 12.345, rssBytes: 1, core: 1 }] },
       { pid: 11, ppid: 10, name: 'Process-1', role: 'process', startMs: 5, endMs: 90, exitCode: 0, cpuMs: 5, traced: true, samples: [] },
     ],
-    coreSamples: [{ t: 50, usage: [10, 90] }],
+    coreSamples: [{ t: 50, usage: [10, 90] }, { t: 100, usage: [50, 60], run: [40, 0], runTotal: 40 }],
     locks: [{ id: 'L1', kind: 'Lock', api: 'Value.get_lock', internal: false, site: null }],
     lockEvents: [{ lock: 'L1', pid: 11, requestMs: 10, acquiredMs: 12, releasedMs: 20, site: { file: '/x/a.py', line: 7, function: 'f' } }],
     channels: [{ id: 'Q1', kind: 'queue', api: 'Queue', internal: false, site: null }],
@@ -49,6 +49,8 @@ describe('toChromeTrace', () => {
     assert.deepEqual(names.sort(), ['Cores', 'MainProcess (main)', 'Process-1 (process)']);
     assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.pid === 10 && e.args?.cpu === 12.3));
     assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.name === 'core 1 busy %' && e.args?.busy === 90));
+    // Where the record splits a core's load, the counter stacks the run's share and other programs'.
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.name === 'core 0 busy %' && e.args?.['your run'] === 40 && e.args?.['other programs'] === 10));
   });
 
   it('has wait and hold slices in microseconds, and a flow from put to get', () => {

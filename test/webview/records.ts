@@ -53,7 +53,12 @@ export function syntheticRecord(options: { workers?: number; cyclesPerWorker?: n
     }
   }
   const coreSamples = [];
-  for (let t = 100; t <= durationMs; t += 100) coreSamples.push({ t, usage: Array.from({ length: cores }, (_, core) => 40 + ((core * 17 + t / 100) % 5) * 10) });
+  for (let t = 100; t <= durationMs; t += 100) {
+    const usage = Array.from({ length: cores }, (_, core) => 40 + ((core * 17 + t / 100) % 5) * 10);
+    // Other programs take 10 % of every core; the rest is the run's.
+    const run = usage.map((busy) => busy - 10);
+    coreSamples.push({ t, usage, run, runTotal: run.reduce((sum, share) => sum + share, 0) });
+  }
   return {
     schema: RUN_RECORD_SCHEMA,
     file: COUNTER_FILE,
@@ -84,7 +89,8 @@ export function syntheticRecord(options: { workers?: number; cyclesPerWorker?: n
 
   function process(pid: number, ppid: number, name: string, role: ProcessEntry['role'], startMs: number, endMs: number, core: number): ProcessEntry {
     const samples = [];
-    for (let t = Math.ceil(startMs / 100) * 100; t <= endMs; t += 100) samples.push({ t, cpu: 20 + ((pid + t / 100) % 4) * 20, rssBytes: 12_000_000 + pid, core });
+    // Every third sample, the process waited 30 ms for a free core.
+    for (let t = Math.ceil(startMs / 100) * 100; t <= endMs; t += 100) samples.push({ t, cpu: 20 + ((pid + t / 100) % 4) * 20, rssBytes: 12_000_000 + pid, core, runQueueMs: (t / 100) % 3 === 0 ? 30 : 0 });
     return { pid, ppid, name, role, startMs, endMs, exitCode: 0, cpuMs: 10, traced: true, samples };
   }
 }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { renderHtmlReport, writeHtmlReport } from '../../src/extension/engine/htmlReport';
 import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { formatMs } from '../../src/shared/format';
 import type { RunRecord } from '../../src/shared/runRecord';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
 import { artifactPath, sharedBrowser, type WatchedPage, waitForRenders, watchedPage } from '../helpers/browser';
@@ -72,6 +73,41 @@ describe('the HTML report (headless Chromium)', function () {
     const watched = await openReport(browser(), file);
     await checkCounterReport(watched, record, file, LOCK_LINE, 'report-synthetic.png');
     await watched.page.close();
+  });
+
+  it("leads the cores with the run's own share, other programs greyed apart, and shows the waits for a free core", async () => {
+    const record = syntheticRecord();
+    const file = writeReport('cores', record, COUNTER_SOURCE);
+    const { page, consoleErrors } = await openReport(browser(), file);
+    const bars = await page.locator('.core-bar-text').allInnerTexts();
+    assert.equal(bars.length, record.cores);
+    for (const text of bars) assert.match(text, /^\d+ % your run · 10 % other programs$/);
+    assert.match(await page.locator('.cores .verdict').innerText(), /^Your run did [\d.]+ cores' worth of work: .* Other programs: 0\.4 cores' worth \(grey\), not counted in your run\./);
+    assert.match(await page.locator('.core-legend').innerText(), /Grey: other programs on this machine, not your run/);
+    const meter = await page.locator('.core-bar-track').first().getAttribute('aria-label');
+    assert.match(meter ?? '', /^CPU 0 on average: \d+ % your run · 10 % other programs$/);
+    // The run-queue wait: a column of the processes table, and the CPU row's tooltip.
+    assert.ok((await page.locator('.process-table thead').innerText()).includes('Waited for a core'));
+    const worker = record.processes[1];
+    const waited = await page.locator(`.process-table tr[data-pid="${worker.pid}"] td`).nth(6).innerText();
+    assert.equal(waited, formatMs(worker.samples.reduce((sum, sample) => sum + (sample.runQueueMs ?? 0), 0)), "the first worker's wait in all");
+    const waitingSample = worker.samples.find((sample) => sample.runQueueMs === 30)!;
+    const point = await page.evaluate(({ pid, t }) => window.parallelLab?.cpuPoint(pid, t), { pid: worker.pid, t: waitingSample.t - 50 });
+    assert.ok(point, 'the worker has a lane');
+    assert.match(await hoverTimeline(page, point.x, point.y), /ready but waiting for a free core 30\.0 ms/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  it('says so where the platform does not split the cores between the run and other programs', async () => {
+    const record = syntheticRecord();
+    record.coreSamples = record.coreSamples.map(({ t, usage, runTotal }) => ({ t, usage, runTotal }));
+    const file = writeReport('cores-listing', record, COUNTER_SOURCE);
+    const { page } = await openReport(browser(), file);
+    for (const text of await page.locator('.core-bar-text').allInnerTexts()) assert.match(text, /^\d+ % busy \(all programs\)$/);
+    assert.match(await page.locator('.cores .verdict').innerText(), /This platform does not say which cores ran it/);
+    assert.match(await page.locator('.core-legend').innerText(), /Grey: all programs on this machine/);
+    await page.close();
   });
 
   it('reveals the source line of a clicked lock event and filters the timeline by a clicked code line', async () => {

@@ -48,9 +48,12 @@ export function toChromeTrace(record: RunRecord): { traceEvents: TraceEvent[]; d
   }
   events.push({ name: 'process_name', ph: 'M', pid: CORES_PID, args: { name: 'Cores' } });
   for (const sample of record.coreSamples) {
-    sample.usage.forEach((busy, core) =>
-      events.push({ name: `core ${core} busy %`, ph: 'C', pid: CORES_PID, ts: us(sample.t), args: { busy: round(busy) } }),
-    );
+    // One stacked counter per core: the run's share and other programs', where known.
+    sample.usage.forEach((busy, core) => {
+      const run = sample.run?.[core];
+      const args = run === undefined ? { busy: round(busy) } : { 'your run': round(run), 'other programs': round(Math.max(0, busy - run)) };
+      events.push({ name: `core ${core} busy %`, ph: 'C', pid: CORES_PID, ts: us(sample.t), args });
+    });
   }
 
   const slicesByPid = new Map<number, Slice[]>();

@@ -81,7 +81,9 @@ export function siteText(site: { file: string; line: number; function?: string }
 export function cpuText(model: TimelineModel, lane: number, t: number): string | null {
   const process = model.lanes[lane]?.process;
   const sample = process?.samples.find((candidate) => candidate.t >= t);
-  return process && sample ? `PID ${process.pid} ${process.name}: CPU ${formatPercent(sample.cpu)} around ${formatMs(t)}` : null;
+  if (!process || !sample) return null;
+  const waited = sample.runQueueMs !== undefined && sample.runQueueMs >= 1 ? `; ready but waiting for a free core ${formatMs(sample.runQueueMs)}` : '';
+  return `PID ${process.pid} ${process.name}: CPU ${formatPercent(sample.cpu)} around ${formatMs(t)}${waited}`;
 }
 
 /** The interval nearest `t` within `tolerance`; among those containing `t`, the shortest. */

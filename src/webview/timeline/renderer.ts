@@ -12,6 +12,9 @@ import { firstReaching, type IntervalIndex, type Lane, type TimelineModel } from
 
 /** Arrows past this many in view are thinned: beyond it they are a blur, not information. */
 const MAX_ARROWS = 4000;
+/** The tallest band of run-queue wait above a CPU row, and the least share of an interval drawn. */
+const RUN_QUEUE_BAND_PX = 4;
+const MIN_SHOWN_RUN_QUEUE_SHARE = 0.05;
 
 export interface Highlight {
   lane: number;
@@ -83,17 +86,25 @@ export class TimelineRenderer {
     context.fillRect(viewport.toX(process.startMs), top + rowBottom, Math.max(1, viewport.toX(lifeEnd) - viewport.toX(process.startMs)), 1);
     context.fillStyle = palette.cpu;
     context.beginPath();
+    // Ready to run but no free core: hatched (as waits are), along the row's top, as thick
+    // as the share of the interval its threads waited (several threads can fill it).
+    const queued = new Path2D();
     const samples = process.samples;
     let previous = process.startMs;
     for (const sample of samples) {
       if (sample.t >= viewport.startMs && previous <= viewport.endMs) {
         const h = Math.min(1, sample.cpu / 100) * rowHeight;
         const x0 = viewport.toX(previous);
-        context.rect(x0, top + rowBottom - h, Math.max(1, viewport.toX(sample.t) - x0), h);
+        const w = Math.max(1, viewport.toX(sample.t) - x0);
+        context.rect(x0, top + rowBottom - h, w, h);
+        const waited = sample.runQueueMs === undefined || sample.t <= previous ? 0 : Math.min(1, sample.runQueueMs / (sample.t - previous));
+        if (waited >= MIN_SHOWN_RUN_QUEUE_SHARE) queued.rect(x0, top + rowTop - 2, w, Math.max(1, waited * RUN_QUEUE_BAND_PX));
       }
       previous = sample.t;
     }
     context.fill();
+    context.fillStyle = this.waitPattern ?? palette.wait;
+    context.fill(queued);
   }
 
   private drawLocks(context: CanvasRenderingContext2D, lane: Lane, top: number, viewport: Viewport, palette: Palette, width: number): void {

@@ -8,7 +8,7 @@ import { baseName, element } from '../format';
 import type { Palette } from '../palette';
 import { describeItem, cpuText, itemAt, itemOf, itemPoint, type TimelineItem } from './hitTest';
 import { KEY_HELP, bindInteraction } from './interaction';
-import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, rowAt, Viewport } from './layout';
+import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, laneTop, ROWS, rowAt, Viewport } from './layout';
 import { buildTimelineModel, type TimelineModel } from './model';
 import { TimelineRenderer, type Highlight } from './renderer';
 
@@ -51,7 +51,7 @@ export class TimelineView {
     const legend = element(
       'p',
       'legend',
-      'Each process has a lane: its CPU on top (green area), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
+      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
     );
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');
@@ -112,6 +112,13 @@ export class TimelineView {
     const position = model.lanes[lane].locks.source.indexOf(lockEventIndex);
     const item = position < 0 ? null : itemOf(model, { lane, row: 'lock', position });
     return item ? itemPoint(item, model, this.viewport) : null;
+  }
+
+  /** Where a process's CPU row is drawn at run time `t`, in CSS pixels within the canvas (for the tests). */
+  cpuPoint(pid: number, t: number): { x: number; y: number } | null {
+    const lane = this.model?.laneOfPid.get(pid);
+    if (lane === undefined) return null;
+    return { x: this.viewport.toX(t), y: laneTop(lane) + (ROWS.cpu[0] + ROWS.cpu[1]) / 2 };
   }
 
   get canvasElement(): HTMLCanvasElement {
