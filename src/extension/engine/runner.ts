@@ -51,7 +51,7 @@ export class Runner {
   private readonly pipesClosed: Promise<void>;
   private rootExited = false;
 
-  private constructor(child: ChildProcess, private readonly options: RunnerOptions) {
+  private constructor(private readonly child: ChildProcess, private readonly options: RunnerOptions) {
     if (child.pid === undefined) throw new Error('spawned child has no pid');
     this.pid = child.pid;
     this.stdout = new CappedText(options.maxOutputChars);
@@ -110,7 +110,11 @@ export class Runner {
 
   /** The captured output; waits briefly for the pipes to close so the last bytes are in. */
   async output(): Promise<CapturedOutput> {
-    await Promise.race([this.pipesClosed, delay(PIPE_CLOSE_WAIT_MS)]);
+    await waitAtMost(this.pipesClosed, PIPE_CLOSE_WAIT_MS);
+    // A process that escaped the tree may still hold the pipes open: stop reading them, or
+    // it would keep the host (the command line) waiting after the run is over.
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
     return {
       stdout: this.stdout.finish(),
       stderr: this.stderr.finish(),
@@ -141,4 +145,20 @@ export class Runner {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits for `promise`, but `ms` at most. The timer is cleared as soon as the promise
+ * settles: a pending timer would keep the command line alive after the run is over.
+ */
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
