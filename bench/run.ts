@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { exitLagMarkdown, measureExitLag } from './exitLagBench';
 import { measureExtensionCosts } from './extensionBench';
 import { measureHostMemory } from './hostMemoryBench';
 import { measureLockCost } from './lockBench';
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
     `Program wall-time ratio by layout (0 to ${overhead.layouts - 1}): ${byLayout.map((ratio) => ratio.toFixed(3)).join(', ')}.`,
     '',
   );
+
+  process.stderr.write('exit lag of the command line…\n');
+  lines.push(...exitLagMarkdown(await measureExitLag()));
 
   process.stderr.write('sampler cost per tick…\n');
   const sampler = await measureSamplerCost([1, 10, 50]);

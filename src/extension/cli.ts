@@ -1,5 +1,6 @@
-// The `parallel-lab` command line: profiles a Python program with the engine, streams its
-// output, prints a summary, and writes the run record. No VS Code needed.
+// The `parallel-lab` command line: profiles a Python program with the engine, hands it
+// this process's stdin, streams its output byte for byte, prints a summary, and writes the
+// run record. No VS Code needed.
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +32,7 @@ Options:
   --json OUT                 write the run record (parallel-lab/run@1) to OUT
   --trace OUT                write a Chrome trace (opens in Perfetto and chrome://tracing)
   --html OUT                 write a self-contained HTML report (opens from disk, no network)
-  --quiet                    print nothing but errors (the record still holds the output)
+  --quiet                    print no summary; the program's own output still streams
   -h, --help                 show this help
 `;
 
@@ -91,12 +92,11 @@ async function main(argv: string[]): Promise<number> {
   if (startMethod !== undefined && !START_METHODS.includes(startMethod as StartMethod)) {
     throw new UserFacingError(`--start-method must be one of ${START_METHODS.join(', ')}, not "${startMethod}".`);
   }
-  let quiet = values.quiet === true;
-  // `parallel-lab run … | head`: once the reader is gone, stop echoing; the run goes on.
+  // `parallel-lab run … | head`: once a stream's reader is gone (EPIPE), Node destroys that
+  // stream and echo() stops writing to it; the run goes on and the record is still written.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      quiet = true;
     });
   }
   const run = await ProfileRun.start(
@@ -107,11 +107,13 @@ async function main(argv: string[]): Promise<number> {
       startMethod: startMethod as StartMethod | undefined,
       intervalMs: positiveNumber(values.interval, '--interval', 'milliseconds'),
       timeoutMs: secondsToMs(positiveNumber(values.timeout, '--timeout', 'seconds')),
+      // The program reads our stdin itself, so a pipe, a file or a terminal work as without us.
+      stdin: 'inherit',
     },
     {
-      onOutput: (stream, text) => {
-        if (!quiet) (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-      },
+      // The bytes as the program wrote them: binary output and a character cut at a chunk's
+      // end pass through unchanged (the record keeps the decoded text).
+      onOutput: (stream, _text, bytes) => echo(stream === 'stdout' ? process.stdout : process.stderr, bytes),
     },
   );
 
@@ -129,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.json) await writeJson(values.json, record, 'the run record');
   if (values.trace) await writeJson(values.trace, toChromeTrace(record), 'the trace');
   if (values.html) await writeHtmlReport(values.html, record);
-  if (!quiet) process.stdout.write('\n' + formatSummary(record));
+  if (!values.quiet) echo(process.stdout, '\n' + formatSummary(record));
   if (interrupted) return EXIT_INTERRUPTED;
   return exitCodeOf(record);
 }
@@ -205,6 +207,11 @@ async function scale(argv: string[]): Promise<number> {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
   }
+}
+
+/** Writes to our stdout or stderr unless its reader has gone away. */
+function echo(stream: NodeJS.WriteStream, data: Uint8Array | string): void {
+  if (stream.writable) stream.write(data);
 }
 
 /** FILE:FUNCTION, split at the last colon so that a Windows drive letter stays in the file. */

@@ -60,9 +60,9 @@ describe('parallel-lab run (command line)', function () {
     const file = writeProgram('args.py', 'import sys\nprint(sys.argv[1:])\nsys.exit(7)\n');
     const result = await runCli(['run', file, '--quiet', '--', 'a', '--b']);
     assert.equal(result.code, 7);
-    assert.equal(result.stdout, '', '--quiet prints nothing');
+    assert.equal(result.stdout, "['a', '--b']\n", "--quiet prints the program's output and no summary");
     const loud = await runCli(['run', file, '--', 'a', '--b']);
-    assert.match(loud.stdout, /\['a', '--b'\]/);
+    assert.match(loud.stdout, /^\['a', '--b'\]\n\nProcesses/);
   });
 
   it('ends a tree that never ends at --timeout with exit code 124, leaving no process behind', async () => {

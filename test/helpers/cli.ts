@@ -10,22 +10,37 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The same output as written, byte for byte. */
+  stdoutBytes: Buffer;
+  stderrBytes: Buffer;
   elapsedMs: number;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Piped into the CLI's stdin, then end-of-file; without it stdin is /dev/null. */
+  input?: string | Buffer;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin?.end(options.input);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr, elapsedMs: Date.now() - started }));
+    child.once('close', (code) => {
+      const stdoutBytes = Buffer.concat(stdout);
+      const stderrBytes = Buffer.concat(stderr);
+      resolve({ code, stdout: stdoutBytes.toString(), stderr: stderrBytes.toString(), stdoutBytes, stderrBytes, elapsedMs: Date.now() - started });
+    });
   });
 }

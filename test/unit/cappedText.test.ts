@@ -18,4 +18,11 @@ describe('CappedText', () => {
     assert.equal(text.finish(), '€');
     assert.equal(text.truncated, false);
   });
+
+  it('keeps bytes that are not UTF-8, and a character cut at the very end, as U+FFFD', () => {
+    const text = new CappedText(100);
+    assert.equal(text.append(Buffer.from([0x61, 0xff, 0x62])), 'a\ufffdb');
+    assert.equal(text.append(Buffer.from('€').subarray(0, 2)), '', 'half a character waits for the rest');
+    assert.equal(text.finish(), 'a\ufffdb\ufffd');
+  });
 });

@@ -1,24 +1,29 @@
 // A new user in VS Code (code-server in headless Chromium), clicking and typing: opens the
 // samples folder, runs "Parallel Lab: Profile Current File" on the counter sample from the
-// command palette, and reads the panel and the editor.
+// command palette, and reads the panel and the editor; answers a program's input() in the
+// program-output terminal.
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { Frame, Page } from 'playwright-core';
 import { artifactPath, sharedBrowser } from '../helpers/browser';
-import { SAMPLES_DIR } from '../helpers/pythonPrograms';
+import * as path from 'node:path';
+import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
 
-async function openWorkbench(page: Page, server: CodeServer): Promise<void> {
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(SAMPLES_DIR)}`);
+async function openWorkbench(page: Page, server: CodeServer, folder = SAMPLES_DIR): Promise<void> {
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
   await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
 }
 
 async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.keyboard.type(name);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  // Until the file search answers, the list may show recently opened files: wait for this one.
+  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label^="${name}"]`).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
   await page.waitForSelector(`.tab.active[aria-label^="${name}"]`, { timeout: 30_000 });
   await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
 }
@@ -58,17 +63,20 @@ async function pickFromPalette(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
-/** The profiler webview's inner frame, once its panel has rendered a finished run with `rows` processes. */
-async function panelFrame(page: Page, rows: number): Promise<Frame> {
+/**
+ * The profiler webview's inner frame, once its panel has rendered a run with `rows`
+ * processes that ended as `ending` says (its summary's headline, e.g. "finished").
+ */
+async function panelFrame(page: Page, rows: number, ending = 'finished'): Promise<Frame> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const rendered = await frame
-        .evaluate((minimum) => {
+        .evaluate(({ minimum, headline }) => {
           const app = window.parallelLab;
-          const finished = /: finished/.test(document.querySelector('.summary')?.textContent ?? '');
-          return app !== undefined && finished && document.querySelectorAll('.process-table tbody tr').length >= minimum;
-        }, rows)
+          const ended = (document.querySelector('.summary')?.textContent ?? '').includes(`: ${headline}`);
+          return app !== undefined && ended && document.querySelectorAll('.process-table tbody tr').length >= minimum;
+        }, { minimum: rows, headline: ending })
         .catch(() => false);
       if (rendered) return frame;
     }
@@ -86,6 +94,27 @@ async function afterLineTexts(page: Page): Promise<string[]> {
       .filter((content) => content && content !== 'none' && content !== 'normal')
       .map((content) => content.replace(/^"|"$/g, '')),
   );
+}
+
+/** What the active terminal shows, row by row (xterm's DOM renderer: GPU acceleration off). */
+async function terminalText(page: Page): Promise<string> {
+  return page
+    .$$eval('.terminal-wrapper.active .xterm-rows > div', (rows) =>
+      rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'),
+    )
+    .catch(() => '');
+}
+
+async function waitForTerminalText(page: Page, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 90_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: artifactPath('vscode-terminal.png') });
+  throw new Error(`the terminal did not show ${pattern} (screenshot: test-artifacts/vscode-terminal.png); it shows:\n${text}`);
 }
 
 describe('a new user in VS Code (code-server in headless Chromium)', function () {
@@ -214,6 +243,64 @@ describe('a new user in VS Code (code-server in headless Chromium)', function ()
       assert.ok(view.predictions >= 1, 'the prediction is on the chart');
       assert.ok(view.lines >= 2, 'the measured line and the ideal line are drawn');
       await page.screenshot({ path: artifactPath('vscode-run-in-parallel.png') });
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
+  it("answers the program's input() by typing in the program-output terminal: echo, Backspace, Enter, Ctrl-D, Ctrl-C", async () => {
+    const ask = writeProgram(
+      'ask.py',
+      `
+      import sys
+      n = int(input("How many? "))
+      print("twice:", n * 2)
+      print("then:", repr(sys.stdin.read()))
+      `,
+    );
+    const folder = path.dirname(ask);
+    writeFileSync(path.join(folder, 'wait.py'), 'print("waiting for you", flush=True)\ninput()\n');
+    const { binary, extensionsDir } = await codeServerWithParallelLab();
+    const server = await startCodeServer({ binary, extensionsDir, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    const page = await browser().newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await openWorkbench(page, server, folder);
+      await openFile(page, 'ask.py');
+      await runCommand(page, 'Parallel Lab: Profile Current File');
+      await waitForTerminalText(page, /How many\? *$/m);
+
+      // Typed as a user would, after clicking into the terminal: a slip mended with Backspace.
+      await page.locator('.terminal-wrapper.active .xterm-screen').click();
+      await page.keyboard.type('12');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('3');
+      await page.keyboard.press('Enter');
+      const answered = await waitForTerminalText(page, /twice: 26/);
+      assert.match(answered, /How many\? 13\ntwice: 26/, 'the typing is echoed, the Backspace removed the 2');
+
+      // The rest of the input, then Ctrl-D on an empty line: end-of-file.
+      await page.keyboard.type('more');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+D');
+      await waitForTerminalText(page, /then: 'more\\n'/);
+      await panelFrame(page, 1);
+
+      // With no run going, typing goes nowhere and nothing complains.
+      await page.keyboard.type('late');
+      await page.waitForTimeout(1000);
+      assert.doesNotMatch(await terminalText(page), /late/, 'no echo without a run');
+      assert.equal(await page.locator('.notifications-toasts .notification-list-item').count(), 0, 'no error notification');
+
+      // Ctrl-C in the terminal stops a run that waits for input.
+      await openFile(page, 'wait.py');
+      await runCommand(page, 'Parallel Lab: Profile Current File');
+      await waitForTerminalText(page, /waiting for you/);
+      await page.locator('.terminal-wrapper.active .xterm-screen').click();
+      await page.keyboard.press('Control+C');
+      await waitForTerminalText(page, /waiting for you\n\^C/);
+      await panelFrame(page, 1, 'stopped');
+      await page.screenshot({ path: artifactPath('vscode-program-input.png') });
     } finally {
       await page.close();
       await server.stop();

@@ -24,7 +24,7 @@ import { EventServer } from './eventServer';
 import { resolvePython, type PythonInfo } from './pythonInterpreter';
 import { RunRecordBuilder } from './recordBuilder';
 import { RunClock } from './runClock';
-import { Runner, type RootExit } from './runner';
+import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from './sampler';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
 import { warningsFromStderr } from './stderrWarnings';
@@ -45,11 +45,14 @@ export interface RunRequest {
   maxOutputChars?: number;
   /** Time between SIGTERM and SIGKILL when a run is stopped. */
   stopGraceMs?: number;
+  /** The program's standard input (see StdinMode); 'ignore' by default. */
+  stdin?: StdinMode;
 }
 
 export interface RunObserver {
   onState?(state: RunState): void;
-  onOutput?(stream: 'stdout' | 'stderr', text: string): void;
+  /** `bytes` as the program wrote them; `text` decoded as UTF-8, as the record keeps it. */
+  onOutput?(stream: 'stdout' | 'stderr', text: string, bytes: Buffer): void;
   onTick?(tick: SamplerTick): void;
   onTracerRecord?(record: TracerRecord): void;
 }
@@ -110,7 +113,8 @@ export class ProfileRun {
         maxOutputChars: request.maxOutputChars ?? DEFAULTS.maxOutputChars,
         stopGraceMs: request.stopGraceMs ?? DEFAULTS.stopGraceMs,
         knownPids: () => builder.livePids(),
-        onOutput: (stream, text) => observer.onOutput?.(stream, text),
+        stdin: request.stdin,
+        onOutput: (stream, text, bytes) => observer.onOutput?.(stream, text, bytes),
       });
     } catch (error) {
       await events.close(0);
@@ -141,6 +145,16 @@ export class ProfileRun {
    */
   activitySnapshot(): ActivityView {
     return { file: this.request.file, durationMs: this.clock.nowMs(), ...this.builder.finishActivity() };
+  }
+
+  /** Sends input to the program, when the request asked for stdin 'pipe'. */
+  writeInput(text: string): void {
+    this.runner.writeInput(text);
+  }
+
+  /** Ends the program's input (end-of-file), when the request asked for stdin 'pipe'. */
+  endInput(): void {
+    this.runner.endInput();
   }
 
   /** Ends the whole process tree. The record is still produced, with outcome "stopped". */

@@ -1,12 +1,23 @@
 // Starts the Python program as the leader of its own process group (a new session on
-// POSIX), captures its output, and ends the whole tree on demand: SIGTERM to the group and
-// to every pid the run has seen, then SIGKILL after a grace period. On Windows the tree is
-// ended with taskkill /T.
+// POSIX), gives it its input, captures its output, and ends the whole tree on demand:
+// SIGTERM to the group and to every pid the run has seen, then SIGKILL after a grace
+// period. On Windows the tree is ended with taskkill /T.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CappedText } from './cappedText';
 import { UserFacingError } from './errors';
 import { isProcessAlive, signalProcessTree } from './processTree';
+
+/**
+ * Where the program's standard input comes from.
+ * - 'inherit': the host's own stdin, handed over as it is (the command line): a pipe, a
+ *   file or a terminal behave as under plain python. A program in its own session (POSIX,
+ *   see start()) can still read a terminal it inherited: only reading one's *controlling*
+ *   terminal from a background group is stopped, and this one is not its controlling terminal.
+ * - 'pipe': the host writes it with writeInput() and ends it with endInput() (VS Code's terminal).
+ * - 'ignore': empty; the first read returns end-of-file.
+ */
+export type StdinMode = 'inherit' | 'pipe' | 'ignore';
 
 export interface RunnerOptions {
   executable: string;
@@ -19,7 +30,10 @@ export interface RunnerOptions {
   stopGraceMs: number;
   /** Every pid the run has seen so far, so a process that left the group is ended too. */
   knownPids: () => Iterable<number>;
-  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Default 'ignore'. */
+  stdin?: StdinMode;
+  /** Each chunk as the program wrote it (`bytes`) and decoded as UTF-8 (`text`). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string, bytes: Buffer) => void;
 }
 
 export interface RootExit {
@@ -51,13 +65,16 @@ export class Runner {
   private readonly pipesClosed: Promise<void>;
   private rootExited = false;
 
-  private constructor(child: ChildProcess, private readonly options: RunnerOptions) {
+  private constructor(private readonly child: ChildProcess, private readonly options: RunnerOptions) {
     if (child.pid === undefined) throw new Error('spawned child has no pid');
     this.pid = child.pid;
     this.stdout = new CappedText(options.maxOutputChars);
     this.stderr = new CappedText(options.maxOutputChars);
-    child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.('stdout', this.stdout.append(chunk)));
-    child.stderr?.on('data', (chunk: Buffer) => options.onOutput?.('stderr', this.stderr.append(chunk)));
+    child.stdout?.on('data', (chunk: Buffer) => options.onOutput?.('stdout', this.stdout.append(chunk), chunk));
+    child.stderr?.on('data', (chunk: Buffer) => options.onOutput?.('stderr', this.stderr.append(chunk), chunk));
+    // EPIPE when the program ends or closes its stdin before reading what was sent: that
+    // input is lost, as it would be in a terminal, and the run goes on.
+    child.stdin?.on('error', () => undefined);
     this.rootExit = new Promise((resolve) => {
       child.once('exit', (exitCode, signal) => {
         this.rootExited = true;
@@ -71,7 +88,7 @@ export class Runner {
     const child = spawn(options.executable, options.args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
       // POSIX: setsid(), so the program leads its own session and process group and one
       // signal to the group reaches every descendant that did not leave it.
       detached: process.platform !== 'win32',
@@ -84,6 +101,16 @@ export class Runner {
       );
     });
     return new Runner(child, options);
+  }
+
+  /** Sends input to the program (stdin 'pipe'); dropped once the program's stdin is closed. */
+  writeInput(data: string): void {
+    if (this.child.stdin?.writable) this.child.stdin.write(data);
+  }
+
+  /** Ends the program's input (stdin 'pipe'): its next read returns end-of-file. */
+  endInput(): void {
+    if (this.child.stdin?.writable) this.child.stdin.end();
   }
 
   /** Ends the whole tree: SIGTERM, then SIGKILL after the grace period. Resolves when it is gone. */
@@ -110,7 +137,11 @@ export class Runner {
 
   /** The captured output; waits briefly for the pipes to close so the last bytes are in. */
   async output(): Promise<CapturedOutput> {
-    await Promise.race([this.pipesClosed, delay(PIPE_CLOSE_WAIT_MS)]);
+    await waitAtMost(this.pipesClosed, PIPE_CLOSE_WAIT_MS);
+    // A process that escaped the tree may still hold the pipes open: stop reading them, or
+    // it would keep the host (the command line) waiting after the run is over.
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
     return {
       stdout: this.stdout.finish(),
       stderr: this.stderr.finish(),
@@ -141,4 +172,20 @@ export class Runner {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits for `promise`, but `ms` at most. The timer is cleared as soon as the promise
+ * settles: a pending timer would keep the command line alive after the run is over.
+ */
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

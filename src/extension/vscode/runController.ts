@@ -117,6 +117,8 @@ export class RunController implements vscode.Disposable {
           startMethod: startMethod === 'default' ? undefined : (startMethod as StartMethod),
           intervalMs: settings.get<number>('sampleIntervalMs', 100),
           timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+          // What the user types in the program-output terminal goes to the program.
+          stdin: 'pipe',
         },
         {
           onOutput: (stream, text) => {
@@ -141,6 +143,7 @@ export class RunController implements vscode.Disposable {
     }
 
     this.current = { run, file };
+    const typing = output.acceptInput(run);
     void vscode.commands.executeCommand('setContext', 'parallelLab.running', true);
     panel.showLive(collector.runStart(file), await readSource(file));
     decorations.clear();
@@ -161,6 +164,7 @@ export class RunController implements vscode.Disposable {
       this.parts.onFinished(record, savedPath);
       return record;
     } finally {
+      typing.dispose();
       clearInterval(deltaTimer);
       clearInterval(decorationTimer);
       status.hide();
