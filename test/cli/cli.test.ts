@@ -33,7 +33,7 @@ describe('parallel-lab run (command line)', function () {
     assert.match(result.stdout, /Processes \(\d+\)/);
     assert.match(result.stdout, /PID\s+PPID\s+ROLE\s+NAME\s+LIFETIME\s+CPU MEAN\s+CPU MAX/);
     assert.equal((result.stdout.match(/\bprocess\s+Process-\d+/g) ?? []).length, 10, 'ten worker rows');
-    assert.match(result.stdout, /core 0\s+\d+ % busy/);
+    assert.match(result.stdout, /core 0\s+\d+ % your run · \d+ % other programs/);
     assert.match(result.stdout, /exit code 0/);
     const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
     assert.equal(record.schema, 'parallel-lab/run@1');

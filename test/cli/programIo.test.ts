@@ -73,7 +73,7 @@ describe("parallel-lab run: the program's input and output, untouched", function
     if (process.platform === 'win32') this.skip();
     const answered = await inTerminal(writeProgram('ask.py', `print("ready", flush=True)\n${ASK}`), '3\\n');
     assert.equal(answered.code, 0, answered.shown);
-    assert.match(answered.shown, /ready\r\n3\r\n6\r\n/, 'the terminal echoes the 3, the program answers 6');
+    assert.match(answered.shown, /ready\r\n3\r\n6\r\n/, `the terminal echoes the 3, the program answers 6: ${JSON.stringify(answered.shown)}`);
 
     const pidFile = tempFile('pid.txt');
     const waiting = writeProgram('wait.py', `import os\nopen(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\nprint("ready", flush=True)\ninput()\n`);
