@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolvePython } from '../src/extension/engine/pythonInterpreter';
+import { median } from './measure';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const RUNS = 21;
@@ -83,12 +84,6 @@ export function exitLagMarkdown(result: ExitLagResult): string[] {
     `\`node dist/cli.js --help\` takes ${result.cliHelpMs.toFixed(0)} ms: that much of the command line's time is Node and the bundle, before any run.`,
     '',
   ];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 if (require.main === module) {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { EventServer } from '../src/extension/engine/eventServer';
 import { RunClock } from '../src/extension/engine/runClock';
 import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
+import { median } from './measure';
 
 const TRACER_DIR = path.resolve(__dirname, '../../runtimes/python');
 const PYTHON = process.env.PARALLEL_LAB_BENCH_PYTHON ?? 'python3';
@@ -85,12 +86,6 @@ async function runNumber(file: string, args: string[], traced: boolean): Promise
   } finally {
     await server?.close(2000);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export async function measureLockCost(): Promise<LockCost> {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProfileRun } from '../src/extension/engine/profileRun';
 import { resolvePython } from '../src/extension/engine/pythonInterpreter';
+import { median } from './measure';
 
 export interface OverheadResult {
   /** Pairs of runs (one plain, one profiled), spread evenly over the layouts. */
@@ -71,12 +72,6 @@ async function runProfiled(file: string, iterations: number, layout: number): Pr
   } finally {
     delete process.env[LAYOUT_ENV];
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function mean(values: number[]): number {

@@ -12,6 +12,7 @@ import { measureLockCost } from './lockBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
+import { measureThreadReads, THREAD_TREE } from './threadReadsBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -135,6 +136,31 @@ async function main(): Promise<void> {
         '',
       );
     }
+  }
+
+  process.stderr.write('per-thread reads per tick…\n');
+  const threadReads = await measureThreadReads();
+  if (threadReads !== null) {
+    const { processes, threadsPerProcess } = THREAD_TREE;
+    const floor = threadReads.statReadsCpuMs + threadReads.threadReadsCpuMs;
+    lines.push(
+      `## Per-thread reads per tick (${processes} processes × ${threadsPerProcess} threads)`,
+      '',
+      "For the run's share of each core and its waits for a free core, the sampler reads, for each",
+      'process that ran since the last tick, each thread\'s `schedstat` (CPU time and run-queue wait)',
+      'and, for a thread that ran beside others, its `stat` line (its last core). Here every thread',
+      'of the tree wakes every 20 ms, so every tick reads every thread: the most this tree costs.',
+      'Host CPU per tick, medians of interleaved ticks 100 ms apart; as floors, the same files read',
+      'and nothing else.',
+      '',
+      '| sampler tick (CPU) | process stat reads alone | thread reads alone | tick ÷ both floors |',
+      '|---|---|---|---|',
+      `| ${threadReads.tickCpuMs.toFixed(3)} ms | ${threadReads.statReadsCpuMs.toFixed(3)} ms | ${threadReads.threadReadsCpuMs.toFixed(3)} ms | ${(threadReads.tickCpuMs / floor).toFixed(2)}× |`,
+      '',
+      'A process that did not run since the last tick (its CPU ticks unchanged and not runnable) has',
+      'none of its threads read, so the idle trees of the table above pay nothing for this.',
+      '',
+    );
   }
 
   process.stderr.write('lock tracing cost…\n');

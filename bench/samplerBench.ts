@@ -14,13 +14,14 @@ import pidusage from 'pidusage';
 import { findDescendants, signalProcessTree } from '../src/extension/engine/processTree';
 import { RunClock } from '../src/extension/engine/runClock';
 import { Sampler } from '../src/extension/engine/sampler';
+import { delay, measured, median, type WorkCost } from './measure';
 
 export interface SamplerCost {
   processes: number;
   /** A tick with no new process on the machine since the one before. */
-  quiet: TickCost;
+  quiet: WorkCost;
   /** A tick right after a process (not of the run) was created. */
-  afterNewProcess: TickCost;
+  afterNewProcess: WorkCost;
   /** pidusage alone over the same pids, host CPU. */
   pidusageCpuMsPerTick: number;
   /**
@@ -28,11 +29,6 @@ export interface SamplerCost {
    * the ticks: the floor of a tick's cost, whatever code does the reading. Null elsewhere.
    */
   statReadsCpuMs: number | null;
-}
-
-export interface TickCost {
-  cpuMs: number;
-  wallMs: number;
 }
 
 const WARMUP_TICKS = 6;
@@ -72,8 +68,8 @@ async function measureOne(processes: number): Promise<SamplerCost> {
   const rootPid = root.pid ?? 0;
   const sampler = new Sampler({ rootPid, clock: new RunClock(), onTick: () => undefined });
   try {
-    const quiet: TickCost[] = [];
-    const afterNewProcess: TickCost[] = [];
+    const quiet: WorkCost[] = [];
+    const afterNewProcess: WorkCost[] = [];
     const pidusageCpu: number[] = [];
     const statReadsCpu: number[] = [];
     let statReads: StatReads | null = null;
@@ -182,25 +178,6 @@ function openStatFiles(pids: number[]): StatReads | null {
   };
 }
 
-/** Host CPU (user + system, thread pool included) and wall time of `work`. */
-async function measured<T>(work: () => T | Promise<T>): Promise<{ result: T; cost: TickCost }> {
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  const result = await work();
-  const cpu = process.cpuUsage(cpuBefore);
-  return { result, cost: { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: Number(process.hrtime.bigint() - wallBefore) / 1e6 } };
-}
-
-function medianCost(ticks: TickCost[]): TickCost {
+function medianCost(ticks: WorkCost[]): WorkCost {
   return { cpuMs: median(ticks.map(({ cpuMs }) => cpuMs)), wallMs: median(ticks.map(({ wallMs }) => wallMs)) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
