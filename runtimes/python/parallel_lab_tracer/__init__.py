@@ -1,8 +1,8 @@
 """Parallel Lab's tracer: reports every Python process of a run to the host.
 
 `start()` is called by sitecustomize when PARALLEL_LAB_SOCKET is set. It connects to the
-host, reports this interpreter's start, registers the multiprocessing patches (applied only
-if the program imports multiprocessing) and reports the end at exit. If the host cannot be
+host, reports this interpreter's start, registers the library patches (applied only if the
+program imports their modules) and reports the end at exit. If the host cannot be
 reached the tracer stays out of the way entirely.
 """
 
@@ -10,7 +10,7 @@ import atexit
 import os
 import sys
 
-from . import clock, config, lifecycle, patches, record_buffer, transport
+from . import clock, config, lifecycle, patches, record_buffer, replacements, transport
 from .quiet import quietly
 
 
@@ -39,3 +39,5 @@ def _at_exit():
         main_guard.warn_if_missing_at_exit()
     lifecycle.end(None)
     record_buffer.close()
+    # Nothing more can be sent: the rest of the shutdown calls the originals.
+    replacements.undo_all()
