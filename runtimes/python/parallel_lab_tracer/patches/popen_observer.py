@@ -5,10 +5,11 @@ Every multiprocessing Popen (fork, spawn, forkserver; Windows spawn) sets `retur
 None when it launches the child, and to the exit code once poll()/wait() learns it,
 including negative codes for children killed by a signal. Observing `returncode` sees both
 moments without wrapping poll or wait: a wrapper would show up in the traceback of a
-KeyboardInterrupt during join().
+KeyboardInterrupt during join(). A code the wrapped os.waitpid has already reported is
+not reported again (child_exits).
 """
 
-from .. import lifecycle, observed_attributes
+from .. import child_exits, lifecycle, observed_attributes
 
 
 def patch(popen_module):
@@ -19,4 +20,4 @@ def _returncode_set(popen, previous, value):
     if previous is observed_attributes.UNSET:
         lifecycle.report_start_method(getattr(type(popen), "method", None) or "unknown")
     elif previous is None and value is not None:
-        lifecycle.report_child_exit(popen.pid, value)
+        child_exits.settled(popen.pid, value)
