@@ -2,8 +2,8 @@
 
 `start()` is called by sitecustomize when PARALLEL_LAB_SOCKET is set. It connects to the
 host, reports this interpreter's start, wraps the os functions every program has (the waits
-that collect children's exits), registers the library patches (applied only if the
-program imports their modules) and reports the end at exit. If the host cannot be
+that collect children's exits, and os._exit), registers the library patches (applied only
+if the program imports their modules) and reports the end at exit. If the host cannot be
 reached the tracer stays out of the way entirely.
 """
 
@@ -11,7 +11,7 @@ import atexit
 import os
 import sys
 
-from . import clock, config, lifecycle, os_waits, patches, record_buffer, replacements, transport
+from . import clock, config, lifecycle, os_waits, own_exit, patches, record_buffer, replacements, transport
 from .quiet import quietly
 
 
@@ -28,6 +28,7 @@ def start():
     clock.current = clock.RunClock(settings.t0_ns)
     lifecycle.begin(clock.current, config.requested_start_method(os.environ))
     os_waits.install()
+    own_exit.install()
     patches.register(patches.TRACING_PATCHES)
     atexit.register(_at_exit)
 
