@@ -58,6 +58,46 @@ function pythons(): Array<[string, string]> {
   return versions.filter(([label, python]) => label === 'default' || existsSync(python));
 }
 
+interface ForkCase {
+  what: string;
+  python: string;
+  /** How the parent collects the child: os.waitpid(pid, 0) or os.wait(). */
+  collect: string;
+  /** Killed by the parent with SIGKILL after 0.3 s, rather than leaving with os._exit(7) after 0.3 s. */
+  killed: boolean;
+}
+
+function forkCases(): ForkCase[] {
+  return [
+    ...pythons().map(([label, python]) => ({ what: `calls os._exit(7), collected with os.waitpid (Python ${label})`, python, collect: 'os.waitpid(pid, 0)', killed: false })),
+    { what: 'calls os._exit(7), collected with os.wait()', python: DEFAULT_PYTHON, collect: 'os.wait()', killed: false },
+    { what: 'is killed by SIGKILL (the negative signal number)', python: DEFAULT_PYTHON, collect: 'os.wait()', killed: true },
+  ];
+}
+
+/** A child that lives about 0.3 s; its parent collects it, then lives on for another second. */
+function forkChildProgram(collect: string, killed: boolean): string {
+  return `
+    import os
+    import signal
+    import time
+
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(${killed ? 30 : 0.3})
+        os._exit(7)
+    if ${killed ? 'True' : 'False'}:
+        time.sleep(0.3)
+        os.kill(pid, signal.SIGKILL)
+    waited, status = ${collect}
+    if os.WIFSIGNALED(status):
+        print(waited == pid, "killed by", os.WTERMSIG(status))
+    else:
+        print(waited == pid, "exited with", os.WEXITSTATUS(status))
+    time.sleep(1.0)
+    `;
+}
+
 /** Before 3.11 a re-raise keeps the re-raising wrapper's frame in the traceback (see channel_wrappers.py). */
 function dropsWrapperFrames(python: string): boolean {
   return spawnSync(python, ['-c', 'import sys; sys.exit(sys.version_info < (3, 11))']).status === 0;
@@ -67,87 +107,21 @@ describe('process exits in the run record', function () {
   this.timeout(60_000);
   this.slow(5_000);
 
-  for (const [label, python] of pythons()) {
-    it(`gives a bare fork child that calls os._exit(7) its exit code and its real end (Python ${label})`, async () => {
-      const file = writeProgram(
-        'fork_exit.py',
-        `
-        import os
-        import time
-
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(0.3)
-            os._exit(7)
-        _, status = os.waitpid(pid, 0)
-        print("child exit status", os.WEXITSTATUS(status))
-        time.sleep(1.0)
-        `,
-      );
-      const record = await profile(file, python);
-      assert.equal(record.stdout, 'child exit status 7\n');
+  for (const { python, collect, killed, what } of forkCases()) {
+    it(`records the exit code and the real end of a bare fork child that ${what}`, async () => {
+      const record = await profile(writeProgram('fork_child.py', forkChildProgram(collect, killed)), python);
+      assert.equal(record.stdout, `True ${killed ? 'killed by 9' : 'exited with 7'}\n`);
       assert.equal(record.exitCode, 0);
       const child = forkChildOf(record);
-      assert.equal(child.exitCode, 7);
+      assert.equal(child.exitCode, killed ? -9 : 7);
       assert.ok(child.endMs !== null);
       const lifetime = child.endMs - child.startMs;
-      assert.ok(lifetime >= 290 && lifetime < 600, `the child lived ${lifetime.toFixed(0)} ms, about 300`);
+      assert.ok(lifetime >= 250 && lifetime < 600, `the child lived ${lifetime.toFixed(0)} ms, about 300`);
       assert.ok(child.endMs < record.durationMs - 700, `the child ended at ${child.endMs.toFixed(0)} ms, well before the run's end at ${record.durationMs.toFixed(0)} ms`);
-      assert.ok(child.cpuMs !== null && child.cpuMs >= 0, 'the child reported its CPU time as it left');
+      if (killed) assert.equal(child.cpuMs, null, 'a killed child reports nothing itself');
+      else assert.ok(child.cpuMs !== null && child.cpuMs >= 0, 'the child reported its CPU time as it left');
     });
   }
-
-  it('gives the exit code to a child collected with os.wait()', async () => {
-    const file = writeProgram(
-      'wait_exit.py',
-      `
-      import os
-      import time
-
-      pid = os.fork()
-      if pid == 0:
-          time.sleep(0.3)
-          os._exit(7)
-      waited, status = os.wait()
-      print(waited == pid, os.WEXITSTATUS(status))
-      time.sleep(1.0)
-      `,
-    );
-    const record = await profile(file);
-    assert.equal(record.stdout, 'True 7\n');
-    const child = forkChildOf(record);
-    assert.equal(child.exitCode, 7);
-    assert.ok(child.endMs !== null && child.endMs < record.durationMs - 700, `ended at ${child.endMs} of ${record.durationMs}`);
-  });
-
-  it('gives a child killed by SIGKILL the negative signal number, ended when it was killed', async () => {
-    const file = writeProgram(
-      'killed.py',
-      `
-      import os
-      import signal
-      import time
-
-      pid = os.fork()
-      if pid == 0:
-          time.sleep(30)
-          os._exit(0)
-      time.sleep(0.3)
-      os.kill(pid, signal.SIGKILL)
-      waited, status = os.wait()
-      print(waited == pid, os.WTERMSIG(status))
-      time.sleep(1.0)
-      `,
-    );
-    const record = await profile(file);
-    assert.equal(record.stdout, 'True 9\n');
-    const child = forkChildOf(record);
-    assert.equal(child.exitCode, -9);
-    assert.equal(child.cpuMs, null, 'a killed child reports nothing itself');
-    assert.ok(child.endMs !== null);
-    const lifetime = child.endMs - child.startMs;
-    assert.ok(lifetime >= 250 && lifetime < 600, `the child lived ${lifetime.toFixed(0)} ms, about 300`);
-  });
 
   it('gives a subprocess child its exit code, and lists one shorter than a sampler tick with its command', async () => {
     const file = writeProgram(
