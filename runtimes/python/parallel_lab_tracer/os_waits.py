@@ -37,13 +37,17 @@ def install():
 
 
 def _observing(original, observe, one_child):
+    # Held by the closure, not looked up as globals: a subprocess.Popen collected late in
+    # interpreter shutdown can call its bound waitpid after this module's globals are gone.
+    status_lost, drop = _status_lost, drop_own_frame
+
     def wrapper(*args, **kwargs):
         try:
             result = original(*args, **kwargs)
         except BaseException as error:
             if one_child and isinstance(error, ChildProcessError):
-                _status_lost(args)
-            drop_own_frame(error)
+                status_lost(args)
+            drop(error)
             raise
         observe(result)
         return result

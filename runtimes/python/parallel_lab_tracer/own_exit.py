@@ -16,13 +16,15 @@ _C_INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)
 
 def install():
     original = os._exit
+    # Held by the closure, not looked up as globals, which interpreter shutdown may clear.
+    report_end, drop = _report_end, drop_own_frame
 
     def _exit(*args, **kwargs):
-        _report_end(args, kwargs)
+        report_end(args, kwargs)
         try:
             original(*args, **kwargs)
         except BaseException as error:  # a wrong argument: nothing ended
-            drop_own_frame(error)
+            drop(error)
             raise
 
     replacements.replace(os, "_exit", like(original, _exit))
