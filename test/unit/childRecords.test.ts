@@ -61,6 +61,25 @@ describe('child-start and child-exit', () => {
     }
   });
 
+  it('leave a short Python child whose whole life arrived before its parent\'s word as one process', () => {
+    const start: TracerRecord = { type: 'process-start', pid: 301, ppid: 100, t: 25, role: 'other', name: 'python -c' };
+    const end: TracerRecord = { type: 'process-end', pid: 301, t: 28, exitCode: null, cpuMs: 2 };
+    const records = [start, end, SHELL_START, { ...SHELL_EXIT, t: 40, exitCode: 0 }];
+    const quick = { pid: 301, ppid: 100, name: 'python -c', role: 'other', startMs: 25, endMs: 28, exitCode: 0, traced: true, command: undefined };
+    assert.deepEqual(recordProcesses(records).processes, [quick]);
+    assert.deepEqual(liveProcesses(records), [quick]);
+  });
+
+  it('list a child anew when its pid was another parent\'s process that has ended', () => {
+    const earlier: TracerRecord[] = [
+      { type: 'process-start', pid: 301, ppid: 999, t: 1, role: 'other', name: 'python -c' },
+      { type: 'process-end', pid: 301, t: 5, exitCode: null, cpuMs: 2 },
+    ];
+    for (const processes of [recordProcesses([...earlier, SHELL_START, SHELL_EXIT]).processes, liveProcesses([...earlier, SHELL_START, SHELL_EXIT])]) {
+      assert.deepEqual(processes.map((p) => [p.ppid, p.exitCode]), [[999, null], [100, 3]]);
+    }
+  });
+
   it('place an exit that arrived before its process was known on that process', () => {
     const records = [EARLY_EXIT, LATE_START, LATE_END];
     const { processes, warnings } = recordProcesses(records);

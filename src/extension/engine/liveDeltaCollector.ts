@@ -10,7 +10,7 @@
 import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
 import type { ProcessSample } from '../../shared/runRecord';
 import type { SamplerTick } from './sampler';
-import { childExitFacts, childStartFacts, commandName, ipcEventOf, lockEventOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, ipcEventOf, isUnknownChild, lockEventOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
 export class LiveDeltaCollector {
@@ -80,8 +80,7 @@ export class LiveDeltaCollector {
         break;
       }
       case 'child-start': {
-        const known = this.byPid.get(record.pid);
-        if (!known || known.endMs !== null) this.placeExit(this.create(childStartFacts(record)));
+        if (isUnknownChild(this.byPid.get(record.pid), record)) this.placeExit(this.create(childStartFacts(record)));
         break;
       }
       case 'child-exit': {

@@ -8,7 +8,7 @@
 
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
-import { childExitFacts, childStartFacts, commandName, UnplacedExits } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, isUnknownChild, UnplacedExits } from './tracerEvents';
 import type { SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -96,7 +96,7 @@ export class RunRecordBuilder {
       case 'child-start': {
         // The child's own tracer or the sampler may have got there first: they know it as well.
         const live = this.current(record.pid);
-        if (!live || live.entry.endMs !== null) this.placeExit(this.create(childStartFacts(record)));
+        if (isUnknownChild(live?.entry, record)) this.placeExit(this.create(childStartFacts(record)));
         break;
       }
       case 'child-exit': {

@@ -42,6 +42,15 @@ export function commandName(command: string): string {
   return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
 }
 
+/**
+ * Whether a `child-start` is a process the record does not have yet. A known pid is that child
+ * unless its process ended and had another parent (the pid was reused): a short Python child
+ * can report its whole life on its own connection before its parent's word arrives.
+ */
+export function isUnknownChild(known: Pick<ProcessEntry, 'ppid' | 'endMs'> | undefined, record: ChildStartRecord): boolean {
+  return known === undefined || (known.endMs !== null && known.ppid !== record.ppid);
+}
+
 /** What a `child-start` says about a process that runs no tracer: what the sampler would say. */
 export function childStartFacts(record: ChildStartRecord): Pick<ProcessEntry, 'pid' | 'ppid' | 'role' | 'name' | 'startMs' | 'traced' | 'command'> {
   return { pid: record.pid, ppid: record.ppid, role: 'other', name: commandName(record.command), startMs: record.t, traced: false, command: record.command };
