@@ -1,8 +1,9 @@
 """Parallel Lab's tracer: reports every Python process of a run to the host.
 
 `start()` is called by sitecustomize when PARALLEL_LAB_SOCKET is set. It connects to the
-host, reports this interpreter's start, registers the multiprocessing patches (applied only
-if the program imports multiprocessing) and reports the end at exit. If the host cannot be
+host, reports this interpreter's start, wraps the os functions every program has (the waits
+that collect children's exits, and os._exit), registers the library patches (applied only
+if the program imports their modules) and reports the end at exit. If the host cannot be
 reached the tracer stays out of the way entirely.
 """
 
@@ -10,7 +11,7 @@ import atexit
 import os
 import sys
 
-from . import clock, config, lifecycle, patches, record_buffer, transport
+from . import clock, config, lifecycle, os_waits, own_exit, patches, record_buffer, replacements, transport
 from .quiet import quietly
 
 
@@ -26,6 +27,8 @@ def start():
     record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection)
     clock.current = clock.RunClock(settings.t0_ns)
     lifecycle.begin(clock.current, config.requested_start_method(os.environ))
+    os_waits.install()
+    own_exit.install()
     patches.register(patches.TRACING_PATCHES)
     atexit.register(_at_exit)
 
@@ -39,3 +42,5 @@ def _at_exit():
         main_guard.warn_if_missing_at_exit()
     lifecycle.end(None)
     record_buffer.close()
+    # Nothing more can be sent: the rest of the shutdown calls the originals.
+    replacements.undo_all()

@@ -1,4 +1,5 @@
-"""The life of this process as the host sees it: start, role, end, and its children's exits.
+"""The life of this process as the host sees it: start, role, end, and its children's
+starts (those that run no tracer of their own, see patches/subprocess_popen.py) and exits.
 
 Roles: the first traced interpreter of the run is `main` (it marks the environment so its
 descendants know they are not); a multiprocessing child learns that it is a `process` or a
@@ -99,6 +100,11 @@ def end(exit_code):
             "cpuMs": round(time.process_time() * 1000.0, 3),
         }
     )
+
+
+@quietly
+def report_child_start(pid, command):
+    record_buffer.send_now({"type": "child-start", "pid": pid, "ppid": _this.pid, "t": _clock.now_ms(), "command": command})
 
 
 @quietly

@@ -10,7 +10,7 @@
 import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
 import type { ProcessSample } from '../../shared/runRecord';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
-import { commandName, ipcEventOf, lockEventOf, SiteTable, taskOf } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, ipcEventOf, isUnknownChild, lockEventOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
 export class LiveDeltaCollector {
@@ -22,6 +22,7 @@ export class LiveDeltaCollector {
   private readonly sites = new SiteTable();
   private readonly changedProcesses = new Set<number>();
   private readonly samples = new Map<number, ProcessSample[]>();
+  private readonly unplacedExits = new UnplacedExits();
   private pending: LiveDelta[] = [];
   /** The latest run time seen, for state changes (which carry no time of their own). */
   private latestMs = 0;
@@ -68,7 +69,7 @@ export class LiveDeltaCollector {
         const known = this.byPid.get(record.pid);
         const facts = { ppid: record.ppid, role: record.role, name: record.name, traced: true };
         if (known && known.endMs === null) this.update(known, { ...facts, startMs: Math.min(known.startMs, record.t) });
-        else this.create({ pid: record.pid, startMs: record.t, ...facts });
+        else this.placeExit(this.create({ pid: record.pid, startMs: record.t, ...facts }));
         break;
       }
       case 'process-role': {
@@ -81,9 +82,14 @@ export class LiveDeltaCollector {
         if (known) this.update(known, { endMs: record.t, cpuMs: record.cpuMs, exitCode: known.exitCode ?? record.exitCode });
         break;
       }
+      case 'child-start': {
+        if (isUnknownChild(this.byPid.get(record.pid), record)) this.placeExit(this.create(childStartFacts(record)));
+        break;
+      }
       case 'child-exit': {
         const known = this.byPid.get(record.pid);
-        if (known) this.update(known, { exitCode: record.exitCode, endMs: known.endMs ?? record.t });
+        if (known) this.update(known, childExitFacts(known, record));
+        else this.unplacedExits.hold(record);
         break;
       }
       case 'warning':
@@ -168,6 +174,12 @@ export class LiveDeltaCollector {
   private update(facts: ProcessFacts, change: Partial<Omit<ProcessFacts, 'index' | 'pid'>>): void {
     Object.assign(facts, change);
     this.changedProcesses.add(facts.index);
+  }
+
+  /** A process the tracer just made known may already have an exit waiting for it. */
+  private placeExit(facts: ProcessFacts): void {
+    const exit = this.unplacedExits.take(facts.pid, facts.startMs);
+    if (exit) this.update(facts, childExitFacts(facts, exit));
   }
 
 }

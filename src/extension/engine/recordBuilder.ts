@@ -8,7 +8,7 @@
 
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
-import { commandName } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, isUnknownChild, UnplacedExits } from './tracerEvents';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -40,6 +40,7 @@ export class RunRecordBuilder {
   private startMethod: string | null = null;
   private readonly activity = new ActivityBuilder();
   private truncatedProcesses = false;
+  private readonly unplacedExits = new UnplacedExits();
 
   constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
 
@@ -74,7 +75,7 @@ export class RunRecordBuilder {
           // The same process again: a fork child that exec'd a new Python interpreter.
           Object.assign(live.entry, { role: record.role, name: record.name });
         } else {
-          this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: record.t, traced: true });
+          this.placeExit(this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: record.t, traced: true }));
         }
         if (record.startMethod && this.startMethod === null) this.startMethod = record.startMethod;
         break;
@@ -92,12 +93,16 @@ export class RunRecordBuilder {
         if (record.exitCode !== null && live.entry.exitCode === null) live.entry.exitCode = record.exitCode;
         break;
       }
-      case 'child-exit': {
-        // The parent's view is authoritative: it also covers a child killed by a signal.
+      case 'child-start': {
+        // The child's own tracer or the sampler may have got there first: they know it as well.
         const live = this.current(record.pid);
-        if (!live) break;
-        live.entry.exitCode = record.exitCode;
-        live.entry.endMs ??= record.t;
+        if (isUnknownChild(live?.entry, record)) this.placeExit(this.create(childStartFacts(record)));
+        break;
+      }
+      case 'child-exit': {
+        const live = this.current(record.pid);
+        if (live) Object.assign(live.entry, childExitFacts(live.entry, record));
+        else this.unplacedExits.hold(record);
         break;
       }
       case 'start-method':
@@ -178,6 +183,9 @@ export class RunRecordBuilder {
     for (const { entry } of this.entries) {
       if (entry.endMs === null) entry.endMs = durationMs;
     }
+    for (const exit of this.unplacedExits.remaining()) {
+      this.addWarning(`Process ${exit.pid} ended with exit code ${exit.exitCode}, but Parallel Lab never saw it start, so it is not in the process list.`);
+    }
     return this.entries.map((live) => live.entry);
   }
 
@@ -199,6 +207,12 @@ export class RunRecordBuilder {
 
   private current(pid: number): LiveEntry | undefined {
     return this.byPid.get(pid);
+  }
+
+  /** A process the tracer just made known may already have an exit waiting for it. */
+  private placeExit(live: LiveEntry | undefined): void {
+    const exit = live && this.unplacedExits.take(live.entry.pid, live.entry.startMs);
+    if (live && exit) Object.assign(live.entry, childExitFacts(live.entry, exit));
   }
 
   private create(init: {

@@ -1,9 +1,10 @@
-// The tracer's compact tuples turned into the record's event objects, and the per-process
-// site tables that give them their source lines. Used by the run-record builder and by the
-// live-delta collector, so a live run and its finished record describe events alike.
+// The tracer's compact tuples turned into the record's event objects, the per-process site
+// tables that give them their source lines, and what a parent's word on its children's
+// starts and exits means for their process entries. Used by the run-record builder and by
+// the live-delta collector, so a live run and its finished record describe them alike.
 
-import type { IpcEvent, LockEvent, SourceSite, TaskRecord } from '../../shared/runRecord';
-import type { IpcBatchRecord, LockBatchRecord, SiteRecord, TaskBatchRecord } from './tracerProtocol';
+import type { IpcEvent, LockEvent, ProcessEntry, SourceSite, TaskRecord } from '../../shared/runRecord';
+import type { ChildExitRecord, ChildStartRecord, IpcBatchRecord, LockBatchRecord, SiteRecord, TaskBatchRecord } from './tracerProtocol';
 
 /** Sites are interned per process: ids mean something only together with the pid. */
 export class SiteTable {
@@ -39,4 +40,53 @@ export function taskOf(pid: number, [pool, fn, items, startMs, endMs, ok, site, 
 export function commandName(command: string): string {
   const words = command.trim().split(/\s+/).slice(0, 2);
   return words.map((word) => word.split(/[\\/]/).pop() ?? word).join(' ') || 'process';
+}
+
+/**
+ * Whether a `child-start` is a process the record does not have yet. A known pid is that child
+ * unless its process ended and had another parent (the pid was reused): a short Python child
+ * can report its whole life on its own connection before its parent's word arrives.
+ */
+export function isUnknownChild(known: Pick<ProcessEntry, 'ppid' | 'endMs'> | undefined, record: ChildStartRecord): boolean {
+  return known === undefined || (known.endMs !== null && known.ppid !== record.ppid);
+}
+
+/** What a `child-start` says about a process that runs no tracer: what the sampler would say. */
+export function childStartFacts(record: ChildStartRecord): Pick<ProcessEntry, 'pid' | 'ppid' | 'role' | 'name' | 'startMs' | 'traced' | 'command'> {
+  return { pid: record.pid, ppid: record.ppid, role: 'other', name: commandName(record.command), startMs: record.t, traced: false, command: record.command };
+}
+
+/**
+ * A child's end as its parent collected it. The parent's exit code is authoritative (it also
+ * covers a child killed by a signal); an end time already known (the child's own) is closer.
+ */
+export function childExitFacts(known: Pick<ProcessEntry, 'endMs'>, exit: ChildExitRecord): Pick<ProcessEntry, 'exitCode' | 'endMs'> {
+  return { exitCode: exit.exitCode, endMs: known.endMs ?? exit.t };
+}
+
+/**
+ * Exits a parent collected for pids not known yet: a fork child's own start travels on its
+ * own connection and can arrive after its parent's word on its end. Each is placed once the
+ * process appears.
+ */
+export class UnplacedExits {
+  private readonly byPid = new Map<number, ChildExitRecord>();
+
+  hold(exit: ChildExitRecord): void {
+    this.byPid.set(exit.pid, exit);
+  }
+
+  /** The held exit of `pid`, a process that has just appeared with this start, taken out. */
+  take(pid: number, startMs: number): ChildExitRecord | undefined {
+    const exit = this.byPid.get(pid);
+    // An exit from before this process started belongs to an earlier one with the same pid.
+    if (exit === undefined || exit.t < startMs) return undefined;
+    this.byPid.delete(pid);
+    return exit;
+  }
+
+  /** The exits no process ever claimed. */
+  remaining(): IterableIterator<ChildExitRecord> {
+    return this.byPid.values();
+  }
 }

@@ -54,7 +54,23 @@ export interface ProcessEndRecord {
   cpuMs: number;
 }
 
-/** A parent observed a child's exit code (covers children killed by a signal: negative codes). */
+/**
+ * A parent launched a child that reports nothing itself unless it is Python (a `subprocess`
+ * child): sent right after the launch, so that a child shorter than one sampler tick is still
+ * in the record. `command` is its arguments joined by spaces, as the sampler would read them.
+ */
+export interface ChildStartRecord {
+  type: 'child-start';
+  pid: number;
+  ppid: number;
+  t: number;
+  command: string;
+}
+
+/**
+ * A parent collected a child's exit code (covers children killed by a signal: negative codes):
+ * any child it waited for with os.wait*, and any multiprocessing or subprocess child.
+ */
 export interface ChildExitRecord {
   type: 'child-exit';
   pid: number;
@@ -218,6 +234,7 @@ export type TracerRecord =
   | ProcessStartRecord
   | ProcessRoleRecord
   | ProcessEndRecord
+  | ChildStartRecord
   | ChildExitRecord
   | StartMethodRecord
   | WarningRecord

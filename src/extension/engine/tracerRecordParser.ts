@@ -24,6 +24,7 @@ const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
   'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?' },
   'process-role': { pid: 'number', role: ROLE, name: 'string' },
   'process-end': { pid: 'number', t: TIME, exitCode: 'number|null', cpuMs: 'number' },
+  'child-start': { pid: 'number', ppid: 'number', t: TIME, command: 'string' },
   'child-exit': { pid: 'number', t: TIME, exitCode: 'number' },
   'start-method': { pid: 'number', method: 'string' },
   warning: { pid: 'number', message: 'string' },

@@ -1,8 +1,8 @@
 """The tracer's patches, each applied right after the library module it changes has run.
 
 A patch is a module of this package with a `patch(module)` function. The module itself is
-imported only when its target is, so programs that never touch multiprocessing load none
-of this. To add one: write the module, add a line to TRACING_PATCHES.
+imported only when its target is, so programs that never touch multiprocessing or
+subprocess load none of this. To add one: write the module, add a line to TRACING_PATCHES.
 """
 
 import sys
@@ -21,6 +21,7 @@ TRACING_PATCHES = (
     ("multiprocessing.pool", "pool"),  # Pool ids and submits
     ("concurrent.futures.process", "futures_process"),  # ProcessPoolExecutor ids and submits
     ("multiprocessing.synchronize", "synchronize"),  # every lock, Condition, Event, Barrier
+    ("subprocess", "subprocess_popen"),  # starts and exit codes of subprocess children
 )
 
 # Not tracing but run configuration: applied even when the tracer cannot reach the host.

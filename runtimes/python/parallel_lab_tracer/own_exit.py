@@ -1,0 +1,47 @@
+"""This process's end when it leaves through os._exit, which skips atexit: a bare os.fork()
+child, a multiprocessing fork child (its bootstrap has already reported; this only sends
+what is left), or any program that ends that way. The end is reported with the exit code
+the parent will see, then os._exit runs as it would untraced.
+"""
+
+import os
+
+from . import lifecycle, replacements
+from .channel_wrappers import drop_own_frame, like
+from .quiet import quietly
+
+# os._exit takes a C int.
+_C_INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)
+
+
+def install():
+    original = os._exit
+    # Held by the closure, not looked up as globals, which interpreter shutdown may clear.
+    report_end, drop = _report_end, drop_own_frame
+
+    def _exit(*args, **kwargs):
+        report_end(args, kwargs)
+        try:
+            original(*args, **kwargs)
+        except BaseException as error:  # a wrong argument: nothing ended
+            drop(error)
+            raise
+
+    replacements.replace(os, "_exit", like(original, _exit))
+
+
+@quietly
+def _report_end(args, kwargs):
+    status = _status_argument(args, kwargs)
+    # Anything os._exit would refuse is not reported: the process goes on.
+    if isinstance(status, int) and _C_INT_RANGE[0] <= status <= _C_INT_RANGE[1]:
+        # A POSIX parent sees the low 8 bits; Windows keeps the whole (unsigned) value.
+        lifecycle.end(status & 0xFF if os.name == "posix" else status & 0xFFFFFFFF)
+
+
+def _status_argument(args, kwargs):
+    if len(args) == 1 and not kwargs:
+        return args[0]
+    if not args and list(kwargs) == ["status"]:
+        return kwargs["status"]
+    return None
