@@ -274,14 +274,14 @@ describe("the run's share of the cores, and its waits for a free core (Linux, re
   });
   afterEach(endStartedPrograms);
 
-  /** Threads that burn CPU in C with the GIL released (hashing large buffers), so they run at once. */
-  const HASHING_THREADS = (threads: number, seconds: number): string => `
-import hashlib, threading, time
-data = b"x" * 4_000_000
+  /** Threads that burn CPU in C with the GIL released (zlib compressing), so they run at once. */
+  const COMPRESSING_THREADS = (threads: number, seconds: number): string => `
+import os, threading, time, zlib
+data = os.urandom(1_000_000)
 def burn():
     end = time.monotonic() + ${seconds}
     while time.monotonic() < end:
-        hashlib.sha256(data).digest()
+        zlib.compress(data, 9)
 workers = [threading.Thread(target=burn) for _ in range(${threads})]
 for w in workers: w.start()
 print("started", flush=True)
@@ -320,7 +320,7 @@ while time.monotonic() < end:
   }
 
   it("puts a process's threads on the cores they ran on", async function () {
-    const run = startPython(HASHING_THREADS(2, 2.5));
+    const run = startPython(COMPRESSING_THREADS(2, 2.5));
     const busy = await ticksOfBusyPart(run);
     assert.ok(busy.length >= 10, `${busy.length} ticks with both threads running`);
     const processCpu = mean(busy.map((tick) => samplesOf([tick], run.pid)[0].cpu));
@@ -332,7 +332,7 @@ while time.monotonic() < end:
   });
 
   it('measures how long threads were ready to run but waited for a free core', async function () {
-    const run = startPython(HASHING_THREADS(os.cpus().length * 2, 2.5));
+    const run = startPython(COMPRESSING_THREADS(os.cpus().length * 2, 2.5));
     const samples = samplesOf(await ticksOfBusyPart(run), run.pid);
     assert.ok(samples.length >= 10, `${samples.length} samples`);
     // Twice as many threads as cores: a core's worth of them or more waits at any moment.
