@@ -118,7 +118,8 @@ describe('process exits in the run record', function () {
       const lifetime = child.endMs - child.startMs;
       assert.ok(lifetime >= 250 && lifetime < 600, `the child lived ${lifetime.toFixed(0)} ms, about 300`);
       assert.ok(child.endMs < record.durationMs - 700, `the child ended at ${child.endMs.toFixed(0)} ms, well before the run's end at ${record.durationMs.toFixed(0)} ms`);
-      if (killed) assert.equal(child.cpuMs, null, 'a killed child reports nothing itself');
+      // A killed child reports nothing itself: its CPU time is the sampler's last reading (it slept).
+      if (killed) assert.ok(child.cpuMs !== null && child.cpuMs < 100, `the sampler's reading of its CPU time: ${child.cpuMs} ms`);
       else assert.ok(child.cpuMs !== null && child.cpuMs >= 0, 'the child reported its CPU time as it left');
     });
   }

@@ -10,7 +10,7 @@
 import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
 import type { ProcessSample } from '../../shared/runRecord';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
-import { childExitFacts, childStartFacts, commandName, ipcEventOf, isUnknownChild, lockEventOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, ipcEventOf, isUnknownChild, lockEventOf, processStartOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
 export class LiveDeltaCollector {
@@ -68,8 +68,8 @@ export class LiveDeltaCollector {
       case 'process-start': {
         const known = this.byPid.get(record.pid);
         const facts = { ppid: record.ppid, role: record.role, name: record.name, traced: true };
-        if (known && known.endMs === null) this.update(known, { ...facts, startMs: Math.min(known.startMs, record.t) });
-        else this.placeExit(this.create({ pid: record.pid, startMs: record.t, ...facts }));
+        if (known && known.endMs === null) this.update(known, { ...facts, startMs: Math.min(known.startMs, processStartOf(record)) });
+        else this.placeExit(this.create({ pid: record.pid, startMs: processStartOf(record), ...facts }));
         break;
       }
       case 'process-role': {

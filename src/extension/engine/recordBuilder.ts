@@ -8,7 +8,7 @@
 
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
-import { childExitFacts, childStartFacts, commandName, isUnknownChild, UnplacedExits } from './tracerEvents';
+import { childExitFacts, childStartFacts, commandName, isUnknownChild, processStartOf, UnplacedExits } from './tracerEvents';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -70,12 +70,12 @@ export class RunRecordBuilder {
         if (live && !live.entry.traced) {
           // The sampler (or the spawn) found it first; the tracer knows it better.
           Object.assign(live.entry, { ppid: record.ppid, role: record.role, name: record.name, traced: true });
-          live.entry.startMs = Math.min(live.entry.startMs, record.t);
+          live.entry.startMs = Math.min(live.entry.startMs, processStartOf(record));
         } else if (live && live.entry.endMs === null) {
           // The same process again: a fork child that exec'd a new Python interpreter.
           Object.assign(live.entry, { role: record.role, name: record.name });
         } else {
-          this.placeExit(this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: record.t, traced: true }));
+          this.placeExit(this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: processStartOf(record), traced: true }));
         }
         if (record.startMethod && this.startMethod === null) this.startMethod = record.startMethod;
         break;

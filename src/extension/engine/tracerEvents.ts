@@ -4,7 +4,7 @@
 // the live-delta collector, so a live run and its finished record describe them alike.
 
 import type { IpcEvent, LockEvent, ProcessEntry, SourceSite, TaskRecord } from '../../shared/runRecord';
-import type { ChildExitRecord, ChildStartRecord, IpcBatchRecord, LockBatchRecord, SiteRecord, TaskBatchRecord } from './tracerProtocol';
+import type { ChildExitRecord, ChildStartRecord, IpcBatchRecord, LockBatchRecord, ProcessStartRecord, SiteRecord, TaskBatchRecord } from './tracerProtocol';
 
 /** Sites are interned per process: ids mean something only together with the pid. */
 export class SiteTable {
@@ -34,6 +34,16 @@ export function ipcEventOf(pid: number, [op, channel, endpoint, t, waitMs, bytes
 /** The task; its `submitKey` stays beside it, for matching the parent's submit time. */
 export function taskOf(pid: number, [pool, fn, items, startMs, endMs, ok, site, submitKey]: TaskBatchRecord['events'][number], sites: SiteTable): TaskRecord & { submitKey: string | null } {
   return { pool, pid, fn, items, startMs, endMs, ok, site: sites.get(pid, site), submitKey };
+}
+
+/**
+ * When a traced process began: the tracer starts in it only after the interpreter's start-up
+ * (or, in a fork child, the fork's own work), and the CPU time it had used by then was spent
+ * after the process began. Without this a short process would seem to have used more CPU
+ * than it lived.
+ */
+export function processStartOf(record: ProcessStartRecord): number {
+  return Math.max(0, record.t - (record.cpuMs ?? 0));
 }
 
 /** "python3 worker.py --x" → "python3 worker.py": a readable label for an untraced process. */

@@ -33,6 +33,11 @@ export interface ProcessStartRecord {
   name: string;
   /** Set by the main process: the start method in effect. */
   startMethod?: string;
+  /**
+   * The CPU time the process had used when the tracer began in it (the interpreter's
+   * start-up, or what a fork child did since the fork): it began at least that long before `t`.
+   */
+  cpuMs?: number;
 }
 
 /** The process learned what it is (multiprocessing's bootstrap ran, or it became the forkserver). */

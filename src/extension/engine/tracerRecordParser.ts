@@ -12,6 +12,7 @@ type Kind =
   | 'number|null'
   | 'string|null'
   | 'string?'
+  | 'number?'
   | 'number[]'
   | { oneOf: readonly string[] }
   | { tuples: readonly Kind[] };
@@ -21,7 +22,7 @@ const TIME = 'number';
 const SITE = 'number|null';
 
 const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
-  'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?' },
+  'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?', cpuMs: 'number?' },
   'process-role': { pid: 'number', role: ROLE, name: 'string' },
   'process-end': { pid: 'number', t: TIME, exitCode: 'number|null', cpuMs: 'number' },
   'child-start': { pid: 'number', ppid: 'number', t: TIME, command: 'string' },
@@ -85,6 +86,8 @@ function hasKind(value: unknown, kind: Kind): boolean {
       return value === null || typeof value === 'string';
     case 'string?':
       return value === undefined || typeof value === 'string';
+    case 'number?':
+      return value === undefined || isNumber(value);
     case 'boolean':
       return typeof value === 'boolean';
     case 'number[]':
