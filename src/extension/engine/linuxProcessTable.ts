@@ -33,13 +33,14 @@ const MAX_NEW_PIDS_TO_LOOK_AT = 32;
 class TrackedProcess {
   /** CPU time at the previous tick; null on the tick that found the process. */
   previousCpuTicks: number | null = null;
-  /** CPU time used so far, in ns, as the ticks have added it up. */
+  /** CPU time used so far, in ns, as the sampler's readings have added it up. */
   cpuTimeNs = 0;
   /** Its threads' scheduler times, once it was seen to run (where the kernel keeps them). */
   threads: ProcessThreadTimes | null = null;
-  /** The tick (a count) and the moment (performance.now()) its threads were last read. */
+  /** When its threads were last read: the tick (a count), the moment (performance.now()), its CPU ticks. */
   threadsReadTick = -1;
   threadsReadAtMs = 0;
+  threadsReadCpuTicks = 0;
   command = '';
   /** The argument address when the command was read: exec moves it. */
   commandArgsStart: number | null = null;
@@ -323,11 +324,13 @@ export class LinuxProcessTable implements ProcessSource {
    */
   private readThreads(process: TrackedProcess, tickMs: number): { cpu: number; runQueueMs: number } {
     process.threads ??= new ProcessThreadTimes(process.stat.pid);
-    const reading = process.threads.read(process.stat, process.previousCpuTicks ?? 0, this.nsPerTick, this.fullWalk, this.buffer, this.cpuNsByCore);
+    // Bounded by the CPU ticks since the same moment as the threads' times: their last read.
+    const reading = process.threads.read(process.stat, process.threadsReadCpuTicks, this.nsPerTick, this.fullWalk, this.buffer, this.cpuNsByCore);
     const readAtMs = performance.now();
     const intervalMs = process.threadsReadTick === this.ticks - 1 ? readAtMs - process.threadsReadAtMs : tickMs;
     process.threadsReadTick = this.ticks;
     process.threadsReadAtMs = readAtMs;
+    process.threadsReadCpuTicks = process.stat.cpuTicks;
     process.cpuTimeNs += reading.ranNs;
     // A thread cannot run for longer than the interval; the clock reads around the file
     // reads can make it look so by a hair.
