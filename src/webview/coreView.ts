@@ -3,7 +3,7 @@
 // is split into the run's own share (in colour) and other programs' (grey): other
 // programs' load is shown, never added to the run's.
 
-import { coreMeans, coreShareText, coreWaitSentence } from '../shared/cpuFigures';
+import { coreMeans, coreShareText, coreWaitSentence, type CoreMeans } from '../shared/cpuFigures';
 import type { RunRecord } from '../shared/runRecord';
 import { element, formatMs, formatPercent } from './format';
 import type { Palette } from './palette';
@@ -54,20 +54,21 @@ export class CoreView {
   render(record: RunRecord, live: boolean): void {
     this.record = record;
     this.segments = coreSegments(record);
-    this.verdict.textContent = coreVerdict(record);
+    const means = coreMeans(record);
+    this.verdict.textContent = coreVerdict(record, means);
     this.legend.textContent = splitKnown(record)
       ? 'Green: your run’s processes. Grey: other programs on this machine, not your run.'
       : 'Grey: all programs on this machine. Which cores ran your processes is not known here (this platform does not say, or the run was recorded before Parallel Lab measured it).';
-    this.renderBars(record, live);
+    this.renderBars(record, live, means);
     this.canvas.setAttribute('aria-label', `Each of the ${record.cores} cores over time. ${this.verdict.textContent}`);
     this.draw();
   }
 
-  private renderBars(record: RunRecord, live: boolean): void {
+  /** Now while running, the means over the run after. */
+  private renderBars(record: RunRecord, live: boolean, means: CoreMeans): void {
     const latest = record.coreSamples[record.coreSamples.length - 1];
-    const means = live ? null : coreMeans(record);
-    const busyValues = live ? latest?.usage ?? [] : means?.busy ?? [];
-    const runValues = live ? latest?.run ?? null : means?.run ?? null;
+    const busyValues = live ? latest?.usage ?? [] : means.busy;
+    const runValues = live ? latest?.run ?? null : means.run;
     const rows = busyValues.map((busy, core) => {
       const run = runValues === null ? null : runValues[core] ?? 0;
       const row = element('div', 'core-bar');
@@ -177,9 +178,8 @@ function splitKnown(record: RunRecord): boolean {
  * E.g. "Your run did 1.9 cores' worth of work: 2 of 2 cores were busy with it 95 % of the
  * time. Other programs: 0.1 cores' worth (grey), not counted in your run."
  */
-export function coreVerdict(record: RunRecord): string {
+export function coreVerdict(record: RunRecord, means: CoreMeans = coreMeans(record)): string {
   if (record.coreSamples.length === 0) return 'No core measurements yet.';
-  const means = coreMeans(record);
   const wait = coreWaitSentence(record);
   const sentences: string[] = [];
   if (means.runCores === null) {
