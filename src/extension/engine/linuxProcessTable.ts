@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import { kernelUnits } from './linuxAuxv';
 import { ChildrenFiles, haveChildrenFiles, openIfExists, readCommandLine, readFromStart, READ_BUFFER_BYTES, scanChildrenByParent } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseComm, parseLastPid, parseProcPidStatInto, processKey, type ProcPidStat } from './linuxProcStat';
-import { haveSchedstat, ProcessThreadTimes } from './linuxThreadTimes';
+import { addCpuNs, haveSchedstat, ProcessThreadTimes } from './linuxThreadTimes';
 import type { ObservedProcess, ProcessSource, RunRoots } from './processSource';
 
 /** A full walk at least this often, in case a process was missed. */
@@ -298,7 +298,7 @@ export class LinuxProcessTable implements ProcessSource {
       } else if (mayHaveRun) {
         const ranNs = (stat.cpuTicks - (previousCpuTicks ?? 0)) * this.nsPerTick;
         process.cpuTimeNs += ranNs;
-        this.cpuNsByCore[stat.processor] = (this.cpuNsByCore[stat.processor] ?? 0) + ranNs;
+        addCpuNs(this.cpuNsByCore, stat.processor, ranNs);
         // Whole ticks: a thread can seem to have run for more than the interval.
         cpu = tickMs > 0 ? Math.min(ranNs / 1e6 / tickMs, stat.numThreads) * 100 : 0;
       }

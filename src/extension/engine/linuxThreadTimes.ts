@@ -58,6 +58,11 @@ export function haveSchedstat(buffer: Buffer): boolean {
   return bytes !== null && parseSchedstatInto(times, buffer, bytes) && times.runtimeNs > 0;
 }
 
+/** Adds CPU ns to a core's total; a core nothing ran on yet is a hole in the array. */
+export function addCpuNs(cpuNsByCore: number[], core: number, ns: number): void {
+  cpuNsByCore[core] = (cpuNsByCore[core] ?? 0) + ns;
+}
+
 export class ProcessThreadTimes {
   private threads: ThreadFiles[] = [];
   private needsListing = true;
@@ -109,10 +114,10 @@ export class ProcessThreadTimes {
       const scale = reading.ranNs / sumNs;
       for (let i = 0; i < this.ranNs.length; i++) {
         const core = this.ranCores[i];
-        cpuNsByCore[core] = (cpuNsByCore[core] ?? 0) + this.ranNs[i] * scale;
+        addCpuNs(cpuNsByCore, core, this.ranNs[i] * scale);
       }
     } else if (reading.ranNs > 0) {
-      cpuNsByCore[stat.processor] = (cpuNsByCore[stat.processor] ?? 0) + reading.ranNs;
+      addCpuNs(cpuNsByCore, stat.processor, reading.ranNs);
     }
     return reading;
   }

@@ -106,10 +106,7 @@ export class Sampler {
     if (cpuMs === null || coreUsage.length === 0 || intervalMs <= 0) {
       return null;
     }
-    return placeRunOnCores(
-      cpuMs.map((ms) => (ms / intervalMs) * 100),
-      coreUsage,
-    );
+    return placeRunOnCores(cpuMs.map((ms) => (ms / intervalMs) * 100), coreUsage);
   }
 
   /** Overlapping ticks are skipped, not queued, and no error escapes the timer. */
