@@ -1,8 +1,9 @@
 // The lab's warnings for the learner: results that differ between modes, a function that
-// changes global variables, and whatever the profiler noticed in each run.
+// changes global variables, other programs' load on the cores, and whatever the profiler noticed in each run.
 
 import type { RunRecord } from '../../../shared/runRecord';
 import type { MappedReport } from './harnessReport';
+import { otherLoadWarning } from './otherLoad';
 import { stepLabel } from './plan';
 
 export interface FinishedStep {
@@ -29,6 +30,8 @@ export function scalingWarnings(functionName: string, steps: readonly FinishedSt
         'Each worker process changes its own copy, so the main program never sees those changes; return the values instead.',
     );
   }
+  const load = otherLoadWarning(steps.map(({ report, record }) => ({ step: report, record })));
+  if (load) warnings.push(load);
   for (const { report, record } of steps) {
     for (const warning of record.warnings) warnings.push(`(${stepLabel(report)}) ${warning}`);
   }
