@@ -70,8 +70,7 @@ async function runNumber(file: string, args: string[], traced: boolean): Promise
   const server = traced ? await EventServer.open(() => undefined) : undefined;
   if (server) {
     env.PYTHONPATH = TRACER_DIR;
-    env[TRACER_ENV.socket] = server.endpoint;
-    env[TRACER_ENV.token] = server.token;
+    Object.assign(env, server.tracerVariables);
     env[TRACER_ENV.t0Ns] = new RunClock().t0Ns.toString();
   }
   try {

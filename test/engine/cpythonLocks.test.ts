@@ -69,8 +69,7 @@ async function runTraced(method: string): Promise<{ summary: Summary; records: T
   const server = await EventServer.open((record) => records.push(record));
   const env = cleanEnv();
   env.PYTHONPATH = TRACER_DIR;
-  env[TRACER_ENV.socket] = server.endpoint;
-  env[TRACER_ENV.token] = server.token;
+  Object.assign(env, server.tracerVariables);
   env[TRACER_ENV.t0Ns] = new RunClock().t0Ns.toString();
   try {
     return { summary: await runRunner(method, env), records };

@@ -56,8 +56,8 @@ export async function runTraced(file: string, options: TracedRunOptions = {}): P
   env.PYTHONPATH = [TRACER_DIR, options.extraPythonPath].filter(Boolean).join(path.delimiter);
   const tracer = options.tracer ?? 'on';
   if (tracer !== 'off') {
-    env[TRACER_ENV.socket] = tracer === 'wrong-socket' ? path.join(path.dirname(file), 'no-such.sock') : server.endpoint;
-    env[TRACER_ENV.token] = server.token;
+    Object.assign(env, server.tracerVariables);
+    if (tracer === 'wrong-socket') env[TRACER_ENV.socket] = path.join(path.dirname(file), 'no-such.sock');
     env[TRACER_ENV.t0Ns] = tracer === 'bad-t0' ? 'soon' : new RunClock().t0Ns.toString();
   }
   if (options.startMethod) env[TRACER_ENV.startMethod] = options.startMethod;

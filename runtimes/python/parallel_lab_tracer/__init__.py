@@ -11,6 +11,8 @@ import atexit
 import os
 import sys
 
+# First: its fork hook must run before those of the modules below (see process_id).
+from . import process_id  # noqa: F401  (isort: skip)
 from . import clock, config, lifecycle, os_waits, own_exit, patches, record_buffer, replacements, transport
 from .quiet import quietly
 
@@ -24,7 +26,7 @@ def start():
     connection = transport.connect(settings.endpoint, settings.token)
     if connection is None:
         return
-    record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection)
+    record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection, settings.spool_folder)
     clock.current = clock.RunClock(settings.t0_ns)
     lifecycle.begin(clock.current, config.requested_start_method(os.environ))
     os_waits.install()

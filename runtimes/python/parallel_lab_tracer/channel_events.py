@@ -9,7 +9,7 @@ that carry messages, not about every pipe the library opens.
 import os
 import time
 
-from . import record_buffer, sites
+from . import process_id, record_buffer, sites
 from .event_batches import EventBatch
 
 _monotonic_ns = time.monotonic_ns
@@ -52,7 +52,7 @@ def record_at(op, end, start_ns, end_ns, size, site):
 
 def _announce(channel):
     _announced.add(channel.id)
-    pid = os.getpid()
+    pid = process_id.current()
     record_buffer.add(
         {
             "type": "channel-new",

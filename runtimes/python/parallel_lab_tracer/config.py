@@ -4,19 +4,22 @@ SOCKET_ENV = "PARALLEL_LAB_SOCKET"
 TOKEN_ENV = "PARALLEL_LAB_TOKEN"
 T0_NS_ENV = "PARALLEL_LAB_T0_NS"
 START_METHOD_ENV = "PARALLEL_LAB_START_METHOD"
+# Optional: a private folder for spool files (spool.py).
+SPOOL_ENV = "PARALLEL_LAB_SPOOL"
 
 START_METHODS = ("fork", "spawn", "forkserver")
 
 
 class TracerConfig(object):
-    def __init__(self, endpoint, token, t0_ns):
+    def __init__(self, endpoint, token, t0_ns, spool_folder):
         self.endpoint = endpoint
         self.token = token
         self.t0_ns = t0_ns
+        self.spool_folder = spool_folder
 
 
 def tracer_config(environ):
-    """The run's endpoint, token and start time, or None when any of them is unusable."""
+    """The run's endpoint, token, start time and spool folder, or None when any but the last is unusable."""
     endpoint = environ.get(SOCKET_ENV, "")
     token = environ.get(TOKEN_ENV, "")
     try:
@@ -25,7 +28,7 @@ def tracer_config(environ):
         return None
     if not endpoint or not token:
         return None
-    return TracerConfig(endpoint, token, t0_ns)
+    return TracerConfig(endpoint, token, t0_ns, environ.get(SPOOL_ENV) or None)
 
 
 def requested_start_method(environ):

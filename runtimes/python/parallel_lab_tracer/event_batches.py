@@ -8,7 +8,7 @@ Times are stored as raw time.monotonic_ns() values and converted to run millisec
 
 import os
 
-from . import clock, record_buffer
+from . import clock, process_id, record_buffer
 
 # Past this many pending tuples a batch asks the outbox to flush.
 MAX_PENDING = 512
@@ -51,7 +51,7 @@ class EventBatch(object):
         if not events:
             return None
         convert = self._convert
-        return {"type": self.record_type, "pid": os.getpid(), "events": [convert(event, to_ms) for event in events]}
+        return {"type": self.record_type, "pid": process_id.current(), "events": [convert(event, to_ms) for event in events]}
 
 
 def _drain_all():

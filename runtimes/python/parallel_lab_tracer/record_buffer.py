@@ -17,7 +17,7 @@ import os
 import time
 import _thread
 
-from . import wire
+from . import spool, wire
 from .quiet import quietly
 
 MAX_BATCH_RECORDS = 256
@@ -29,8 +29,9 @@ _drains = []
 
 
 class _Outbox(object):
-    def __init__(self, connect, connection):
+    def __init__(self, connect, connection, spool_folder):
         self._connect = connect
+        self._spool_folder = spool_folder
         self._start(connection)
 
     def _start(self, connection):
@@ -40,6 +41,9 @@ class _Outbox(object):
         self._lines = []
         self._first_line_time = 0.0
         self._connection = connection
+        # The socket, kept open (the host reads the spool to its end when it closes) once
+        # the records go to a spool.
+        self._socket = None
         self._closed = False
         self._sending = False
 
@@ -81,6 +85,27 @@ class _Outbox(object):
             finally:
                 self._sending = False
 
+    def use_spool(self):
+        """From now on, records go to a spool (see spool.py); what is pending goes first."""
+        with self._lock:
+            if self._socket is not None or self._spool_folder is None:
+                return
+            self.flush()
+            if self._closed:
+                return
+            if self._connection is None:
+                self._connection = self._connect()
+            try:
+                spooled = spool.SpoolFile(self._spool_folder)
+            except Exception:
+                return  # no spool here: the socket goes on carrying everything
+            if self._connection is None or not self._connection.send(spool.announcement(spooled.name)):
+                spooled.close()
+                self._close_for_good()
+                return
+            self._socket = self._connection
+            self._connection = spooled
+
     def close(self):
         """Sends what is left and closes the connection; later records are dropped."""
         with self._lock:
@@ -90,21 +115,26 @@ class _Outbox(object):
     def _close_for_good(self):
         self._closed = True
         self._lines = []
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._close_connections()
+
+    def _close_connections(self):
+        for connection in (self._connection, self._socket):
+            if connection is not None:
+                connection.close()
+        self._connection = self._socket = None
 
     def forget_parent_state(self):
         """In a fork child: drop what belongs to the parent, connect lazily on first send."""
-        if self._connection is not None:
-            self._connection.close()  # the child's copy of the fd; the parent's stays open
+        # The child's copies: the parent's socket stays open and its spool mapped.
+        self._close_connections()
         self._start(None)
 
 
-def open_outbox(connect, connection):
-    """Starts this process's outbox on an open connection; `connect` makes a fork child's."""
+def open_outbox(connect, connection, spool_folder=None):
+    """Starts this process's outbox on an open connection; `connect` makes a fork child's.
+    `spool_folder`: where use_spool writes, None where the host offers no spool."""
     global _outbox
-    _outbox = _Outbox(connect, connection)
+    _outbox = _Outbox(connect, connection, spool_folder)
     if hasattr(os, "register_at_fork"):
         # Errors in fork hooks would be printed by Python ("Exception ignored in..."): keep
         # them quiet. The hooks look the outbox up rather than hold it: Python 3.8 crashes at
@@ -119,6 +149,10 @@ def add_drain(drain):
 
 def add(record):
     _outbox.add(record)
+
+
+def use_spool():
+    _outbox.use_spool()
 
 
 def send_now(record):

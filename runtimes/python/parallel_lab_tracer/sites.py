@@ -6,45 +6,63 @@ time (multiprocessing.sharedctypes builds its `value` properties with exec, so t
 have no real file). Sites are interned per process: the first time a (code, line) pair is
 seen it gets a small integer id and a `site` record goes to the host; events carry the id.
 A fork child starts a new table, since the host keys ids by pid.
+
+The walk stops at a process's bootstrap: in a fork child the frames below it are the
+parent's, copied by the fork (the line that started the pool, say), and what the child does
+from the library alone has no learner site, as under spawn.
 """
 
 import os
 import sys
 
-from . import record_buffer
+from . import process_id, record_buffer
 
 _LIBRARY_DIRS = (
     os.path.dirname(os.__file__) + os.sep,  # the standard library (lib-dynload lives inside it)
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # runtimes/python
 )
 
-# code object -> True when it belongs to the library (cached: one look per code object)
-_is_library = {}
+# What a code object is to the walk (cached: one look per code object).
+LEARNER, LIBRARY, BOOTSTRAP = 0, 1, 2
+_kinds = {}
+_BOOTSTRAP_FILE = os.path.join("multiprocessing", "process.py")
 # (code object, line) -> site id, for this process
 _site_ids = {}
 # Ids must stay unique per pid: a fork child restarts at 0 with an empty table.
 _next_id = [0]
 
 
-def _library_code(code):
-    library = _is_library.get(code)
-    if library is None:
+def kind_of(code):
+    """LEARNER, LIBRARY or BOOTSTRAP (a process's bootstrap, where walks up the stack stop)."""
+    kind = _kinds.get(code)
+    if kind is None:
         filename = code.co_filename
-        library = filename.startswith("<") or filename.startswith(_LIBRARY_DIRS)
-        _is_library[code] = library
-    return library
+        if code.co_name == "_bootstrap" and filename.endswith(_BOOTSTRAP_FILE):
+            kind = BOOTSTRAP
+        elif filename.startswith("<") or filename.startswith(_LIBRARY_DIRS):
+            kind = LIBRARY
+        else:
+            kind = LEARNER
+        _kinds[code] = kind
+    return kind
 
 
 def site_of(frame):
     """The site id of the first learner frame at or above `frame`, or None if there is none."""
+    kinds = _kinds
     while frame is not None:
         code = frame.f_code
-        if not _library_code(code):
+        kind = kinds.get(code)
+        if kind is None:
+            kind = kind_of(code)
+        if kind == LEARNER:
             key = (code, frame.f_lineno)
             site = _site_ids.get(key)
             if site is None:
                 site = _intern(key, code, frame.f_lineno)
             return site
+        if kind == BOOTSTRAP:
+            return None
         frame = frame.f_back
     return None
 
@@ -59,7 +77,7 @@ def _intern(key, code, line):
     _next_id[0] = site + 1
     _site_ids[key] = site
     record_buffer.add(
-        {"type": "site", "pid": os.getpid(), "id": site, "file": code.co_filename, "line": line, "function": code.co_name}
+        {"type": "site", "pid": process_id.current(), "id": site, "file": code.co_filename, "line": line, "function": code.co_name}
     )
     return site
 

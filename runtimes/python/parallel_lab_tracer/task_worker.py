@@ -5,8 +5,10 @@ A task starts when the worker takes it from its pool's task queue and ends when 
 hands the result to the result queue. Its record is sent right then, before the result:
 the parent may terminate the pool as soon as it has the last result (a `with Pool()` block
 does), and terminate() kills workers without running their exit handlers. For the same
-reason a worker sends everything pending before it waits for its next task. The site is
-null: the learner's submit site belongs to the parent and pairs through submitKey.
+reason a worker sends everything pending before it waits for its next task. From its
+first task a worker writes its records to a spool (spool.py), where sending them costs no
+system call and a kill loses none. The site is null: the learner's submit site belongs to
+the parent and pairs through submitKey.
 """
 
 import functools
@@ -40,6 +42,7 @@ def waiting_for_task():
 
 def task_taken(tasks, message):
     global _running
+    record_buffer.use_spool()
     pool, pool_type, _side = tasks
     describe = _pool_task if pool_type == POOL else _executor_task
     described = describe(pool, message)

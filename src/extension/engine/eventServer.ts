@@ -4,6 +4,10 @@
 // on Windows. Every connection must open with a hello line carrying the run's random token.
 // Bad input is counted and dropped, never fatal: a learner's program (or anything else on
 // the machine) can write garbage here without breaking the run.
+//
+// A connection may move on to a spool (see the tracer's spool.py): a file in the same
+// private folder, announced as the last line the socket carries, read every SPOOL_READ_MS
+// and to its end once the socket has closed. Its lines are the connection's, in order.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,11 +15,18 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { SPOOL_FILE_NAME, SpoolTail } from './spoolTail';
 import { parseTracerLine } from './tracerRecordParser';
-import type { TracerRecord } from './tracerProtocol';
+import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
 
 /** A line longer than this is not a tracer record; it is dropped as malformed. */
 const MAX_LINE_CHARS = 1 << 20;
+
+/** How often spools are read while their processes run: well inside the live view's 150 ms. */
+const SPOOL_READ_MS = 40;
+
+/** The line that moves a connection to a spool file. */
+const SPOOL_LINE_START = '{"type":"spool"';
 
 export interface EventCounts {
   received: number;
@@ -26,28 +37,32 @@ export interface EventCounts {
 export class EventServer {
   readonly counts: EventCounts = { received: 0, malformed: 0, unauthenticated: 0 };
   private readonly sockets = new Set<net.Socket>();
+  /** Connections reading a spool. */
+  private readonly spooled = new Set<ConnectionReader>();
+  private spoolTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly server: net.Server,
     readonly endpoint: string,
     readonly token: string,
-    private readonly privateDir: string | null,
+    private readonly privateDir: string,
     private readonly onRecord: (record: TracerRecord) => void,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
 
+  /** The environment variables that point the tracer here (besides the run's clock). */
+  get tracerVariables(): Record<string, string> {
+    return { [TRACER_ENV.socket]: this.endpoint, [TRACER_ENV.token]: this.token, [TRACER_ENV.spool]: this.privateDir };
+  }
+
   static async open(onRecord: (record: TracerRecord) => void): Promise<EventServer> {
     const token = randomBytes(24).toString('hex');
-    let endpoint: string;
-    let privateDir: string | null = null;
-    if (process.platform === 'win32') {
-      endpoint = `\\\\.\\pipe\\parallel-lab-${randomBytes(12).toString('hex')}`;
-    } else {
-      // mkdtemp creates the folder with mode 0700: only this user can reach the socket.
-      privateDir = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-'));
-      endpoint = path.join(privateDir, 'events.sock');
-    }
+    // mkdtemp creates the folder with mode 0700: only this user can reach the socket and
+    // the spools in it.
+    const privateDir = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-'));
+    const endpoint =
+      process.platform === 'win32' ? `\\\\.\\pipe\\parallel-lab-${randomBytes(12).toString('hex')}` : path.join(privateDir, 'events.sock');
     const server = net.createServer();
     const eventServer = new EventServer(server, endpoint, token, privateDir, onRecord);
     await new Promise<void>((resolve, reject) => {
@@ -77,54 +92,56 @@ export class EventServer {
     await Promise.race([drained, delay(graceMs)]);
     for (const socket of this.sockets) socket.destroy();
     await closed;
-    if (this.privateDir) await rm(this.privateDir, { recursive: true, force: true });
+    // The processes are gone: what their spools hold is all there will be.
+    for (const reader of [...this.spooled]) this.finishSpool(reader);
+    await rm(this.privateDir, { recursive: true, force: true });
   }
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    let authenticated: boolean | null = null; // null until the hello line arrives
-
-    const handleLine = (line: string): void => {
-      if (line.length === 0) return;
-      if (authenticated === null) {
-        authenticated = this.isValidHello(line);
-        if (!authenticated) this.counts.unauthenticated++;
-        return;
-      }
-      if (!authenticated) {
-        this.counts.unauthenticated++;
-        return;
-      }
-      const record = parseTracerLine(line);
-      if (!record) {
-        this.counts.malformed++;
-        return;
-      }
-      this.counts.received++;
-      this.onRecord(record);
-    };
-
-    socket.on('data', (chunk: Buffer) => {
-      pending += decoder.write(chunk);
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        handleLine(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
-      }
-      if (pending.length > MAX_LINE_CHARS) {
-        this.counts.malformed++;
-        pending = '';
-      }
-    });
-    socket.on('end', () => {
-      // A last line without its newline is still a complete write from a dying process.
-      handleLine(pending + decoder.end());
-      pending = '';
-    });
+    const reader = new ConnectionReader(this.counts, (line) => this.isValidHello(line), this.onRecord, (name) => this.moveToSpool(reader, name));
+    socket.on('data', (chunk: Buffer) => reader.read(chunk));
+    socket.on('end', () => reader.end());
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      // Closed by the process, or by the kernel when it died: its spool is complete.
+      if (reader.spool) this.finishSpool(reader);
+    });
+  }
+
+  /** A connection announced a spool (or its spool the next file): read that from now on. */
+  private moveToSpool(reader: ConnectionReader, name: string): void {
+    if (!SPOOL_FILE_NAME.test(name)) {
+      this.counts.malformed++;
+      return;
+    }
+    reader.spool?.close();
+    try {
+      reader.spool = new SpoolTail(path.join(this.privateDir, name));
+    } catch {
+      reader.spool = null;
+      this.counts.malformed++;
+      return;
+    }
+    this.spooled.add(reader);
+    this.spoolTimer ??= setInterval(() => this.readSpools(), SPOOL_READ_MS);
+  }
+
+  private readSpools(): void {
+    for (const reader of this.spooled) readSpool(reader);
+  }
+
+  private finishSpool(reader: ConnectionReader): void {
+    readSpool(reader);
+    reader.spool?.close();
+    reader.spool = null;
+    reader.end();
+    this.spooled.delete(reader);
+    if (this.spooled.size === 0 && this.spoolTimer) {
+      clearInterval(this.spoolTimer);
+      this.spoolTimer = null;
+    }
   }
 
   private isValidHello(line: string): boolean {
@@ -154,5 +171,87 @@ function delay(ms: number): Promise<void> {
 async function turnOfPollPhase(): Promise<void> {
   for (let hop = 0; hop < 2; hop++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Reads a connection's spool to what is written now, following it into its next files. */
+function readSpool(reader: ConnectionReader): void {
+  let spool = reader.spool;
+  let chunk: Buffer | null;
+  while (spool && (chunk = spool.readNew())) {
+    reader.read(chunk);
+    // A line naming the next file moved the reader there: go on reading that one.
+    spool = reader.spool;
+  }
+}
+
+/** One connection's lines, from its socket and then its spool: hello first, then records. */
+class ConnectionReader {
+  spool: SpoolTail | null = null;
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private authenticated: boolean | null = null; // null until the hello line arrives
+
+  constructor(
+    private readonly counts: EventCounts,
+    private readonly isValidHello: (line: string) => boolean,
+    private readonly onRecord: (record: TracerRecord) => void,
+    private readonly onSpool: (file: string) => void,
+  ) {}
+
+  read(chunk: Buffer): void {
+    this.pending += this.decoder.write(chunk);
+    let newline: number;
+    while ((newline = this.pending.indexOf('\n')) >= 0) {
+      const line = this.pending.slice(0, newline);
+      this.pending = this.pending.slice(newline + 1);
+      this.handleLine(line);
+    }
+    if (this.pending.length > MAX_LINE_CHARS) {
+      this.counts.malformed++;
+      this.pending = '';
+    }
+  }
+
+  /** A last line without its newline is still a complete write from a dying process. */
+  end(): void {
+    if (this.spool) return; // the socket is done, the spool not yet
+    this.handleLine(this.pending + this.decoder.end());
+    this.pending = '';
+  }
+
+  private handleLine(line: string): void {
+    if (line.length === 0) return;
+    if (this.authenticated === null) {
+      this.authenticated = this.isValidHello(line);
+      if (!this.authenticated) this.counts.unauthenticated++;
+      return;
+    }
+    if (!this.authenticated) {
+      this.counts.unauthenticated++;
+      return;
+    }
+    if (line.startsWith(SPOOL_LINE_START)) {
+      this.onSpool(spoolFileOf(line));
+      return;
+    }
+    const record = parseTracerLine(line);
+    if (!record) {
+      this.counts.malformed++;
+      return;
+    }
+    this.counts.received++;
+    this.onRecord(record);
+  }
+}
+
+/** The file a spool line names; '' (refused by the caller) when the line is not one. */
+function spoolFileOf(line: string): string {
+  try {
+    const value: unknown = JSON.parse(line);
+    const file = (value as { file?: unknown }).file;
+    return typeof file === 'string' ? file : '';
+  } catch {
+    return '';
   }
 }

@@ -259,8 +259,7 @@ function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: St
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PYTHONPATH: inherited ? `${pythonRuntimeDir()}${path.delimiter}${inherited}` : pythonRuntimeDir(),
-    [TRACER_ENV.socket]: events.endpoint,
-    [TRACER_ENV.token]: events.token,
+    ...events.tracerVariables,
     [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
   };
   if (process.env.PYTHONPYCACHEPREFIX === undefined) {

@@ -15,6 +15,8 @@ export const TRACER_ENV = {
   t0Ns: 'PARALLEL_LAB_T0_NS',
   /** Optional: the multiprocessing start method to make the default. */
   startMethod: 'PARALLEL_LAB_START_METHOD',
+  /** Optional: the private folder where pool workers write their spools (the tracer's spool.py). */
+  spool: 'PARALLEL_LAB_SPOOL',
 } as const;
 
 export interface HelloRecord {

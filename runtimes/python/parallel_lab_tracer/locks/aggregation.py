@@ -10,7 +10,7 @@ they changed. Cycles already recorded are still sent.
 import os
 from bisect import bisect_right
 
-from .. import clock, record_buffer
+from .. import clock, process_id, record_buffer
 
 RATE_LIMIT_PER_S = 20000
 # The fast path only appends the hold time of an uncontended cycle (its wait is zero) to a
@@ -68,7 +68,7 @@ class LockStats(object):
     def record(self, to_ms):
         return {
             "type": "lock-stats",
-            "pid": os.getpid(),
+            "pid": process_id.current(),
             "lock": self.lock,
             "sinceMs": to_ms(self.since_ns),
             "acquisitions": self.acquisitions,

@@ -13,6 +13,7 @@
 
 import itertools
 import os
+import sys
 
 from .. import sites
 
@@ -25,13 +26,17 @@ WAITING = "condition-waiting"  # blocks during a wait: its live wait is the Cond
 EVENT_FLAG = "event-flag"  # the Event itself
 EVENT_LOCK = "event-lock"  # the Event's Condition lock: sees Event.wait begin and end
 BARRIER = "barrier"  # the Barrier's Condition lock: stands for the Barrier
+# A Queue's count of free places: put acquires it in one process, get releases it in
+# another. No one holds it; a put blocked on a full queue is that message's wait, which
+# the message records. Not traced at all: its methods stay the library's (traced_semlock).
+QUEUE_CAPACITY = "queue-capacity"
 
 # Roles whose own acquires and releases are cycles (and may take the fast paths).
 TRACED_ROLES = (None, CONDITION)
 # Roles whose own calls are not cycles (roles.py). An Event's flag and a Barrier's lock
 # stand for the Event or Barrier, whose waits are the cycles; a Condition's semaphores are
 # counters that one process acquires and another releases, not locks anyone holds.
-UNCOUNTED_ROLES = (EVENT_FLAG, BARRIER, SLEEPING, WOKEN, WAITING)
+UNCOUNTED_ROLES = (EVENT_FLAG, BARRIER, SLEEPING, WOKEN, WAITING, QUEUE_CAPACITY)
 
 # Condition.__init__ creates its three semaphores in this order.
 _CONDITION_HELPERS = (("_sleeping_count", SLEEPING), ("_woken_count", WOKEN), ("_wait_semaphore", WAITING))
@@ -102,9 +107,13 @@ def _id_for(semlock):
 
 
 def _learner_frame(frame):
-    while frame is not None and sites._library_code(frame.f_code):
+    """The first learner frame at or above `frame`; None past the process's bootstrap (see sites)."""
+    while frame is not None:
+        kind = sites.kind_of(frame.f_code)
+        if kind != sites.LIBRARY:
+            return frame if kind == sites.LEARNER else None
         frame = frame.f_back
-    return frame
+    return None
 
 
 def _creation_chain(frame):
@@ -115,7 +124,7 @@ def _creation_chain(frame):
     any other library code, the class or function it belongs to (an internal lock).
     """
     chain = []
-    while frame is not None and sites._library_code(frame.f_code):
+    while frame is not None and sites.kind_of(frame.f_code) == sites.LIBRARY:
         token = _token(frame)
         if token is not None and (not chain or chain[-1][0] != token):
             chain.append((token, frame))
@@ -147,6 +156,8 @@ def _role(lock, own_class, chain, state_of):
     if len(tokens) < 2:
         return None, None
     container, container_frame = chain[-2]
+    if own_class == "BoundedSemaphore" and _is_queue(container_frame.f_locals.get("self")):
+        return QUEUE_CAPACITY, None
     if container == "Condition":
         condition = container_frame.f_locals.get("self")
         if own_class == "RLock" and not hasattr(condition, "_lock"):
@@ -163,6 +174,11 @@ def _role(lock, own_class, chain, state_of):
             return EVENT_FLAG, _partner_id(getattr(condition, "_lock", None), state_of)
         return EVENT_LOCK, None
     return None, None
+
+
+def _is_queue(owner):
+    queues = sys.modules.get("multiprocessing.queues")
+    return queues is not None and isinstance(owner, queues.Queue)
 
 
 def _partner_id(lock, state_of):

@@ -24,7 +24,7 @@ def site_at(frame):
     """The site of `frame`, remembered when `frame` is the learner's own code."""
     code = frame.f_code
     site = sites.site_of(frame)
-    if not sites._library_code(code):
+    if sites.kind_of(code) == sites.LEARNER:
         _codes[id(code)] = code
         _site_by_spot[(id(code), frame.f_lasti)] = site
     return site

@@ -9,7 +9,7 @@ the rate of each lock as it drains (see aggregation.py).
 import os
 import sys
 
-from .. import clock, record_buffer
+from .. import clock, process_id, record_buffer
 from ..event_batches import MAX_PENDING, EventBatch
 
 MAX_AGE_NS = 50 * 1000 * 1000
@@ -76,7 +76,7 @@ def lock_new(identity):
     record_buffer.add(
         {
             "type": "lock-new",
-            "pid": os.getpid(),
+            "pid": process_id.current(),
             "lock": identity.id,
             "kind": identity.kind,
             "api": identity.api,
@@ -93,7 +93,7 @@ def lock_open(tid, lock_id, request_ns, site, held):
     record_buffer.send_now(
         {
             "type": "lock-open",
-            "pid": os.getpid(),
+            "pid": process_id.current(),
             "tid": native_tid(tid),
             "lock": lock_id,
             "requestMs": to_ms(request_ns),

@@ -163,7 +163,7 @@ def _bound_methods(state):
 def bind(lock, original_make_methods):
     """SemLock._make_methods: after creation (in the creator) and after unpickling (in a child)."""
     state = _state_for(lock)
-    if state is None:
+    if state is None or state.identity.role == identities.QUEUE_CAPACITY:
         original_make_methods(lock)
         return
     lock.acquire, lock.release = _bound_methods(state)

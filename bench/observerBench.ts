@@ -1,0 +1,127 @@
+// Watching must not change the run: pool tasks and messages, timed inside the program, plain
+// against profiled (the whole engine: tracer, event socket, record builder, sampler), in
+// interleaved runs of the same interpreter; medians of the per-pair ratios.
+//
+// The programs are what a learner writes for lessons 3 and 5: tasks too small for a pool,
+// and round trips of a small message over a Pipe and a Queue. The records of the profiled
+// runs are checked too: a cheap tracer that dropped events would be no tracer.
+
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { ProfileRun } from '../src/extension/engine/profileRun';
+import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
+import type { RunRecord } from '../src/shared/runRecord';
+import { median } from './measure';
+
+const PYTHON = process.env.PARALLEL_LAB_BENCH_PYTHON ?? 'python3';
+const PAIRS = Number(process.env.PARALLEL_LAB_BENCH_PAIRS ?? 7);
+export const OBSERVED_COUNT = 5000;
+
+const PROGRAM = path.resolve(__dirname, '../../test/python/observed_workloads.py');
+
+export interface Workload {
+  /** The function of PROGRAM. */
+  name: string;
+  label: string;
+  /** Per round trip rather than for the whole loop. */
+  perItem: boolean;
+  /** What the profiled run's record must hold, or a sentence saying what is missing. */
+  missing(record: RunRecord): string | null;
+}
+
+function messagesOn(record: RunRecord, api: string): number {
+  const channels = new Set(record.channels.filter((channel) => channel.api === api && !channel.internal).map((channel) => channel.id));
+  return record.ipcEvents.filter((event) => channels.has(event.channel)).length;
+}
+
+function squareTasks(record: RunRecord): string | null {
+  const items = record.tasks.filter((task) => task.fn === 'square').reduce((sum, task) => sum + task.items, 0);
+  return items === OBSERVED_COUNT ? null : `${items} of ${OBSERVED_COUNT} task items recorded`;
+}
+
+export const WORKLOADS: Workload[] = [
+  { name: 'pool_map', label: `\`Pool(2).map(square, range(${OBSERVED_COUNT}), chunksize=1)\``, perItem: false, missing: squareTasks },
+  { name: 'executor_submit', label: `${OBSERVED_COUNT} \`ProcessPoolExecutor(2).submit(square, i)\` and their results`, perItem: false, missing: squareTasks },
+  {
+    name: 'pipe_round_trips',
+    label: `\`Pipe\` round trip of a small int, ${OBSERVED_COUNT} times`,
+    perItem: true,
+    // Each round trip is a send and a recv on each side; plus the warm-up and the stop.
+    missing: (r) => (messagesOn(r, 'Pipe') >= 4 * OBSERVED_COUNT ? null : `${messagesOn(r, 'Pipe')} Pipe messages recorded, expected at least ${4 * OBSERVED_COUNT}`),
+  },
+  {
+    name: 'queue_round_trips',
+    label: `\`Queue\` round trip of a small int, ${OBSERVED_COUNT} times`,
+    perItem: true,
+    missing: (r) => (messagesOn(r, 'Queue') >= 4 * OBSERVED_COUNT ? null : `${messagesOn(r, 'Queue')} Queue messages recorded, expected at least ${4 * OBSERVED_COUNT}`),
+  },
+];
+
+export interface ObservedCost {
+  workload: Workload;
+  /** ms for the loop, or µs per round trip. */
+  plain: number;
+  traced: number;
+  /** Median of each profiled run over the plain run just before it. */
+  ratio: number;
+  /** What a profiled run's record lacked, if anything. */
+  missing: string | null;
+}
+
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.values(TRACER_ENV)) delete env[name];
+  delete env.PYTHONPATH;
+  return env;
+}
+
+function runPlain(file: string, workload: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [file, workload, String(OBSERVED_COUNT)], { env: plainEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`${workload} exited with ${code}`))));
+  });
+}
+
+async function runProfiled(file: string, workload: string): Promise<{ ms: number; record: RunRecord }> {
+  const record = await (await ProfileRun.start({ file, args: [workload, String(OBSERVED_COUNT)], python: PYTHON })).finished;
+  if (record.exitCode !== 0) throw new Error(`${workload} exited with ${record.exitCode} under the profiler:\n${record.stderr.slice(-2000)}`);
+  return { ms: Number(record.stdout.trim()), record };
+}
+
+export async function measureObserverEffect(workloads: readonly Workload[] = WORKLOADS): Promise<ObservedCost[]> {
+  const file = PROGRAM;
+  const results: ObservedCost[] = [];
+  for (const workload of workloads) {
+    const plain: number[] = [];
+    const traced: number[] = [];
+    let missing: string | null = null;
+    for (let pair = 0; pair < PAIRS; pair++) {
+      plain.push(await runPlain(file, workload.name));
+      const profiled = await runProfiled(file, workload.name);
+      traced.push(profiled.ms);
+      missing ??= workload.missing(profiled.record);
+    }
+    const unit = workload.perItem ? 1000 / OBSERVED_COUNT : 1;
+    results.push({
+      workload,
+      plain: median(plain) * unit,
+      traced: median(traced) * unit,
+      ratio: median(traced.map((ms, i) => ms / plain[i])),
+      missing,
+    });
+  }
+  return results;
+}
+
+if (require.main === module) {
+  const only = process.argv.slice(2);
+  void measureObserverEffect(only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS).then((rows) => {
+    for (const row of rows) {
+      const unit = row.workload.perItem ? 'µs' : 'ms';
+      console.log(`${row.workload.name}: plain ${row.plain.toFixed(1)} ${unit}, traced ${row.traced.toFixed(1)} ${unit}, ratio ${row.ratio.toFixed(2)}${row.missing ? `; MISSING: ${row.missing}` : ''}`);
+    }
+  });
+}
