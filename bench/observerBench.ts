@@ -116,6 +116,31 @@ export async function measureObserverEffect(workloads: readonly Workload[] = WOR
   return results;
 }
 
+const GOAL_RATIO = 1.3;
+
+export function observerMarkdown(rows: readonly ObservedCost[]): string[] {
+  return [
+    `## Tasks and messages: watching must not change the run (target: at most ${GOAL_RATIO}× each)`,
+    '',
+    'The workloads of `test/python/observed_workloads.py`, timed inside the program around the',
+    `loop only, plain \`python3\` against the whole engine (\`ProfileRun\`: tracer, event socket and`,
+    `spools, record builder, sampler), in ${PAIRS} interleaved pairs; the ratio is the median of each`,
+    'profiled run over the plain run just before it. Every profiled run\'s record is checked for',
+    'every task (with its items) and every message (with its bytes).',
+    '',
+    '| workload | plain | profiled | ratio | all recorded | target |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((row) => {
+      const unit = row.workload.perItem ? 'µs per round trip' : 'ms';
+      return (
+        `| ${row.workload.label} | ${row.plain.toFixed(row.workload.perItem ? 1 : 0)} ${unit} | ${row.traced.toFixed(row.workload.perItem ? 1 : 0)} ${unit} | ` +
+        `${row.ratio.toFixed(2)}× | ${row.missing ?? 'yes'} | ${row.ratio <= GOAL_RATIO && row.missing === null ? 'met' : '**missed**'} |`
+      );
+    }),
+    '',
+  ];
+}
+
 if (require.main === module) {
   const only = process.argv.slice(2);
   void measureObserverEffect(only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS).then((rows) => {

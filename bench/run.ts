@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { exitLagMarkdown, measureExitLag } from './exitLagBench';
 import { measureExtensionCosts } from './extensionBench';
 import { measureHostMemory } from './hostMemoryBench';
+import { hostEventCostMarkdown, measureHostEventCost } from './hostEventCost';
 import { measureLockCost } from './lockBench';
+import { measureObserverEffect, observerMarkdown } from './observerBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
@@ -191,6 +193,12 @@ async function main(): Promise<void> {
       '',
     );
   }
+
+  process.stderr.write('tasks and messages traced against plain…\n');
+  lines.push(...observerMarkdown(await measureObserverEffect()));
+
+  process.stderr.write('host CPU per traced event…\n');
+  lines.push(...hostEventCostMarkdown(await measureHostEventCost()));
 
   process.stderr.write('host memory at a million lock events…\n');
   const memory = await measureHostMemory(1_000_000);

@@ -28,13 +28,18 @@ _batch = EventBatch("ipc-batch", _to_wire)
 
 
 def record(op, end, start_ns, size, frame):
-    """A message `op` just completed on `end`; `frame` is the caller of the wrapper."""
+    """A message `op` just completed on `end`; `frame` is the caller of the wrapper.
+
+    A library channel (a pool's own queues) is used by the library's threads and workers,
+    where no frame is the learner's: its events are not walked up the stack for a site.
+    """
     end_ns = _monotonic_ns()
     try:
         channel = end.channel
         if channel.id not in _announced:
             _announce(channel)
-        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, sites.site_of(frame)))
+        site = None if channel.internal else sites.site_of(frame)
+        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, site))
     except Exception:
         pass
 

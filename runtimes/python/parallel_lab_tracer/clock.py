@@ -15,8 +15,9 @@ class RunClock(object):
         return self.ns_to_ms(time.monotonic_ns())
 
     def ns_to_ms(self, monotonic_ns):
-        """A raw time.monotonic_ns() reading (what hot paths store) on the run's axis."""
-        return round((monotonic_ns - self._t0_ns) / 1e6, 3)
+        """A raw time.monotonic_ns() reading (what hot paths store) on the run's axis, in
+        whole microseconds: integer division is several times cheaper than round(x, 3)."""
+        return (monotonic_ns - self._t0_ns) // 1000 / 1000
 
 
 # The run's clock, set when the tracer starts.

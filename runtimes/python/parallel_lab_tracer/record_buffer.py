@@ -71,9 +71,12 @@ class _Outbox(object):
                 return
             self._sending = True
             try:
+                drained = []
                 for drain in _drains:
-                    for record in drain():
-                        self._lines.append(wire.encode_line(record))
+                    drained.extend(drain())
+                if drained:
+                    # The batches of one flush on one line: one encoding here, one parse in the host.
+                    self._lines.append(wire.encode_line(drained if len(drained) > 1 else drained[0]))
                 if not self._lines:
                     return
                 data = "".join(self._lines).encode("ascii")

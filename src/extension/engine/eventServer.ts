@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { SPOOL_FILE_NAME, SpoolTail } from './spoolTail';
-import { parseTracerLine } from './tracerRecordParser';
+import { parseTracerRecords } from './tracerRecordParser';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
 
 /** A line longer than this is not a tracer record; it is dropped as malformed. */
@@ -235,13 +235,10 @@ class ConnectionReader {
       this.onSpool(spoolFileOf(line));
       return;
     }
-    const record = parseTracerLine(line);
-    if (!record) {
-      this.counts.malformed++;
-      return;
-    }
-    this.counts.received++;
-    this.onRecord(record);
+    const { records, malformed } = parseTracerRecords(line);
+    this.counts.malformed += malformed;
+    this.counts.received += records.length;
+    for (const record of records) this.onRecord(record);
   }
 }
 

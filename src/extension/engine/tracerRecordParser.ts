@@ -60,6 +60,31 @@ export function parseTracerLine(line: string): TracerRecord | null {
   } catch {
     return null;
   }
+  return recordOf(value);
+}
+
+/**
+ * The records of one line: a record, or an array of the records of one flush (a pool
+ * worker flushes a few small records twice per task: one line, one parse). `malformed`
+ * counts what is not a record, the whole line when it is not JSON.
+ */
+export function parseTracerRecords(line: string): { records: TracerRecord[]; malformed: number } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { records: [], malformed: 1 };
+  }
+  const values = Array.isArray(value) ? value : [value];
+  const records: TracerRecord[] = [];
+  for (const item of values) {
+    const record = recordOf(item);
+    if (record) records.push(record);
+  }
+  return { records, malformed: values.length - records.length + (values.length === 0 ? 1 : 0) };
+}
+
+function recordOf(value: unknown): TracerRecord | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   const type = record.type;
