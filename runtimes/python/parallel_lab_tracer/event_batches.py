@@ -14,6 +14,8 @@ from . import clock, process_id, record_buffer
 MAX_PENDING = 512
 
 _batches = []
+# Called before the batches are drained: producers that hold events elsewhere add them here.
+_before_drain = []
 
 
 class EventBatch(object):
@@ -54,9 +56,15 @@ class EventBatch(object):
         return {"type": self.record_type, "pid": process_id.current(), "events": [convert(event, to_ms) for event in events]}
 
 
+def before_drain(hook):
+    _before_drain.append(hook)
+
+
 def _drain_all():
     # A pool worker flushes twice per task with two or three events pending: the empty
     # batches are passed over without a call.
+    for hook in _before_drain:
+        hook()
     to_ms = clock.current.ns_to_ms
     records = []
     for batch in _batches:

@@ -66,7 +66,8 @@ def _traced_fed_put(put):
 @quietly
 def _put_returned(end, start_ns, frame):
     if end is not None and end.fed_puts is not None:
-        end.fed_puts.put_returned(start_ns, _monotonic_ns(), sites.site_of(frame))
+        end_ns = _monotonic_ns()
+        end.fed_puts.returned.append((start_ns, end_ns, sites.site_of(frame)))
 
 
 def _traced_simple_put(put):
@@ -206,4 +207,4 @@ def _counting_error(fed_puts, onerror):
 @quietly
 def _quietly_fed(fed_puts, size):
     # An error here would reach the feeder's own error handling and drop the message.
-    fed_puts.fed(size)
+    fed_puts.sent.append(size)
