@@ -1,7 +1,7 @@
 // Figures derived from a run record: per-lock contention, per-channel traffic, per-worker
 // tasks. Pure functions, shared by the command line's summary and the profiler panel.
 
-import type { LockInfo, RunRecord } from './runRecord';
+import type { LockInfo, LockEventList, RunRecord } from './runRecord';
 
 export interface LockStats {
   lock: LockInfo;
@@ -31,7 +31,7 @@ export interface WorkerTaskStats {
   failed: number;
 }
 
-export function lockStats(record: RunRecord): LockStats[] {
+export function lockStats(record: RunRecord<LockEventList>): LockStats[] {
   const byLock = new Map<string, { stats: LockStats; waits: Array<[number, number]> }>();
   for (const lock of record.locks) {
     const aggregated = lock.aggregated;
@@ -68,7 +68,7 @@ export function lockStats(record: RunRecord): LockStats[] {
   return [...byLock.values()].map(({ stats, waits }) => ({ ...stats, contendedShare: Math.min(1, unionLength(waits) / duration) }));
 }
 
-export function channelStats(record: RunRecord): ChannelStats[] {
+export function channelStats(record: RunRecord<LockEventList>): ChannelStats[] {
   const byChannel = new Map<string, ChannelStats>();
   for (const channel of record.channels) {
     byChannel.set(channel.id, { channel: channel.id, kind: channel.kind, api: channel.api, messages: 0, bytes: 0, blockedMs: 0 });
@@ -89,7 +89,7 @@ export function channelStats(record: RunRecord): ChannelStats[] {
   return [...byChannel.values()];
 }
 
-export function workerTaskStats(record: RunRecord): WorkerTaskStats[] {
+export function workerTaskStats(record: RunRecord<LockEventList>): WorkerTaskStats[] {
   const byPid = new Map<number, WorkerTaskStats>();
   for (const task of record.tasks) {
     const stats = byPid.get(task.pid) ?? { pid: task.pid, tasks: 0, items: 0, busyMs: 0, failed: 0 };

@@ -12,12 +12,12 @@ describe('ActivityBuilder', () => {
     builder.apply({ type: 'lock-new', pid: 10, lock: 'A', kind: 'Lock', api: 'Lock', internal: false, site: 0 });
     builder.apply({ type: 'lock-open', pid: 10, tid: 1, lock: 'B', requestMs: 5, acquiredMs: null, site: 0, held: [['A', 2, 0]] });
     builder.apply({ type: 'lock-open', pid: 10, tid: 1, lock: 'B', requestMs: 5, acquiredMs: null, site: 0, held: [['A', 2, 0]] });
-    let events = builder.finish().lockEvents;
+    let events = [...builder.finish().lockEvents];
     assert.equal(events.length, 2, 'one wait and one hold, not repeated');
     const wait = events.find((e) => e.lock === 'B')!;
     assert.deepEqual([wait.acquiredMs, wait.site?.line], [null, 7]);
     builder.apply({ type: 'lock-batch', pid: 10, events: [[1, 'B', 5, 60, 70, 0], [1, 'A', 1, 2, 75, 0]] });
-    events = builder.finish().lockEvents;
+    events = [...builder.finish().lockEvents];
     assert.deepEqual(events.map((e) => [e.lock, e.requestMs, e.acquiredMs, e.releasedMs]), [['B', 5, 60, 70], ['A', 1, 2, 75]]);
   });
 

@@ -4,7 +4,7 @@
 
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { RUN_RECORD_SCHEMA, type RunRecord } from '../../shared/runRecord';
+import { RUN_RECORD_SCHEMA, type LockEventList, type RunRecord } from '../../shared/runRecord';
 import { writeJsonFile } from './jsonFile';
 
 export interface SavedRun {
@@ -21,7 +21,7 @@ const SUFFIX = '.run.json';
 export class RunStore {
   constructor(private readonly folder: string, private readonly keep: () => number) {}
 
-  async save(record: RunRecord): Promise<string> {
+  async save(record: RunRecord<LockEventList>): Promise<string> {
     await mkdir(this.folder, { recursive: true });
     const stamp = record.startedAt.replace(/[:.]/g, '-');
     const name = `${stamp}-${path.basename(record.file, '.py').replace(/[^\w-]/g, '_')}${SUFFIX}`;
