@@ -40,6 +40,8 @@ describe('ActivityBuilder', () => {
     assert.equal(id(1, 'send', 2), id(2, 'recv', 5));
     assert.equal(id(2, 'send', 3.5), id(1, 'recv', 4));
     assert.notEqual(id(1, 'send', 1), id(1, 'send', 2));
+    // The record file's fields, in its order: the pipe end used for pairing is not among them.
+    assert.deepEqual(Object.keys(events[0]), ['channel', 'kind', 'op', 'pid', 't', 'waitMs', 'bytes', 'site', 'message']);
   });
 
   it('matches tasks with their submit time, sums aggregated lock counts across processes, and caps events', () => {
@@ -53,6 +55,7 @@ describe('ActivityBuilder', () => {
     const activity = builder.finish();
     assert.equal(activity.tasks[0].submitMs, 3);
     assert.equal(activity.tasks[0].items, 2);
+    assert.deepEqual(Object.keys(activity.tasks[0]), ['pool', 'pid', 'fn', 'items', 'startMs', 'endMs', 'ok', 'site', 'submitMs']);
     const aggregated = activity.locks.find((lock) => lock.id === 'H')!.aggregated!;
     assert.deepEqual([aggregated.acquisitions, aggregated.sinceMs, aggregated.maxWaitMs, aggregated.waitHistogram], [200, 2, 0.7, [198, 2, 0]]);
     assert.equal(activity.lockEvents.length, 1);

@@ -50,10 +50,6 @@ interface PendingRelease {
   t: number;
 }
 
-interface IpcEventWithEnd extends IpcEvent {
-  endpoint: number;
-}
-
 export interface Activity {
   locks: LockInfo[];
   lockEvents: LockEventColumns;
@@ -73,8 +69,13 @@ export class ActivityBuilder {
   private readonly releases: PendingRelease[] = [];
   private readonly lockStats = new Map<string, Extract<TracerRecord, { type: 'lock-stats' }>>();
   private readonly channels = new Map<string, ChannelInfo>();
-  private readonly ipcEvents: IpcEventWithEnd[] = [];
-  private readonly tasks: Array<TaskRecord & { submitKey: string | null }> = [];
+  // Messages and tasks are the record's own objects, joined in place: what only the joining
+  // needs (a message's pipe end, a task's submit key) is kept beside them, by index, so that
+  // finish() hands them out without copying half a million objects.
+  private readonly ipcEvents: IpcEvent[] = [];
+  private readonly ipcEndpoints: number[] = [];
+  private readonly tasks: TaskRecord[] = [];
+  private readonly taskSubmitKeys: Array<string | null> = [];
   private readonly submits = new Map<string, { t: number; site: SourceSite | null }>();
   truncated = false;
 
@@ -147,6 +148,7 @@ export class ActivityBuilder {
             break;
           }
           this.ipcEvents.push(ipcEventOf(record.pid, tuple, this.sites));
+          this.ipcEndpoints.push(tuple[2]);
         }
         break;
       case 'task-batch':
@@ -156,6 +158,7 @@ export class ActivityBuilder {
             break;
           }
           this.tasks.push(taskOf(record.pid, tuple, this.sites));
+          this.taskSubmitKeys.push(tuple[7]);
         }
         break;
       case 'task-submit':
@@ -173,10 +176,7 @@ export class ActivityBuilder {
       lockEvents: this.lockEvents,
       channels: [...this.channels.values()],
       ipcEvents: this.pairMessages(),
-      tasks: this.tasks.map(({ submitKey, ...task }) => {
-        const submit = submitKey !== null ? this.submits.get(submitKey) : undefined;
-        return submit ? { ...task, submitMs: submit.t, site: task.site ?? submit.site } : task;
-      }),
+      tasks: this.matchSubmits(),
       aggregatedLocks,
     };
   }
@@ -259,17 +259,18 @@ export class ActivityBuilder {
 
   /** Gives each message an id shared by its send and its receipt: FIFO per channel and direction. */
   private pairMessages(): IpcEvent[] {
-    const sent = new Map<string, IpcEventWithEnd[]>();
-    const received = new Map<string, IpcEventWithEnd[]>();
-    for (const event of this.ipcEvents) {
+    const sent = new Map<string, IpcEvent[]>();
+    const received = new Map<string, IpcEvent[]>();
+    this.ipcEvents.forEach((event, index) => {
       const sending = event.op === 'put' || event.op === 'send';
+      const endpoint = this.ipcEndpoints[index];
       // A pipe's send on one end arrives at the other; a queue has one direction.
-      const lane = event.kind === 'pipe' ? `${event.channel}>${sending ? 1 - event.endpoint : event.endpoint}` : event.channel;
+      const lane = event.kind === 'pipe' ? `${event.channel}>${sending ? 1 - endpoint : endpoint}` : event.channel;
       const side = sending ? sent : received;
       const list = side.get(lane);
       if (list) list.push(event);
       else side.set(lane, [event]);
-    }
+    });
     for (const [lane, sends] of sent) {
       const receipts = received.get(lane) ?? [];
       sends.sort((a, b) => a.t - b.t);
@@ -281,7 +282,19 @@ export class ActivityBuilder {
         receipts[i].message = id;
       }
     }
-    return this.ipcEvents.map(({ endpoint: _endpoint, ...event }) => event);
+    return this.ipcEvents;
+  }
+
+  /** Gives each pool task its parent's submit time, and the submit's site when it has none. */
+  private matchSubmits(): TaskRecord[] {
+    this.tasks.forEach((task, index) => {
+      const submitKey = this.taskSubmitKeys[index];
+      const submit = submitKey !== null ? this.submits.get(submitKey) : undefined;
+      if (!submit) return;
+      task.submitMs = submit.t;
+      task.site ??= submit.site;
+    });
+    return this.tasks;
   }
 }
 
