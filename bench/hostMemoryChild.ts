@@ -1,10 +1,31 @@
 // Run in its own Node process by hostMemoryBench.ts, so that its peak RSS is the host's
 // cost of one run whose program reports a given number of lock events.
+//
+// After the run it does what a user's run goes on to do with the record, in one of two ways
+// (the second argument), and reports the peak again:
+//   cli    what `parallel-lab run FILE --json OUT` does: write the record, print the summary;
+//   store  what the extension does after every run: save it in its run store (RunStore),
+//          which also lists the saved runs to prune the oldest.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeJsonFile } from '../src/extension/engine/jsonFile';
 import { ProfileRun } from '../src/extension/engine/profileRun';
+import { RunStore } from '../src/extension/engine/runStore';
+import { formatSummary } from '../src/extension/engine/summary';
+
+export type SaveMode = 'cli' | 'store';
+
+export interface HostMemoryChildResult {
+  lockEvents: number;
+  truncated: boolean;
+  /** Peak RSS once the run has finished: the engine alone. */
+  peakRssMb: number;
+  /** Peak RSS once the record was also saved (the process's peak, so at least the run's). */
+  savedPeakRssMb: number;
+  heapUsedMb: number;
+}
 
 // The program speaks the tracer's wire protocol itself: what is measured is the host's
 // handling of the events, not how fast Python can take locks.
@@ -26,15 +47,29 @@ for start in range(0, events, batch):
 s.close()
 `;
 
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function main(): Promise<void> {
   const events = Number(process.argv[2]);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-memory-')), 'many_locks.py');
+  const mode = process.argv[3] as SaveMode;
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-memory-'));
+  const file = path.join(folder, 'many_locks.py');
   writeFileSync(file, PROGRAM);
   const record = await (await ProfileRun.start({ file, args: [String(events)] })).finished;
-  const result = {
+  const peakRunMb = peakRssMb();
+  if (mode === 'cli') {
+    await writeJsonFile(path.join(folder, 'many_locks.json'), record);
+    formatSummary(record);
+  } else {
+    await new RunStore(path.join(folder, 'runs'), () => 10).save(record);
+  }
+  const result: HostMemoryChildResult = {
     lockEvents: record.lockEvents.length,
     truncated: record.truncated,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRunMb,
+    savedPeakRssMb: peakRssMb(),
     heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
   };
   process.stdout.write(JSON.stringify(result) + '\n');

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ProfileRun } from '../src/extension/engine/profileRun';
 import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
-import type { RunRecord } from '../src/shared/runRecord';
+import type { LockEventList, RunRecord } from '../src/shared/runRecord';
 import { median } from './measure';
 
 const PYTHON = process.env.PARALLEL_LAB_BENCH_PYTHON ?? 'python3';
@@ -26,15 +26,15 @@ export interface Workload {
   /** Per round trip rather than for the whole loop. */
   perItem: boolean;
   /** What the profiled run's record must hold, or a sentence saying what is missing. */
-  missing(record: RunRecord): string | null;
+  missing(record: RunRecord<LockEventList>): string | null;
 }
 
-function messagesOn(record: RunRecord, api: string): number {
+function messagesOn(record: RunRecord<LockEventList>, api: string): number {
   const channels = new Set(record.channels.filter((channel) => channel.api === api && !channel.internal).map((channel) => channel.id));
   return record.ipcEvents.filter((event) => channels.has(event.channel)).length;
 }
 
-function squareTasks(record: RunRecord): string | null {
+function squareTasks(record: RunRecord<LockEventList>): string | null {
   const items = record.tasks.filter((task) => task.fn === 'square').reduce((sum, task) => sum + task.items, 0);
   return items === OBSERVED_COUNT ? null : `${items} of ${OBSERVED_COUNT} task items recorded`;
 }
@@ -85,7 +85,7 @@ function runPlain(file: string, workload: string): Promise<number> {
   });
 }
 
-async function runProfiled(file: string, workload: string): Promise<{ ms: number; record: RunRecord }> {
+async function runProfiled(file: string, workload: string): Promise<{ ms: number; record: RunRecord<LockEventList> }> {
   const record = await (await ProfileRun.start({ file, args: [workload, String(OBSERVED_COUNT)], python: PYTHON })).finished;
   if (record.exitCode !== 0) throw new Error(`${workload} exited with ${record.exitCode} under the profiler:\n${record.stderr.slice(-2000)}`);
   return { ms: Number(record.stdout.trim()), record };

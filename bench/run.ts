@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exitLagMarkdown, measureExitLag } from './exitLagBench';
 import { measureExtensionCosts } from './extensionBench';
-import { measureHostMemory } from './hostMemoryBench';
 import { hostEventCostMarkdown, measureHostEventCost } from './hostEventCost';
+import { hostMemoryMarkdown, measureHostMemory } from './hostMemoryBench';
 import { measureLockCost } from './lockBench';
 import { measureObserverEffect, observerMarkdown } from './observerBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
@@ -201,31 +201,7 @@ async function main(): Promise<void> {
   lines.push(...hostEventCostMarkdown(await measureHostEventCost()));
 
   process.stderr.write('host memory at a million lock events…\n');
-  const memory = await measureHostMemory(1_000_000);
-  lines.push(
-    '## Host memory at a million lock events (target: at most 200 MB RSS)',
-    '',
-    'Peak resident memory of a Node process that profiles one run whose program reports',
-    `${memory.lockEvents.toLocaleString('en')} lock cycles over the event socket (the engine only, as the CLI uses it).`,
-    '',
-    '| measure | value | target |',
-    '|---|---|---|',
-    `| peak RSS, empty run (baseline) | ${memory.baselinePeakRssMb.toFixed(0)} MB | – |`,
-    `| peak RSS, 1 million lock events | ${memory.peakRssMb.toFixed(0)} MB | ${verdict(memory.peakRssMb <= 200)} |`,
-    `| JS heap in use at the end | ${memory.heapUsedMb.toFixed(0)} MB | – |`,
-    '',
-  );
-  if (memory.peakRssMb > 200) {
-    lines.push(
-      '**Why the target is missed, and the floor.** Each lock event is one JavaScript object in the',
-      'record (about 136 bytes: seven fields, three of them boxed floating-point times), so a',
-      'million events take about 140 MB of heap on top of the 50 MB an empty run needs, plus the',
-      'garbage collector\'s headroom. Getting under 200 MB needs a columnar in-memory record (typed',
-      'arrays per field, objects made only when a view or a file asks for them); the record is',
-      'capped at a million lock events, so this is the worst case.',
-      '',
-    );
-  }
+  lines.push(...hostMemoryMarkdown(await measureHostMemory(1_000_000)));
 
   process.stderr.write('timeline rendering in Chromium…\n');
   lines.push(...renderBenchMarkdown(await measureRender()));

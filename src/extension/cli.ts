@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { constants as osConstants } from 'node:os';
 import { formatMs } from '../shared/format';
-import type { RunRecord, StartMethod } from '../shared/runRecord';
+import type { LockEventList, RunRecord, StartMethod } from '../shared/runRecord';
 import type { ScalingPrediction } from '../shared/scaling';
 import { toChromeTrace } from './engine/chromeTrace';
 import { UserFacingError } from './engine/errors';
@@ -225,7 +225,7 @@ function splitScaleTarget(target: string): { file: string; functionName: string 
   return { file, functionName };
 }
 
-function exitCodeOf(record: RunRecord): number {
+function exitCodeOf(record: RunRecord<LockEventList>): number {
   if (record.outcome === 'timed-out') return EXIT_TIMEOUT;
   if (record.outcome === 'stopped') return EXIT_INTERRUPTED;
   if (record.exitCode !== null) return record.exitCode;

@@ -3,7 +3,7 @@
 // for a free core. Pure functions, shared by the command line's summary and the panel.
 
 import { formatMs, formatPercent } from './format';
-import type { CoreSample, ProcessEntry, RunRecord } from './runRecord';
+import type { CoreSample, ProcessEntry, LockEventList, RunRecord } from './runRecord';
 
 export interface ProcessCpu {
   /** CPU time used (user + system); null when nothing measured it. */
@@ -66,7 +66,7 @@ export interface CoreMeans {
   othersCores: number | null;
 }
 
-export function coreMeans(record: RunRecord): CoreMeans {
+export function coreMeans(record: RunRecord<LockEventList>): CoreMeans {
   const samples = record.coreSamples;
   const cores = record.cores;
   const busy = new Array<number>(cores).fill(0);
@@ -111,7 +111,7 @@ export interface CoreWait {
 const WAITED_MS = 1;
 
 /** Null where the run-queue wait was not measured (platforms other than Linux, older records). */
-export function coreWait(record: RunRecord): CoreWait | null {
+export function coreWait(record: RunRecord<LockEventList>): CoreWait | null {
   const waitAt = new Map<number, number>();
   let measured = false;
   let totalMs = 0;
@@ -150,7 +150,7 @@ const OTHERS_CAUSE_CORES = 0.25;
  * or under 5 % of the run's CPU time). E.g. "Your 2 processes waited 1.1 s in all for a
  * free core: other programs were using 0.9 cores meanwhile."
  */
-export function coreWaitSentence(record: RunRecord): string | null {
+export function coreWaitSentence(record: RunRecord<LockEventList>): string | null {
   const wait = coreWait(record);
   if (wait === null) return null;
   const cpuMs = record.processes.reduce((total, process) => total + (process?.cpuMs ?? 0), 0);

@@ -3,7 +3,7 @@
 // view (webview), so both say the same thing about a line.
 
 import { formatBytes, formatMs } from './format';
-import type { RunRecord, SourceSite } from './runRecord';
+import type { LockEventList, RunRecord, SourceSite } from './runRecord';
 
 export interface LineActivity {
   line: number;
@@ -25,7 +25,7 @@ export interface LineActivityOptions {
 }
 
 /** The parts of a record that line figures come from (a live run has them too). */
-export type ActivityView = Pick<RunRecord, 'file' | 'durationMs' | 'locks' | 'lockEvents' | 'channels' | 'ipcEvents' | 'tasks'>;
+export type ActivityView = Pick<RunRecord<LockEventList>, 'file' | 'durationMs' | 'locks' | 'lockEvents' | 'channels' | 'ipcEvents' | 'tasks'>;
 
 /** Per-line figures for one source file, in line order. */
 export function lineActivity(record: ActivityView, file: string, options: LineActivityOptions = {}): LineActivity[] {

@@ -1,7 +1,7 @@
 // Figures derived from a run record: per-lock contention, per-channel traffic, per-worker
 // tasks. Pure functions, shared by the command line's summary and the profiler panel.
 
-import type { LockInfo, RunRecord } from './runRecord';
+import type { LockEvent, LockEventList, LockInfo, RunRecord } from './runRecord';
 
 export interface LockStats {
   lock: LockInfo;
@@ -31,8 +31,8 @@ export interface WorkerTaskStats {
   failed: number;
 }
 
-export function lockStats(record: RunRecord): LockStats[] {
-  const byLock = new Map<string, { stats: LockStats; waits: Array<[number, number]> }>();
+export function lockStats(record: RunRecord<LockEventList>): LockStats[] {
+  const byLock = new Map<string, { stats: LockStats; waits: number }>();
   for (const lock of record.locks) {
     const aggregated = lock.aggregated;
     byLock.set(lock.id, {
@@ -45,18 +45,17 @@ export function lockStats(record: RunRecord): LockStats[] {
         totalHoldMs: aggregated?.totalHoldMs ?? 0,
         contendedShare: 0,
       },
-      waits: [],
+      waits: 0,
     });
   }
   for (const event of record.lockEvents) {
     const entry = byLock.get(event.lock);
     if (!entry) continue;
     const { stats } = entry;
-    const waitEnd = event.acquiredMs ?? event.releasedMs ?? record.durationMs;
-    const wait = Math.max(0, waitEnd - event.requestMs);
+    const wait = Math.max(0, waitEndOf(event, record.durationMs) - event.requestMs);
     stats.totalWaitMs += wait;
     stats.maxWaitMs = Math.max(stats.maxWaitMs, wait);
-    if (wait > 0) entry.waits.push([event.requestMs, waitEnd]);
+    if (wait > 0) entry.waits++;
     if (event.acquiredMs === null) {
       stats.failed++;
       continue;
@@ -64,11 +63,42 @@ export function lockStats(record: RunRecord): LockStats[] {
     stats.acquisitions++;
     stats.totalHoldMs += Math.max(0, (event.releasedMs ?? record.durationMs) - event.acquiredMs);
   }
+  const waits = waitIntervals(record, byLock);
   const duration = Math.max(record.durationMs, 1e-9);
-  return [...byLock.values()].map(({ stats, waits }) => ({ ...stats, contendedShare: Math.min(1, unionLength(waits) / duration) }));
+  return [...byLock.values()].map(({ stats }) => {
+    const lock = waits.get(stats.lock.id);
+    return { ...stats, contendedShare: lock ? Math.min(1, unionLength(lock.starts, lock.ends) / duration) : 0 };
+  });
 }
 
-export function channelStats(record: RunRecord): ChannelStats[] {
+/** Where a wait for the lock ended: at the acquire, else at the release, else at the end of the run. */
+function waitEndOf(event: LockEvent, durationMs: number): number {
+  return event.acquiredMs ?? event.releasedMs ?? durationMs;
+}
+
+/**
+ * Each lock's waits as starts and ends, in arrays of the size counted on the first pass: a run
+ * can have a million waits, and a pair array for each, or arrays grown as they fill, took the
+ * summary more memory than the run's events themselves.
+ */
+function waitIntervals(record: RunRecord<LockEventList>, byLock: ReadonlyMap<string, { waits: number }>): Map<string, { starts: Float64Array; ends: Float64Array }> {
+  const waits = new Map<string, { starts: Float64Array; ends: Float64Array; filled: number }>();
+  for (const [id, { waits: count }] of byLock) {
+    if (count > 0) waits.set(id, { starts: new Float64Array(count), ends: new Float64Array(count), filled: 0 });
+  }
+  if (waits.size === 0) return waits;
+  for (const event of record.lockEvents) {
+    const lock = waits.get(event.lock);
+    const waitEnd = waitEndOf(event, record.durationMs);
+    if (!lock || waitEnd <= event.requestMs) continue;
+    lock.starts[lock.filled] = event.requestMs;
+    lock.ends[lock.filled] = waitEnd;
+    lock.filled++;
+  }
+  return waits;
+}
+
+export function channelStats(record: RunRecord<LockEventList>): ChannelStats[] {
   const byChannel = new Map<string, ChannelStats>();
   for (const channel of record.channels) {
     byChannel.set(channel.id, { channel: channel.id, kind: channel.kind, api: channel.api, messages: 0, bytes: 0, blockedMs: 0 });
@@ -89,7 +119,7 @@ export function channelStats(record: RunRecord): ChannelStats[] {
   return [...byChannel.values()];
 }
 
-export function workerTaskStats(record: RunRecord): WorkerTaskStats[] {
+export function workerTaskStats(record: RunRecord<LockEventList>): WorkerTaskStats[] {
   const byPid = new Map<number, WorkerTaskStats>();
   for (const task of record.tasks) {
     const stats = byPid.get(task.pid) ?? { pid: task.pid, tasks: 0, items: 0, busyMs: 0, failed: 0 };
@@ -102,19 +132,27 @@ export function workerTaskStats(record: RunRecord): WorkerTaskStats[] {
   return [...byPid.values()].sort((a, b) => a.pid - b.pid);
 }
 
-/** Total length covered by a set of intervals, overlaps counted once. */
-export function unionLength(intervals: Array<[number, number]>): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+/**
+ * Total length covered by intervals [starts[i], ends[i]] (each start at most its end),
+ * overlaps counted once; sorts both arrays in place. A sweep over the starts and the ends,
+ * each sorted on its own: a time is covered while more intervals have started than ended.
+ */
+export function unionLength(starts: Float64Array, ends: Float64Array): number {
+  starts.sort();
+  ends.sort();
   let total = 0;
-  let [start, end] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
-  for (const [from, to] of sorted) {
-    if (from > end) {
-      if (end > start) total += end - start;
-      [start, end] = [from, to];
-    } else if (to > end) {
-      end = to;
+  let open = 0;
+  let coveredFrom = 0;
+  let s = 0;
+  for (let e = 0; e < ends.length; e++) {
+    // The starts up to this end open first, so that intervals that touch join.
+    while (s < starts.length && starts[s] <= ends[e]) {
+      if (open === 0) coveredFrom = starts[s];
+      open++;
+      s++;
     }
+    open--;
+    if (open === 0) total += ends[e] - coveredFrom;
   }
-  if (end > start) total += end - start;
   return total;
 }

@@ -110,6 +110,15 @@ export interface LockEvent {
   site: SourceSite | null;
 }
 
+/**
+ * Lock events as code that reads them in order sees them. A record file, a reopened record and
+ * the webview hold an array; the host that has just profiled a run holds columns
+ * (src/extension/engine/lockEventColumns.ts) and makes each object as it is read.
+ */
+export interface LockEventList extends Iterable<LockEvent> {
+  readonly length: number;
+}
+
 export interface IpcEvent {
   channel: string;
   kind: 'queue' | 'pipe';
@@ -145,7 +154,12 @@ export interface TaskRecord {
   site: SourceSite | null;
 }
 
-export interface RunRecord {
+/**
+ * The record. Its lock events are an array, as in the file, unless a reader says it takes any
+ * LockEventList (`RunRecord<LockEventList>`): the host's record of a run it profiled has
+ * them as columns.
+ */
+export interface RunRecord<LockEvents extends LockEventList = LockEvent[]> {
   schema: typeof RUN_RECORD_SCHEMA;
   file: string;
   argv: string[];
@@ -166,7 +180,7 @@ export interface RunRecord {
   processes: ProcessEntry[];
   coreSamples: CoreSample[];
   locks: LockInfo[];
-  lockEvents: LockEvent[];
+  lockEvents: LockEvents;
   channels: ChannelInfo[];
   ipcEvents: IpcEvent[];
   tasks: TaskRecord[];

@@ -7,13 +7,13 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { ProfileRun } from '../../src/extension/engine/profileRun';
-import type { IpcEvent, RunRecord } from '../../src/shared/runRecord';
+import type { IpcEvent, LockEventList, RunRecord } from '../../src/shared/runRecord';
 import { REPO_ROOT } from '../helpers/pythonPrograms';
 
 const PROGRAM = path.join(REPO_ROOT, 'test/python/observed_workloads.py');
 const COUNT = 5000;
 
-async function profile(workload: string): Promise<RunRecord> {
+async function profile(workload: string): Promise<RunRecord<LockEventList>> {
   const record = await (await ProfileRun.start({ file: PROGRAM, args: [workload, String(COUNT)] })).finished;
   assert.equal(record.exitCode, 0, record.stderr);
   assert.deepEqual(record.events, { received: record.events.received, malformed: 0, unauthenticated: 0 }, 'no line on the event channel was refused');
@@ -21,7 +21,7 @@ async function profile(workload: string): Promise<RunRecord> {
   return record;
 }
 
-function assertEveryTask(record: RunRecord): void {
+function assertEveryTask(record: RunRecord<LockEventList>): void {
   const tasks = record.tasks.filter((task) => task.fn === 'square');
   assert.equal(tasks.length, COUNT, `${tasks.length} of ${COUNT} tasks recorded`);
   assert.ok(tasks.every((task) => task.items === 1 && task.ok), 'each task one item, each returned');
@@ -34,7 +34,7 @@ function assertEveryTask(record: RunRecord): void {
 }
 
 /** The learner's messages on `api` channels, by process and op. */
-function messagesOf(record: RunRecord, api: string): IpcEvent[] {
+function messagesOf(record: RunRecord<LockEventList>, api: string): IpcEvent[] {
   const channels = new Set(record.channels.filter((channel) => channel.api === api && !channel.internal).map((channel) => channel.id));
   return record.ipcEvents.filter((event) => channels.has(event.channel));
 }
@@ -44,7 +44,7 @@ function messagesOf(record: RunRecord, api: string): IpcEvent[] {
  * way, COUNT + 1 back. Every message is there with its bytes, and each sent one is paired
  * with its receipt, bytes equal.
  */
-function assertEveryMessage(record: RunRecord, api: string, send: 'send' | 'put', receive: 'recv' | 'get'): void {
+function assertEveryMessage(record: RunRecord<LockEventList>, api: string, send: 'send' | 'put', receive: 'recv' | 'get'): void {
   const messages = messagesOf(record, api);
   const mainPid = record.processes.find((p) => p?.role === 'main')?.pid;
   const count = (op: string, inMain: boolean): number => messages.filter((m) => m.op === op && (m.pid === mainPid) === inMain).length;

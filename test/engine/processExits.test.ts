@@ -6,14 +6,14 @@ import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ProcessEntry, RunRecord } from '../../src/shared/runRecord';
+import type { LockEventList, ProcessEntry, RunRecord } from '../../src/shared/runRecord';
 import { ProfileRun } from '../../src/extension/engine/profileRun';
 import { DEFAULT_PYTHON, PYTHON_313, PYTHON_38, runTraced } from '../helpers/tracedPython';
 import { writeProgram } from '../helpers/pythonPrograms';
 
 const PYTHON_312 = '/root/.pyenv/versions/3.12.1/bin/python3.12';
 
-function profile(file: string, python?: string): Promise<RunRecord> {
+function profile(file: string, python?: string): Promise<RunRecord<LockEventList>> {
   return ProfileRun.start({ file, python }).then((run) => run.finished);
 }
 
@@ -33,21 +33,21 @@ function runPlain(file: string, python = DEFAULT_PYTHON): Promise<PlainRun> {
   });
 }
 
-function mainOf(record: RunRecord): ProcessEntry {
+function mainOf(record: RunRecord<LockEventList>): ProcessEntry {
   const main = record.processes.find((p) => p.role === 'main');
   assert.ok(main, 'the record has its main process');
   return main;
 }
 
 /** The only process of the record that `matches`. */
-function theProcess(record: RunRecord, matches: (p: ProcessEntry) => boolean, what: string): ProcessEntry {
+function theProcess(record: RunRecord<LockEventList>, matches: (p: ProcessEntry) => boolean, what: string): ProcessEntry {
   const found = record.processes.filter(matches);
   assert.equal(found.length, 1, `one ${what} in ${JSON.stringify(record.processes.map(({ samples: _s, ...p }) => p))}`);
   return found[0];
 }
 
 /** The child made by os.fork() in the main: the only process the main's tracer knows by that name. */
-function forkChildOf(record: RunRecord): ProcessEntry {
+function forkChildOf(record: RunRecord<LockEventList>): ProcessEntry {
   const main = mainOf(record);
   return theProcess(record, (p) => p.ppid === main.pid && p.name === 'fork of MainProcess', 'fork child');
 }

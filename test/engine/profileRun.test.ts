@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
+import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/processTree';
 import { TRACER_DIR } from '../helpers/tracedPython';
@@ -13,12 +13,12 @@ import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
 const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
 
-async function profile(request: RunRequest): Promise<RunRecord> {
+async function profile(request: RunRequest): Promise<RunRecord<LockEventList>> {
   const run = await ProfileRun.start(request);
   return run.finished;
 }
 
-function mainOf(record: RunRecord): ProcessEntry {
+function mainOf(record: RunRecord<LockEventList>): ProcessEntry {
   const main = record.processes.filter((p) => p.role === 'main');
   assert.equal(main.length, 1, `one main process, got ${JSON.stringify(record.processes.map((p) => [p.pid, p.role]))}`);
   return main[0];

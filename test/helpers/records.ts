@@ -1,6 +1,7 @@
-// A small, valid run record for unit tests to start from.
+// A small, valid run record for unit tests to start from, and a profiled run's record in the
+// shape a file has.
 
-import { RUN_RECORD_SCHEMA, type RunRecord } from '../../src/shared/runRecord';
+import { RUN_RECORD_SCHEMA, type LockEventList, type RunRecord } from '../../src/shared/runRecord';
 
 export function emptyRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -10,4 +11,9 @@ export function emptyRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, warnings: [], events: { received: 0, malformed: 0, unauthenticated: 0 },
     ...overrides,
   };
+}
+
+/** A profiled run's record with its lock events (columns in the host) as an array, as a file has them: tests filter and index them. */
+export function withEventArray(record: RunRecord<LockEventList>): RunRecord {
+  return { ...record, lockEvents: Array.from(record.lockEvents) };
 }

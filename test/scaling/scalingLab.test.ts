@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { coreShare } from '../../src/shared/cpuFigures';
-import type { RunRecord } from '../../src/shared/runRecord';
+import type { LockEventList, RunRecord } from '../../src/shared/runRecord';
 import type { ScalingResult } from '../../src/shared/scaling';
 import { runScalingLab, ScalingLabCancelled, type ScalingRequest } from '../../src/extension/engine/scaling/scalingLab';
 import { writeProgram } from '../helpers/pythonPrograms';
@@ -62,7 +62,7 @@ function numbersOf(result: ScalingResult): string {
 
 interface LabRun {
   result: ScalingResult;
-  records: RunRecord[];
+  records: Array<RunRecord<LockEventList>>;
 }
 
 /** Upper quartile of the run's own work over a step's ticks, in cores: what its cores view shows while the map ran. */

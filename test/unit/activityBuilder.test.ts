@@ -12,12 +12,12 @@ describe('ActivityBuilder', () => {
     builder.apply({ type: 'lock-new', pid: 10, lock: 'A', kind: 'Lock', api: 'Lock', internal: false, site: 0 });
     builder.apply({ type: 'lock-open', pid: 10, tid: 1, lock: 'B', requestMs: 5, acquiredMs: null, site: 0, held: [['A', 2, 0]] });
     builder.apply({ type: 'lock-open', pid: 10, tid: 1, lock: 'B', requestMs: 5, acquiredMs: null, site: 0, held: [['A', 2, 0]] });
-    let events = builder.finish().lockEvents;
+    let events = [...builder.finish().lockEvents];
     assert.equal(events.length, 2, 'one wait and one hold, not repeated');
     const wait = events.find((e) => e.lock === 'B')!;
     assert.deepEqual([wait.acquiredMs, wait.site?.line], [null, 7]);
     builder.apply({ type: 'lock-batch', pid: 10, events: [[1, 'B', 5, 60, 70, 0], [1, 'A', 1, 2, 75, 0]] });
-    events = builder.finish().lockEvents;
+    events = [...builder.finish().lockEvents];
     assert.deepEqual(events.map((e) => [e.lock, e.requestMs, e.acquiredMs, e.releasedMs]), [['B', 5, 60, 70], ['A', 1, 2, 75]]);
   });
 
@@ -40,6 +40,8 @@ describe('ActivityBuilder', () => {
     assert.equal(id(1, 'send', 2), id(2, 'recv', 5));
     assert.equal(id(2, 'send', 3.5), id(1, 'recv', 4));
     assert.notEqual(id(1, 'send', 1), id(1, 'send', 2));
+    // The record file's fields, in its order: the pipe end used for pairing is not among them.
+    assert.deepEqual(Object.keys(events[0]), ['channel', 'kind', 'op', 'pid', 't', 'waitMs', 'bytes', 'site', 'message']);
   });
 
   it('matches tasks with their submit time, sums aggregated lock counts across processes, and caps events', () => {
@@ -53,6 +55,7 @@ describe('ActivityBuilder', () => {
     const activity = builder.finish();
     assert.equal(activity.tasks[0].submitMs, 3);
     assert.equal(activity.tasks[0].items, 2);
+    assert.deepEqual(Object.keys(activity.tasks[0]), ['pool', 'pid', 'fn', 'items', 'startMs', 'endMs', 'ok', 'site', 'submitMs']);
     const aggregated = activity.locks.find((lock) => lock.id === 'H')!.aggregated!;
     assert.deepEqual([aggregated.acquisitions, aggregated.sinceMs, aggregated.maxWaitMs, aggregated.waitHistogram], [200, 2, 0.7, [198, 2, 0]]);
     assert.equal(activity.lockEvents.length, 1);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeJsonFile } from '../../src/extension/engine/jsonFile';
+import { LockEventColumns } from '../../src/extension/engine/lockEventColumns';
 
 describe('writeJsonFile', () => {
   it('writes what JSON.stringify would, arrays in chunks, with no temporary file left', async () => {
@@ -19,5 +20,14 @@ describe('writeJsonFile', () => {
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(document)));
     assert.equal(readFileSync(file, 'utf8'), JSON.stringify(document));
     assert.deepEqual(existsSync(`${file}.${process.pid}.tmp`), false);
+  });
+
+  it('writes lock-event columns as the array of objects a record file has', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-json-')), 'record.json');
+    const columns = new LockEventColumns();
+    const events = Array.from({ length: 25_001 }, (_, i) => ({ lock: 'L', pid: 3, tid: 4, requestMs: i, acquiredMs: i === 7 ? null : i + 1, releasedMs: i + 2, site: null }));
+    for (const event of events) columns.push(event);
+    await writeJsonFile(file, { schema: 'x', lockEvents: columns, after: 1 });
+    assert.equal(readFileSync(file, 'utf8'), JSON.stringify({ schema: 'x', lockEvents: events, after: 1 }));
   });
 });

@@ -12,6 +12,7 @@ import { ProfileRun } from '../../src/extension/engine/profileRun';
 import { formatMs } from '../../src/shared/format';
 import type { RunRecord } from '../../src/shared/runRecord';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
+import { withEventArray } from '../helpers/records';
 import { artifactPath, sharedBrowser, type WatchedPage, waitForRenders, watchedPage } from '../helpers/browser';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
 import { firstLockEventOfWorker, workerIdleAt, hoverTimeline, lineAnnotation, lockPixels, processTablePids } from './reportChecks';
@@ -172,7 +173,7 @@ describe('the HTML report (headless Chromium)', function () {
   // Needs the lock tracer (runtimes/python lock patches): without it the run has no lock events.
   it('renders a report of a real run of the counter example (needs the lock tracer)', async () => {
     const run = await ProfileRun.start({ file: COUNTER });
-    const record = await run.finished;
+    const record = withEventArray(await run.finished);
     assert.equal(record.stdout, '10\n');
     const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-real.html`);
     await writeHtmlReport(file, record);

@@ -9,17 +9,17 @@
 // - a message is paired with the one that received it (FIFO per channel and direction);
 // - a pool task is matched with the parent's submit time.
 // Everything is bounded: past a cap, events are counted as dropped and the record says
-// `truncated`.
+// `truncated`. Lock events, the most numerous, are kept as columns (lockEventColumns.ts).
 
 import type {
   ChannelInfo,
   IpcEvent,
   LockAggregate,
-  LockEvent,
   LockInfo,
   SourceSite,
   TaskRecord,
 } from '../../shared/runRecord';
+import { LockEventColumns, type TracedLockEvent } from './lockEventColumns';
 import { ipcEventOf, lockEventOf, SiteTable, taskOf } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -50,13 +50,9 @@ interface PendingRelease {
   t: number;
 }
 
-interface IpcEventWithEnd extends IpcEvent {
-  endpoint: number;
-}
-
 export interface Activity {
   locks: LockInfo[];
-  lockEvents: LockEvent[];
+  lockEvents: LockEventColumns;
   channels: ChannelInfo[];
   ipcEvents: IpcEvent[];
   tasks: TaskRecord[];
@@ -67,14 +63,19 @@ export interface Activity {
 export class ActivityBuilder {
   private readonly sites = new SiteTable();
   private readonly locks = new Map<string, LockInfo>();
-  private readonly lockEvents: LockEvent[] = [];
+  private readonly lockEvents = new LockEventColumns();
   /** In-progress cycles shown from `lock-open`, by "pid:tid:lock:requestMs" (waits) or "pid:tid:lock@acquiredMs" (holds). */
   private readonly openCycles = new Map<string, number>();
   private readonly releases: PendingRelease[] = [];
   private readonly lockStats = new Map<string, Extract<TracerRecord, { type: 'lock-stats' }>>();
   private readonly channels = new Map<string, ChannelInfo>();
-  private readonly ipcEvents: IpcEventWithEnd[] = [];
-  private readonly tasks: Array<TaskRecord & { submitKey: string | null }> = [];
+  // Messages and tasks are the record's own objects, joined in place: what only the joining
+  // needs (a message's pipe end, a task's submit key) is kept beside them, by index, so that
+  // finish() hands them out without copying half a million objects.
+  private readonly ipcEvents: IpcEvent[] = [];
+  private readonly ipcEndpoints: number[] = [];
+  private readonly tasks: TaskRecord[] = [];
+  private readonly taskSubmitKeys: Array<string | null> = [];
   private readonly submits = new Map<string, { t: number; site: SourceSite | null }>();
   truncated = false;
 
@@ -98,13 +99,11 @@ export class ActivityBuilder {
       case 'lock-batch':
         for (const tuple of record.events) {
           const event = lockEventOf(record.pid, tuple, this.sites);
-          // One string per lock, not one per event: a million events share a handful of ids.
-          event.lock = this.locks.get(event.lock)?.id ?? event.lock;
           const { tid, lock, requestMs, acquiredMs } = event;
           const replaces = this.openCycles.size === 0 ? undefined : this.openCycles.get(waitKey(record.pid, tid, lock, requestMs)) ??
             (acquiredMs !== null ? this.openCycles.get(holdKey(record.pid, tid, lock, acquiredMs)) : undefined);
           if (replaces !== undefined) {
-            this.lockEvents[replaces] = event;
+            this.lockEvents.set(replaces, event);
             this.openCycles.delete(waitKey(record.pid, tid, lock, requestMs));
             if (acquiredMs !== null) this.openCycles.delete(holdKey(record.pid, tid, lock, acquiredMs));
           } else {
@@ -117,7 +116,7 @@ export class ActivityBuilder {
         break;
       case 'lock-open': {
         const key = waitKey(record.pid, record.tid, record.lock, record.requestMs);
-        const event: LockEvent = {
+        const event: TracedLockEvent = {
           lock: record.lock, pid: record.pid, tid: record.tid, requestMs: record.requestMs,
           acquiredMs: record.acquiredMs, releasedMs: null, site: this.sites.get(record.pid, record.site),
         };
@@ -149,6 +148,7 @@ export class ActivityBuilder {
             break;
           }
           this.ipcEvents.push(ipcEventOf(record.pid, tuple, this.sites));
+          this.ipcEndpoints.push(tuple[2]);
         }
         break;
       case 'task-batch':
@@ -158,6 +158,7 @@ export class ActivityBuilder {
             break;
           }
           this.tasks.push(taskOf(record.pid, tuple, this.sites));
+          this.taskSubmitKeys.push(tuple[7]);
         }
         break;
       case 'task-submit':
@@ -175,26 +176,23 @@ export class ActivityBuilder {
       lockEvents: this.lockEvents,
       channels: [...this.channels.values()],
       ipcEvents: this.pairMessages(),
-      tasks: this.tasks.map(({ submitKey, ...task }) => {
-        const submit = submitKey !== null ? this.submits.get(submitKey) : undefined;
-        return submit ? { ...task, submitMs: submit.t, site: task.site ?? submit.site } : task;
-      }),
+      tasks: this.matchSubmits(),
       aggregatedLocks,
     };
   }
 
-  private pushLockEvent(event: LockEvent): number | undefined {
+  private pushLockEvent(event: TracedLockEvent): number | undefined {
     if (this.lockEvents.length >= this.caps.lockEvents) {
       this.truncated = true;
       return undefined;
     }
-    return this.lockEvents.push(event) - 1;
+    return this.lockEvents.push(event);
   }
 
-  private showOpen(key: string, event: LockEvent): void {
+  private showOpen(key: string, event: TracedLockEvent): void {
     const index = this.openCycles.get(key);
     if (index !== undefined) {
-      this.lockEvents[index] = event;
+      this.lockEvents.set(index, event);
       return;
     }
     const added = this.pushLockEvent(event);
@@ -204,26 +202,28 @@ export class ActivityBuilder {
   /** Each release by another process closes the earliest unreleased cycle of that lock acquired before it. */
   private pairCrossProcessReleases(): void {
     if (this.releases.length === 0) return;
-    const unreleased = new Map<string, LockEvent[]>();
-    for (const event of this.lockEvents) {
-      if (event.acquiredMs === null || event.releasedMs !== null) continue;
-      const list = unreleased.get(event.lock);
-      if (list) list.push(event);
-      else unreleased.set(event.lock, [event]);
+    const events = this.lockEvents;
+    // By lock: the indices of cycles acquired and not released, earliest acquire first.
+    const unreleased = new Map<string, number[]>();
+    for (let index = 0; index < events.length; index++) {
+      if (events.acquiredMsOf(index) === null || events.releasedMsOf(index) !== null) continue;
+      const lock = events.lockOf(index);
+      const list = unreleased.get(lock);
+      if (list) list.push(index);
+      else unreleased.set(lock, [index]);
     }
-    for (const list of unreleased.values()) list.sort((a, b) => a.acquiredMs! - b.acquiredMs!);
+    for (const list of unreleased.values()) list.sort((a, b) => events.acquiredMsOf(a)! - events.acquiredMsOf(b)!);
     // A release whose acquire has not arrived yet (the run is still going) waits for a later call.
     const unpaired: PendingRelease[] = [];
     for (const release of [...this.releases].sort((a, b) => a.t - b.t)) {
       const list = unreleased.get(release.lock);
-      const index = list?.findIndex((event) => event.acquiredMs! <= release.t) ?? -1;
-      if (!list || index < 0) {
+      const at = list?.findIndex((index) => events.acquiredMsOf(index)! <= release.t) ?? -1;
+      if (!list || at < 0) {
         unpaired.push(release);
         continue;
       }
-      const [event] = list.splice(index, 1);
-      event.releasedMs = release.t;
-      if (release.pid !== event.pid) event.releasedBy = release.pid;
+      const [index] = list.splice(at, 1);
+      events.release(index, release.t, release.pid);
     }
     this.releases.splice(0, this.releases.length, ...unpaired);
   }
@@ -259,17 +259,18 @@ export class ActivityBuilder {
 
   /** Gives each message an id shared by its send and its receipt: FIFO per channel and direction. */
   private pairMessages(): IpcEvent[] {
-    const sent = new Map<string, IpcEventWithEnd[]>();
-    const received = new Map<string, IpcEventWithEnd[]>();
-    for (const event of this.ipcEvents) {
+    const sent = new Map<string, IpcEvent[]>();
+    const received = new Map<string, IpcEvent[]>();
+    this.ipcEvents.forEach((event, index) => {
       const sending = event.op === 'put' || event.op === 'send';
+      const endpoint = this.ipcEndpoints[index];
       // A pipe's send on one end arrives at the other; a queue has one direction.
-      const lane = event.kind === 'pipe' ? `${event.channel}>${sending ? 1 - event.endpoint : event.endpoint}` : event.channel;
+      const lane = event.kind === 'pipe' ? `${event.channel}>${sending ? 1 - endpoint : endpoint}` : event.channel;
       const side = sending ? sent : received;
       const list = side.get(lane);
       if (list) list.push(event);
       else side.set(lane, [event]);
-    }
+    });
     for (const [lane, sends] of sent) {
       const receipts = received.get(lane) ?? [];
       sends.sort((a, b) => a.t - b.t);
@@ -281,7 +282,19 @@ export class ActivityBuilder {
         receipts[i].message = id;
       }
     }
-    return this.ipcEvents.map(({ endpoint: _endpoint, ...event }) => event);
+    return this.ipcEvents;
+  }
+
+  /** Gives each pool task its parent's submit time, and the submit's site when it has none. */
+  private matchSubmits(): TaskRecord[] {
+    this.tasks.forEach((task, index) => {
+      const submitKey = this.taskSubmitKeys[index];
+      const submit = submitKey !== null ? this.submits.get(submitKey) : undefined;
+      if (!submit) return;
+      task.submitMs = submit.t;
+      task.site ??= submit.site;
+    });
+    return this.tasks;
   }
 }
 

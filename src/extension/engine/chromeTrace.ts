@@ -6,7 +6,7 @@
 // release A before B, or release a Lock in another process), so each process's slices are
 // laid out on as many tracks ("threads") as it takes for every track to nest.
 
-import type { RunRecord, SourceSite } from '../../shared/runRecord';
+import type { LockEventList, RunRecord, SourceSite } from '../../shared/runRecord';
 
 interface TraceEvent {
   name: string;
@@ -35,7 +35,7 @@ const CORES_PID = 0;
 /** Slices need a width to be clickable and to carry a flow arrow. */
 const MIN_SLICE_US = 1;
 
-export function toChromeTrace(record: RunRecord): { traceEvents: TraceEvent[]; displayTimeUnit: 'ms'; metadata: Record<string, unknown> } {
+export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: TraceEvent[]; displayTimeUnit: 'ms'; metadata: Record<string, unknown> } {
   const events: TraceEvent[] = [];
   const us = (ms: number): number => Math.round(ms * 1000);
 

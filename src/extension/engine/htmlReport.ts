@@ -10,10 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { REPORT_BLOCK_IDS, type SourceText } from '../../shared/protocol';
-import type { RunRecord } from '../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../shared/runRecord';
 import type { ScalingResult } from '../../shared/scaling';
 import { panelContentSecurityPolicy } from './contentSecurityPolicy';
 import { UserFacingError } from './errors';
+import { jsonChunks } from './jsonFile';
 
 /**
  * Theme variables a VS Code webview gets from the editor; the report defines them itself,
@@ -77,23 +78,30 @@ export function loadReportAssets(): ReportAssets {
 /** One JSON data block of the page: the report adapter reads it by id. */
 interface DataBlock {
   id: string;
-  value: unknown;
+  value: object | null;
 }
 
-/** A report page's pieces in order; a million-event record is written piece by piece. */
-function pageParts(title: string, blocks: DataBlock[], assets: ReportAssets, nonce: string): string[] {
-  return [
-    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-    `<meta http-equiv="Content-Security-Policy" content="${panelContentSecurityPolicy(nonce)}">\n`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-    `<title>${escapeHtml(title)}</title>\n`,
-    `<style nonce="${nonce}">${REPORT_THEME_CSS}</style>\n`,
-    `<style nonce="${nonce}">${escapeStyle(assets.css)}</style>\n`,
-    '</head>\n<body>\n<main id="root"></main>\n',
-    ...blocks.flatMap((block) => [`<script type="application/json" id="${block.id}">`, jsonForScriptBlock(block.value), '</script>\n']),
-    `<script nonce="${nonce}">${escapeScript(assets.script)}</script>\n`,
-    '</body>\n</html>\n',
-  ];
+/**
+ * A report page's pieces in order. A million-event record is written piece by piece, its
+ * lock events read from the host's columns a chunk at a time (jsonChunks), so neither its
+ * text nor its event objects exist all at once.
+ */
+function* pageParts(title: string, blocks: DataBlock[], assets: ReportAssets, nonce: string): Generator<string> {
+  yield '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n';
+  yield `<meta http-equiv="Content-Security-Policy" content="${panelContentSecurityPolicy(nonce)}">\n`;
+  yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n';
+  yield `<title>${escapeHtml(title)}</title>\n`;
+  yield `<style nonce="${nonce}">${REPORT_THEME_CSS}</style>\n`;
+  yield `<style nonce="${nonce}">${escapeStyle(assets.css)}</style>\n`;
+  yield '</head>\n<body>\n<main id="root"></main>\n';
+  for (const block of blocks) {
+    yield `<script type="application/json" id="${block.id}">`;
+    if (block.value === null) yield 'null';
+    else for (const chunk of jsonChunks(block.value)) yield escapeForScriptBlock(chunk);
+    yield '</script>\n';
+  }
+  yield `<script nonce="${nonce}">${escapeScript(assets.script)}</script>\n`;
+  yield '</body>\n</html>\n';
 }
 
 function newNonce(): string {
@@ -101,7 +109,7 @@ function newNonce(): string {
 }
 
 /** The report of a run's pieces in order. */
-export function reportParts(record: RunRecord, source: SourceText | null, assets: ReportAssets, nonce: string = newNonce()): string[] {
+export function reportParts(record: RunRecord<LockEventList>, source: SourceText | null, assets: ReportAssets, nonce: string = newNonce()): Iterable<string> {
   const blocks = [
     { id: REPORT_BLOCK_IDS.record, value: record },
     { id: REPORT_BLOCK_IDS.source, value: source },
@@ -110,17 +118,17 @@ export function reportParts(record: RunRecord, source: SourceText | null, assets
 }
 
 /** The report of a scaling lab's pieces in order. */
-function scalingReportParts(result: ScalingResult, assets: ReportAssets, nonce: string = newNonce()): string[] {
+function scalingReportParts(result: ScalingResult, assets: ReportAssets, nonce: string = newNonce()): Iterable<string> {
   const title = `Parallel Lab: Run in parallel: ${result.function} (${path.basename(result.file)})`;
   return pageParts(title, [{ id: REPORT_BLOCK_IDS.scaling, value: result }], assets, nonce);
 }
 
-export function renderHtmlReport(record: RunRecord, source: SourceText | null, assets: ReportAssets = loadReportAssets(), nonce?: string): string {
-  return reportParts(record, source, assets, nonce).join('');
+export function renderHtmlReport(record: RunRecord<LockEventList>, source: SourceText | null, assets: ReportAssets = loadReportAssets(), nonce?: string): string {
+  return [...reportParts(record, source, assets, nonce)].join('');
 }
 
 /** Writes the report for a finished run, with its source read from disk, through a temporary file. */
-export async function writeHtmlReport(target: string, record: RunRecord): Promise<void> {
+export async function writeHtmlReport(target: string, record: RunRecord<LockEventList>): Promise<void> {
   const source = await readFile(record.file, 'utf8').then(
     (text): SourceText => ({ file: record.file, text }),
     () => null,
@@ -134,7 +142,7 @@ export async function writeScalingReport(file: string, result: ScalingResult): P
 }
 
 /** Writes the parts to a temporary file renamed over the target, so a reader never sees half a report. */
-async function writeReportFile(target: string, parts: (assets: ReportAssets) => string[]): Promise<void> {
+async function writeReportFile(target: string, parts: (assets: ReportAssets) => Iterable<string>): Promise<void> {
   const file = path.resolve(target);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
@@ -152,12 +160,13 @@ async function writeReportFile(target: string, parts: (assets: ReportAssets) => 
 }
 
 /**
- * JSON inside <script type="application/json">: every "<" becomes \u003c, so neither
- * "</script" nor "<!--" can end or confuse the block; U+2028/2029 are escaped so the text is
- * also valid JavaScript should anyone paste it into a script.
+ * JSON text (a whole document or a piece of one) inside <script type="application/json">:
+ * every "<" becomes \u003c, so neither "</script" nor "<!--" can end or confuse the block;
+ * U+2028/2029 are escaped so the text is also valid JavaScript should anyone paste it into a
+ * script. Each replaced character stands alone, so pieces can be escaped one by one.
  */
-export function jsonForScriptBlock(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+function escapeForScriptBlock(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** The bundle inline: "<" of "</script" and "<!--" written as \x3C, which means "<" in strings, templates and regexes. */

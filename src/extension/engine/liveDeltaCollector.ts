@@ -114,22 +114,10 @@ export class LiveDeltaCollector {
         });
         break;
       case 'ipc-batch':
-        this.pending.push({
-          kind: 'ipc-events',
-          events: record.events.map((tuple) => {
-            const { endpoint: _endpoint, ...event } = ipcEventOf(record.pid, tuple, this.sites);
-            return event;
-          }),
-        });
+        this.pending.push({ kind: 'ipc-events', events: record.events.map((tuple) => ipcEventOf(record.pid, tuple, this.sites)) });
         break;
       case 'task-batch':
-        this.pending.push({
-          kind: 'tasks',
-          tasks: record.events.map((tuple) => {
-            const { submitKey: _submitKey, ...task } = taskOf(record.pid, tuple, this.sites);
-            return task;
-          }),
-        });
+        this.pending.push({ kind: 'tasks', tasks: record.events.map((tuple) => taskOf(record.pid, tuple, this.sites)) });
         break;
       // Joined only at the end of the run (see the header): the finished record carries them.
       case 'lock-release':

@@ -18,7 +18,7 @@ import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ActivityView } from '../../shared/lineActivity';
-import { RUN_RECORD_SCHEMA, type RunOutcome, type RunRecord, type StartMethod } from '../../shared/runRecord';
+import { RUN_RECORD_SCHEMA, type LockEventList, type RunOutcome, type RunRecord, type StartMethod } from '../../shared/runRecord';
 import { UserFacingError } from './errors';
 import { EventServer } from './eventServer';
 import { resolvePython, type PythonInfo } from './pythonInterpreter';
@@ -72,7 +72,8 @@ export class ProfileRun {
   private stopReason: RunOutcome | null = null;
   private stopping: Promise<void> | null = null;
   private timeoutTimer: NodeJS.Timeout | undefined;
-  readonly finished: Promise<RunRecord>;
+  /** The record; its lock events are columns, made into objects only as they are read. */
+  readonly finished: Promise<RunRecord<LockEventList>>;
 
   private constructor(
     private readonly request: Required<Pick<RunRequest, 'file'>> & RunRequest,
@@ -171,7 +172,7 @@ export class ProfileRun {
     return this.stopping;
   }
 
-  private async finish(): Promise<RunRecord> {
+  private async finish(): Promise<RunRecord<LockEventList>> {
     const exit: RootExit = await this.runner.rootExit;
     const durationMs = this.clock.nowMs();
     clearTimeout(this.timeoutTimer);
@@ -205,7 +206,7 @@ export class ProfileRun {
       this.builder.addWarning(`${dropped} messages on the run's event channel were malformed or unauthenticated and were ignored.`);
     }
 
-    const record: RunRecord = {
+    const record: RunRecord<LockEventList> = {
       schema: RUN_RECORD_SCHEMA,
       file: this.request.file,
       argv: this.request.args ?? [],

@@ -4,8 +4,9 @@
 
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { RUN_RECORD_SCHEMA, type RunRecord } from '../../shared/runRecord';
+import { RUN_RECORD_SCHEMA, type LockEventList, type RunRecord } from '../../shared/runRecord';
 import { writeJsonFile } from './jsonFile';
+import { readTopLevelFields } from './topLevelFields';
 
 export interface SavedRun {
   path: string;
@@ -21,7 +22,7 @@ const SUFFIX = '.run.json';
 export class RunStore {
   constructor(private readonly folder: string, private readonly keep: () => number) {}
 
-  async save(record: RunRecord): Promise<string> {
+  async save(record: RunRecord<LockEventList>): Promise<string> {
     await mkdir(this.folder, { recursive: true });
     const stamp = record.startedAt.replace(/[:.]/g, '-');
     const name = `${stamp}-${path.basename(record.file, '.py').replace(/[^\w-]/g, '_')}${SUFFIX}`;
@@ -66,11 +67,16 @@ export async function loadRecord(file: string): Promise<RunRecord> {
   return value as RunRecord;
 }
 
+/** What a list of runs shows of a saved record, read without parsing the whole file (see topLevelFields.ts). */
 async function readRecordHeader(file: string): Promise<Omit<SavedRun, 'path'> | null> {
   try {
     if (!(await stat(file)).isFile()) return null;
-    const record = await loadRecord(file);
-    return { file: record.file, startedAt: record.startedAt, outcome: record.outcome, exitCode: record.exitCode, durationMs: record.durationMs };
+    const fields = await readTopLevelFields(file, ['schema', 'file', 'startedAt', 'outcome', 'exitCode', 'durationMs']);
+    if (fields?.get('schema') !== RUN_RECORD_SCHEMA) return null;
+    const header = { file: fields.get('file'), startedAt: fields.get('startedAt'), outcome: fields.get('outcome'), exitCode: fields.get('exitCode'), durationMs: fields.get('durationMs') };
+    const valid = typeof header.file === 'string' && typeof header.startedAt === 'string' && typeof header.outcome === 'string' &&
+      (header.exitCode === null || typeof header.exitCode === 'number') && typeof header.durationMs === 'number';
+    return valid ? (header as Omit<SavedRun, 'path'>) : null;
   } catch {
     return null;
   }

@@ -6,9 +6,9 @@ import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../sh
 import { formatMs, formatPercent } from '../../shared/format';
 import { processesAsTree } from '../../shared/processHierarchy';
 import { channelStats, lockStats, workerTaskStats } from '../../shared/recordStats';
-import type { RunRecord } from '../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../shared/runRecord';
 
-export function formatSummary(record: RunRecord): string {
+export function formatSummary(record: RunRecord<LockEventList>): string {
   const sections = [processSection(record), coreSection(record)];
   if (record.locks.length > 0) sections.push(lockSection(record));
   if (record.ipcEvents.length > 0) sections.push(messageSection(record));
@@ -20,7 +20,7 @@ export function formatSummary(record: RunRecord): string {
   return sections.join('\n\n') + '\n';
 }
 
-function processSection(record: RunRecord): string {
+function processSection(record: RunRecord<LockEventList>): string {
   const rows = processesAsTree(record.processes).map(({ process, depth }) => {
     const cpu = processCpu(process, record.durationMs);
     const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
@@ -42,7 +42,7 @@ function processSection(record: RunRecord): string {
   return [`Processes (${record.processes.length})`, ...table([header, ...rows])].join('\n');
 }
 
-function coreSection(record: RunRecord): string {
+function coreSection(record: RunRecord<LockEventList>): string {
   const means = coreMeans(record);
   const lines = ['Cores (mean over the run)'];
   if (means.runCores !== null && means.othersCores !== null) {
@@ -60,7 +60,7 @@ function coreSection(record: RunRecord): string {
   return lines.join('\n');
 }
 
-function lockSection(record: RunRecord): string {
+function lockSection(record: RunRecord<LockEventList>): string {
   const header = ['LOCK', 'API', 'ACQUIRED', 'FAILED', 'WAIT TOTAL', 'WAIT MAX', 'HOLD TOTAL', 'CONTENDED'];
   const rows = lockStats(record).map((stats) => [
     stats.lock.id + (stats.lock.internal ? ' (internal)' : ''),
@@ -75,7 +75,7 @@ function lockSection(record: RunRecord): string {
   return ['Locks', ...table([header, ...rows])].join('\n');
 }
 
-function messageSection(record: RunRecord): string {
+function messageSection(record: RunRecord<LockEventList>): string {
   const header = ['CHANNEL', 'KIND', 'MESSAGES', 'BYTES', 'BLOCKED'];
   const rows = channelStats(record).map((stats) => [
     stats.channel,
@@ -87,7 +87,7 @@ function messageSection(record: RunRecord): string {
   return ['Messages', ...table([header, ...rows])].join('\n');
 }
 
-function taskSection(record: RunRecord): string {
+function taskSection(record: RunRecord<LockEventList>): string {
   const header = ['WORKER PID', 'TASKS', 'ITEMS', 'BUSY', 'FAILED'];
   const rows = workerTaskStats(record).map((stats) => [
     String(stats.pid),
@@ -99,7 +99,7 @@ function taskSection(record: RunRecord): string {
   return ['Tasks per worker', ...table([header, ...rows])].join('\n');
 }
 
-function exitSection(record: RunRecord): string {
+function exitSection(record: RunRecord<LockEventList>): string {
   const how =
     record.outcome === 'timed-out' ? 'timed out' : record.outcome === 'stopped' ? 'stopped' : `exit code ${record.exitCode ?? '–'}`;
   const truncated = record.truncated ? ' · record truncated (a cap was hit)' : '';

@@ -25,15 +25,15 @@ export function lockEventOf(pid: number, [tid, lock, requestMs, acquiredMs, rele
   return { lock, pid, tid, requestMs, acquiredMs, releasedMs, site: sites.get(pid, site) };
 }
 
-/** The message; `endpoint` (which end of a pipe) stays beside it, for pairing sends with receipts. */
-export function ipcEventOf(pid: number, [op, channel, endpoint, t, waitMs, bytes, site]: IpcBatchRecord['events'][number], sites: SiteTable): IpcEvent & { endpoint: number } {
+/** The message (which end of a pipe it used, the tuple's third item, is not part of it). */
+export function ipcEventOf(pid: number, [op, channel, , t, waitMs, bytes, site]: IpcBatchRecord['events'][number], sites: SiteTable): IpcEvent {
   const kind = op === 'put' || op === 'get' ? 'queue' : 'pipe';
-  return { channel, kind, op, pid, t, waitMs, bytes, site: sites.get(pid, site), endpoint };
+  return { channel, kind, op, pid, t, waitMs, bytes, site: sites.get(pid, site) };
 }
 
-/** The task; its `submitKey` stays beside it, for matching the parent's submit time. */
-export function taskOf(pid: number, [pool, fn, items, startMs, endMs, ok, site, submitKey]: TaskBatchRecord['events'][number], sites: SiteTable): TaskRecord & { submitKey: string | null } {
-  return { pool, pid, fn, items, startMs, endMs, ok, site: sites.get(pid, site), submitKey };
+/** The task (its submit key, the tuple's last item, is not part of it). */
+export function taskOf(pid: number, [pool, fn, items, startMs, endMs, ok, site]: TaskBatchRecord['events'][number], sites: SiteTable): TaskRecord {
+  return { pool, pid, fn, items, startMs, endMs, ok, site: sites.get(pid, site) };
 }
 
 /**

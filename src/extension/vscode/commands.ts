@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Lesson, LessonSample } from '../../shared/lessonManifest';
-import type { RunRecord } from '../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../shared/runRecord';
 import { toChromeTrace } from '../engine/chromeTrace';
 import { writeJsonFile } from '../engine/jsonFile';
 import { loadRecord } from '../engine/runStore';
@@ -29,9 +29,9 @@ export interface CommandParts {
 
 export function registerCommands(parts: CommandParts): vscode.Disposable[] {
   const { state, controller, decorations, lessons, panel, progress, log } = parts;
-  let shownRecord: RunRecord | undefined;
+  let shownRecord: RunRecord<LockEventList> | undefined;
 
-  const runFile = async (uri?: vscode.Uri): Promise<RunRecord | undefined> => {
+  const runFile = async (uri?: vscode.Uri): Promise<RunRecord<LockEventList> | undefined> => {
     const file = uri?.fsPath ?? pythonFileInEditor();
     if (!file) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Open a saved Python file to profile it.'));
@@ -42,7 +42,7 @@ export function registerCommands(parts: CommandParts): vscode.Disposable[] {
     return record;
   };
 
-  const runSample = async (lesson: Lesson, sample: LessonSample): Promise<RunRecord | undefined> => {
+  const runSample = async (lesson: Lesson, sample: LessonSample): Promise<RunRecord<LockEventList> | undefined> => {
     const file = lessons.filePath(sample.file);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One, preview: false });
     const record = await controller.run(file, sample.startMethod);

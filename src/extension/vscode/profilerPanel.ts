@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { LiveDelta, LiveRunStart } from '../../shared/liveDeltas';
 import type { FromWebview, SourceText, ToWebview } from '../../shared/protocol';
-import type { RunRecord } from '../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../shared/runRecord';
 import type { ScalingResult } from '../../shared/scaling';
 import { panelContentSecurityPolicy } from '../engine/contentSecurityPolicy';
 import { loadRecord } from '../engine/runStore';
@@ -18,7 +18,7 @@ const LAST_RECORD_KEY = 'parallelLab.panelRecordPath';
 
 type Content =
   | { kind: 'live'; run: LiveRunStart; source: SourceText | null; deltas: LiveDelta[] }
-  | { kind: 'record'; record: RunRecord; source: SourceText | null }
+  | { kind: 'record'; record: RunRecord<LockEventList>; source: SourceText | null }
   | { kind: 'scaling'; result: ScalingResult };
 
 export class ProfilerPanel implements vscode.Disposable {
@@ -66,11 +66,11 @@ export class ProfilerPanel implements vscode.Disposable {
     this.post({ type: 'deltas', deltas });
   }
 
-  showRecord(record: RunRecord, source: SourceText | null, savedPath?: string): void {
+  showRecord(record: RunRecord<LockEventList>, source: SourceText | null, savedPath?: string): void {
     this.content = { kind: 'record', record, source };
     if (savedPath) void this.context.workspaceState.update(LAST_RECORD_KEY, savedPath);
     this.reveal();
-    this.post({ type: 'record', record, source });
+    this.post({ type: 'record', record: withEventArray(record), source });
   }
 
   /** The scaling lab's result ("Run in parallel"). */
@@ -126,7 +126,7 @@ export class ProfilerPanel implements vscode.Disposable {
   private sendContent(): void {
     if (!this.content) return;
     if (this.content.kind === 'record') {
-      this.post({ type: 'record', record: this.content.record, source: this.content.source });
+      this.post({ type: 'record', record: withEventArray(this.content.record), source: this.content.source });
       return;
     }
     if (this.content.kind === 'scaling') {
@@ -175,6 +175,14 @@ export class ProfilerPanel implements vscode.Disposable {
 </body>
 </html>`;
   }
+}
+
+/**
+ * The record as the webview takes it: its views look events up by index, so the host's
+ * columns become objects here, for as long as the message takes to send.
+ */
+function withEventArray(record: RunRecord<LockEventList>): RunRecord {
+  return { ...record, lockEvents: Array.from(record.lockEvents) };
 }
 
 async function revealSource(file: string, line: number): Promise<void> {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LiveDeltaCollector } from '../engine/liveDeltaCollector';
-import type { RunRecord, StartMethod } from '../../shared/runRecord';
+import type { LockEventList, RunRecord, StartMethod } from '../../shared/runRecord';
 import { UserFacingError } from '../engine/errors';
 import { ProfileRun } from '../engine/profileRun';
 import type { RunStore } from '../engine/runStore';
@@ -29,7 +29,7 @@ export interface RunControllerParts {
   panel: ProfilerPanel;
   store: RunStore;
   /** Called with each finished record (lesson progress, recent runs). */
-  onFinished: (record: RunRecord, savedPath: string | undefined) => void;
+  onFinished: (record: RunRecord<LockEventList>, savedPath: string | undefined) => void;
 }
 
 interface CurrentRun {
@@ -39,13 +39,13 @@ interface CurrentRun {
 
 export class RunController implements vscode.Disposable {
   private current: CurrentRun | undefined;
-  private lastRecord: RunRecord | undefined;
+  private lastRecord: RunRecord<LockEventList> | undefined;
 
   constructor(private readonly parts: RunControllerParts) {
     void vscode.commands.executeCommand('setContext', 'parallelLab.running', false);
   }
 
-  get latestRecord(): RunRecord | undefined {
+  get latestRecord(): RunRecord<LockEventList> | undefined {
     return this.lastRecord;
   }
 
@@ -57,7 +57,7 @@ export class RunController implements vscode.Disposable {
    * Profiles a file; resolves with the finished record, or undefined if the run did not
    * start. `startMethod` overrides the setting (a lesson sample may need one).
    */
-  async run(file: string, startMethod?: StartMethod): Promise<RunRecord | undefined> {
+  async run(file: string, startMethod?: StartMethod): Promise<RunRecord<LockEventList> | undefined> {
     if (!vscode.workspace.isTrusted) {
       const manage = vscode.l10n.t('Manage Workspace Trust');
       const choice = await vscode.window.showWarningMessage(
@@ -99,7 +99,7 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  private async start(file: string, requestedStartMethod: StartMethod | undefined): Promise<RunRecord | undefined> {
+  private async start(file: string, requestedStartMethod: StartMethod | undefined): Promise<RunRecord<LockEventList> | undefined> {
     const { log, output, status, decorations, panel } = this.parts;
     const settings = vscode.workspace.getConfiguration('parallelLab', vscode.Uri.file(file));
     const startMethod = requestedStartMethod ?? settings.get<string>('startMethod', 'default');

@@ -2,14 +2,14 @@
 // record (see ScalingBreakdown). The harness makes no queue or lock of its own besides the
 // pool, so the record's internal channels are the pool's.
 
-import type { RunRecord } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../../shared/runRecord';
 import type { ScalingBreakdown } from '../../../shared/scaling';
 
 export interface PoolRun {
   workers: number;
   /** When the pool was created, on the record's time axis. */
   poolCreatedMs: number;
-  record: RunRecord;
+  record: RunRecord<LockEventList>;
 }
 
 export function measureBreakdown(run: PoolRun, sequentialWallMs: number): ScalingBreakdown {
@@ -44,7 +44,7 @@ function startupMs(run: PoolRun, workerPids: ReadonlySet<number>): number {
  * Each message counted once, at its put or send. Only senders' waits are transfer: a get
  * waits for the message to exist, which is a worker idle or the parent waiting for results.
  */
-function pickling(record: RunRecord): Pick<ScalingBreakdown, 'pickledBytes' | 'transferMs'> {
+function pickling(record: RunRecord<LockEventList>): Pick<ScalingBreakdown, 'pickledBytes' | 'transferMs'> {
   const poolChannels = new Set(record.channels.filter((channel) => channel.internal).map((channel) => channel.id));
   let pickledBytes = 0;
   let transferMs = 0;
@@ -60,7 +60,7 @@ function pickling(record: RunRecord): Pick<ScalingBreakdown, 'pickledBytes' | 't
  * The learner's own locks only: the pool's internal locks guard its queues, and a worker
  * waiting on the task queue's lock is a worker waiting for work, counted as idle instead.
  */
-function learnerLockWaitMs(record: RunRecord): number {
+function learnerLockWaitMs(record: RunRecord<LockEventList>): number {
   const learnerLocks = new Set(record.locks.filter((lock) => !lock.internal).map((lock) => lock.id));
   let waitMs = 0;
   for (const event of record.lockEvents) {
@@ -74,7 +74,7 @@ function learnerLockWaitMs(record: RunRecord): number {
 }
 
 /** A worker that never got a task (more workers than chunks) was idle from its start. */
-function idleTailMs(record: RunRecord, workerPids: ReadonlySet<number>, tasks: RunRecord['tasks']): number {
+function idleTailMs(record: RunRecord<LockEventList>, workerPids: ReadonlySet<number>, tasks: RunRecord['tasks']): number {
   const lastEnd = new Map<number, number>();
   for (const process of record.processes) if (workerPids.has(process.pid)) lastEnd.set(process.pid, process.startMs);
   for (const task of tasks) lastEnd.set(task.pid, Math.max(lastEnd.get(task.pid) ?? -Infinity, task.endMs));

@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { RunRecord, StartMethod } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord, StartMethod } from '../../../shared/runRecord';
 import { UserFacingError } from '../errors';
 import { ProfileRun, pythonRuntimeDir, type RunObserver } from '../profileRun';
 import { parseHarnessReport, type MappedReport } from './harnessReport';
@@ -21,7 +21,7 @@ export interface HarnessTarget {
 
 export interface HarnessOutcome {
   report: MappedReport;
-  record: RunRecord;
+  record: RunRecord<LockEventList>;
 }
 
 /** Where the sequential run leaves its results for the other modes to compare with. */
@@ -62,7 +62,7 @@ export async function finishHarnessRun(run: ProfileRun, target: HarnessTarget, s
   return { report, record };
 }
 
-function noReportSentence(record: RunRecord, step: ScalingStep, target: HarnessTarget): string {
+function noReportSentence(record: RunRecord<LockEventList>, step: ScalingStep, target: HarnessTarget): string {
   const what = `The run with ${stepLabel(step)}`;
   if (record.outcome === 'timed-out') {
     return `${what} went past its time limit of ${((target.timeoutMs ?? 0) / 1000).toFixed(0)} s; map fewer or smaller inputs.`;

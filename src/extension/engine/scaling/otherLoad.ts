@@ -3,7 +3,7 @@
 // figures rather than let the learner blame the function (or Amdahl's law) for it.
 
 import { coreMeans } from '../../../shared/cpuFigures';
-import type { RunRecord } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../../shared/runRecord';
 import { stepLabel, type ScalingStep } from './plan';
 
 /** From this many cores' worth of other programs' work in a run, its timing is called disturbed. */
@@ -11,7 +11,7 @@ export const DISTURBING_CORES = 0.2;
 
 export interface LoadedStep {
   step: ScalingStep;
-  record: RunRecord;
+  record: RunRecord<LockEventList>;
 }
 
 /** Null when no run shared the machine with DISTURBING_CORES or more of other work, or where that is not measured. */

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunRecord, StartMethod } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord, StartMethod } from '../../../shared/runRecord';
 import { SCALING_SCHEMA, type ScalingMode, type ScalingPrediction, type ScalingResult } from '../../../shared/scaling';
 import { UserFacingError } from '../errors';
 import type { ProfileRun, RunObserver } from '../profileRun';
@@ -38,7 +38,7 @@ export interface ScalingObserver {
   onPlan?(steps: readonly ScalingStep[]): void;
   /** A step's profiled run started: the live run, e.g. for a panel. */
   onStepStarted?(step: ScalingStep, index: number, run: ProfileRun): void;
-  onStepFinished?(step: ScalingStep, index: number, mode: ScalingMode, record: RunRecord): void;
+  onStepFinished?(step: ScalingStep, index: number, mode: ScalingMode, record: RunRecord<LockEventList>): void;
   /** Live events of a step's run (ticks, output, tracer records). */
   runObserver?(step: ScalingStep, index: number): RunObserver;
 }
@@ -46,7 +46,7 @@ export interface ScalingObserver {
 export interface ScalingOutcome {
   result: ScalingResult;
   /** The run record of each mode, in the order of result.modes. */
-  records: RunRecord[];
+  records: Array<RunRecord<LockEventList>>;
 }
 
 export class ScalingLabCancelled extends UserFacingError {

@@ -1,14 +1,14 @@
 // The lab's warnings for the learner: results that differ between modes, a function that
 // changes global variables, other programs' load on the cores, and whatever the profiler noticed in each run.
 
-import type { RunRecord } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord } from '../../../shared/runRecord';
 import type { MappedReport } from './harnessReport';
 import { otherLoadWarning } from './otherLoad';
 import { stepLabel } from './plan';
 
 export interface FinishedStep {
   report: MappedReport;
-  record: RunRecord;
+  record: RunRecord<LockEventList>;
 }
 
 export function scalingWarnings(functionName: string, steps: readonly FinishedStep[]): string[] {
