@@ -6,7 +6,7 @@
 // and round trips of a small message over a Pipe and a Queue. The records of the profiled
 // runs are checked too: a cheap tracer that dropped events would be no tracer.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ProfileRun } from '../src/extension/engine/profileRun';
 import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
@@ -18,6 +18,7 @@ const PAIRS = Number(process.env.PARALLEL_LAB_BENCH_PAIRS ?? 7);
 export const OBSERVED_COUNT = 5000;
 
 const PROGRAM = path.resolve(__dirname, '../../test/python/observed_workloads.py');
+const FLUSH_PROGRAM = path.resolve(__dirname, '../../bench/python/worker_flush.py');
 
 export interface Workload {
   /** The function of PROGRAM. */
@@ -118,7 +119,13 @@ export async function measureObserverEffect(workloads: readonly Workload[] = WOR
 
 const GOAL_RATIO = 1.3;
 
-export function observerMarkdown(rows: readonly ObservedCost[]): string[] {
+/** A pool worker's flush of one task's records into its spool, and of nothing, in µs (median of 5 runs). */
+export function measureWorkerFlush(): { fullUs: number; emptyUs: number } {
+  const runs = Array.from({ length: 5 }, () => execFileSync(PYTHON, [FLUSH_PROGRAM], { encoding: 'utf8' }).trim().split(' ').map(Number));
+  return { fullUs: median(runs.map((run) => run[0])), emptyUs: median(runs.map((run) => run[1])) };
+}
+
+export function observerMarkdown(rows: readonly ObservedCost[], flush: { fullUs: number; emptyUs: number }): string[] {
   return [
     `## Tasks and messages: watching must not change the run (target: at most ${GOAL_RATIO}× each)`,
     '',
@@ -137,6 +144,10 @@ export function observerMarkdown(rows: readonly ObservedCost[]): string[] {
         `${row.ratio.toFixed(2)}× | ${row.missing ?? 'yes'} | ${row.ratio <= GOAL_RATIO && row.missing === null ? 'met' : '**missed**'} |`
       );
     }),
+    '',
+    `A pool worker hands each task's records to the host before its result, and its result's after it (see`,
+    `runtimes/python/README.md, "Spools"): two flushes per task, each ${flush.fullUs.toFixed(1)} µs here for one task's records`,
+    `(${flush.emptyUs.toFixed(2)} µs with nothing pending), measured by \`bench/python/worker_flush.py\`.`,
     '',
   ];
 }

@@ -10,7 +10,7 @@ import { measureExtensionCosts } from './extensionBench';
 import { hostEventCostMarkdown, measureHostEventCost } from './hostEventCost';
 import { hostMemoryMarkdown, measureHostMemory } from './hostMemoryBench';
 import { measureLockCost } from './lockBench';
-import { measureObserverEffect, observerMarkdown } from './observerBench';
+import { measureObserverEffect, measureWorkerFlush, observerMarkdown } from './observerBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   }
 
   process.stderr.write('tasks and messages traced against plain…\n');
-  lines.push(...observerMarkdown(await measureObserverEffect()));
+  lines.push(...observerMarkdown(await measureObserverEffect(), measureWorkerFlush()));
 
   process.stderr.write('host CPU per traced event…\n');
   lines.push(...hostEventCostMarkdown(await measureHostEventCost()));

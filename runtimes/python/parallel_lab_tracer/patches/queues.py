@@ -67,7 +67,9 @@ def _traced_fed_put(put):
 def _put_returned(end, start_ns, frame):
     if end is not None and end.fed_puts is not None:
         end_ns = _monotonic_ns()
-        end.fed_puts.returned.append((start_ns, end_ns, sites.site_of(frame)))
+        # No walk for a library queue (an executor's call queue): see channel_events.record.
+        site = None if end.channel.internal else sites.site_of(frame)
+        end.fed_puts.returned.append((start_ns, end_ns, site))
 
 
 def _traced_simple_put(put):
