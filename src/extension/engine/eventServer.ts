@@ -94,7 +94,9 @@ export class EventServer {
     await closed;
     // The processes are gone: what their spools hold is all there will be.
     for (const reader of [...this.spooled]) this.finishSpool(reader);
-    await rm(this.privateDir, { recursive: true, force: true });
+    // On Windows a spool still mapped by a process that outlived the run cannot be deleted
+    // yet; the folder is in the temporary folder, and the run's record is what matters.
+    await rm(this.privateDir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   private accept(socket: net.Socket): void {
