@@ -30,13 +30,16 @@ def native_tid(ident):
     return tid
 
 
-def _ms_or_none(ns, to_ms):
-    return None if ns is None else to_ms(ns)
-
-
 def _cycle_to_wire(event, to_ms):
     tid, lock, request_ns, acquired_ns, released_ns, site = event
-    return [native_tid(tid), lock, to_ms(request_ns), _ms_or_none(acquired_ns, to_ms), _ms_or_none(released_ns, to_ms), site]
+    return [
+        _native_tids.get(tid) or native_tid(tid),
+        lock,
+        to_ms(request_ns),
+        None if acquired_ns is None else to_ms(acquired_ns),
+        None if released_ns is None else to_ms(released_ns),
+        site,
+    ]
 
 
 def _release_to_wire(event, to_ms):
