@@ -88,13 +88,15 @@ if __name__ == "__main__":
 import multiprocessing as mp
 import time
 
-def work(sem):
-    with sem:  # line 6
+def work(sem, ready):
+    ready.wait()  # all three ask at once, however slowly spawn starts them
+    with sem:  # line 7
         time.sleep(0.3)
 
 if __name__ == "__main__":
     sem = mp.Semaphore(2)
-    workers = [mp.Process(target=work, args=(sem,)) for _ in range(3)]
+    ready = mp.Barrier(3)
+    workers = [mp.Process(target=work, args=(sem, ready)) for _ in range(3)]
     for w in workers:
         w.start()
     for w in workers:
@@ -392,7 +394,7 @@ describe('Lock tracer', function () {
     assert.equal(opens.length, 1);
     const waiting = cycles.find((c) => c.pid === opens[0].pid && c.requestMs === opens[0].requestMs);
     assert.ok(waiting, 'the complete cycle matches the live wait');
-    for (const cycle of cycles) assertAtLine(cycle.site, file, 6);
+    for (const cycle of cycles) assertAtLine(cycle.site, file, 7);
   });
 
   for (const method of ['fork', 'spawn'] as const) {
