@@ -49,8 +49,9 @@ def _labelling_pipe(pipe):
             drop_own_frame(error)
             raise
         try:
-            internal, site = channel_origin.origin(sys._getframe(1))
-            channel_ends.new_pipe(first, second, internal, site)
+            found = channel_origin.origin(sys._getframe(1))
+            if found is not None:
+                channel_ends.new_pipe(first, second, *found)
         except Exception:
             pass
         return first, second
