@@ -9,9 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventServer } from '../../src/extension/engine/eventServer';
 import { RunClock } from '../../src/extension/engine/runClock';
+import { tracedEnvironment } from '../../src/extension/engine/profileRun';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
 import { REPO_ROOT } from './pythonPrograms';
-import { DEFAULT_PYTHON, TRACER_DIR, type StartMethod } from './tracedPython';
+import { DEFAULT_PYTHON, type StartMethod } from './tracedPython';
 
 const RUNNER = path.join(REPO_ROOT, 'test/python/run_cpython_mp_tests.py');
 
@@ -56,15 +57,16 @@ export function runSuitePlain(method: StartMethod, patterns: string[], python = 
   return runRunner(python, method, patterns, cleanEnv());
 }
 
-/** The runner under the tracer, reporting to a real EventServer that keeps every record. */
+/**
+ * The runner under the tracer, reporting to a real EventServer that keeps every record, in
+ * the environment a profiled run gets (its bytecode cache included: without it, under this
+ * machine's PYTHONDONTWRITEBYTECODE, every spawn child would compile the tracer again).
+ */
 export async function runSuiteTraced(method: StartMethod, patterns: string[], python = DEFAULT_PYTHON): Promise<TracedSuiteRun> {
   const records: TracerRecord[] = [];
   const server = await EventServer.open((record) => records.push(record));
-  const env = cleanEnv();
-  env.PYTHONPATH = TRACER_DIR;
-  env[TRACER_ENV.socket] = server.endpoint;
-  env[TRACER_ENV.token] = server.token;
-  env[TRACER_ENV.t0Ns] = new RunClock().t0Ns.toString();
+  const env = tracedEnvironment(server, new RunClock(), undefined);
+  delete env.PARALLEL_LAB_MAIN_PID;
   try {
     const run = await runRunner(python, method, patterns, env);
     await server.close(2000);
