@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cpythonSuiteMarkdown, measureCpythonSuite } from './cpythonSuiteBench';
 import { exitLagMarkdown, measureExitLag } from './exitLagBench';
 import { measureExtensionCosts } from './extensionBench';
 import { hostEventCostMarkdown, measureHostEventCost } from './hostEventCost';
@@ -199,6 +200,9 @@ async function main(): Promise<void> {
 
   process.stderr.write('host CPU per traced event…\n');
   lines.push(...hostEventCostMarkdown(await measureHostEventCost()));
+
+  process.stderr.write("CPython's multiprocessing test suite, plain and traced, under each start method…\n");
+  lines.push(...cpythonSuiteMarkdown(await measureCpythonSuite()));
 
   process.stderr.write('host memory at a million lock events…\n');
   lines.push(...hostMemoryMarkdown(await measureHostMemory(1_000_000)));

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LockEventList, ProcessEntry, RunRecord } from '../../src/shared/runRecord';
 import { ProfileRun } from '../../src/extension/engine/profileRun';
-import { DEFAULT_PYTHON, PYTHON_313, PYTHON_38, runTraced } from '../helpers/tracedPython';
+import { DEFAULT_PYTHON, PYTHON_313, PYTHON_38, START_METHODS, runTraced } from '../helpers/tracedPython';
 import { writeProgram } from '../helpers/pythonPrograms';
 
 const PYTHON_312 = '/root/.pyenv/versions/3.12.1/bin/python3.12';
@@ -174,6 +174,34 @@ describe('process exits in the run record', function () {
     const children = result.records.flatMap((r) => (r.type === 'process-role' && r.role === 'process' ? [r.pid] : []));
     assert.deepEqual(exits, [[children[0], 3], [children[1], -9]], 'one exit record per child, with its code');
   });
+
+  // CPython's test_sys_exit does Process(target=sys.exit, args=(True,)): _bootstrap returns the
+  // SystemExit code as it is when it is an int, and a bool is one. Sent as `"exitCode":true`,
+  // the child's process-end was rejected by the event server and lost.
+  for (const method of START_METHODS) {
+    it(`reports a multiprocessing child's own end with the code its parent sees after sys.exit(True), (False) or (300) under ${method}`, async () => {
+      const file = writeProgram(
+        'sys_exit_codes.py',
+        `
+        import multiprocessing as mp
+        import sys
+
+        if __name__ == "__main__":
+            for code in (True, False, 300):
+                p = mp.Process(target=sys.exit, args=(code,))
+                p.start()
+                p.join()
+                print(p.pid, p.exitcode)
+        `,
+      );
+      const result = await runTraced(file, { startMethod: method });
+      assert.equal(result.rejectedLines, 0, 'the event server accepted every line');
+      const seen = result.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
+      assert.deepEqual(seen.map(([, code]) => code), [1, 0, 44], 'what the parent saw');
+      const ends = new Map(result.records.flatMap((r) => (r.type === 'process-end' ? [[r.pid, r.exitCode] as const] : [])));
+      assert.deepEqual(seen.map(([pid]) => ends.get(pid)), [1, 0, 44], 'each child reported its end with that code');
+    });
+  }
 
   for (const [label, python] of pythons().filter(([, python]) => dropsWrapperFrames(python))) {
     it(`leaves a traceback raised through os.waitpid, and the program's output and exit code, unchanged (Python ${label})`, async () => {

@@ -32,11 +32,20 @@ def install():
 
 @quietly
 def _report_end(args, kwargs):
-    status = _status_argument(args, kwargs)
+    status = exit_status(_status_argument(args, kwargs))
     # Anything os._exit would refuse is not reported: the process goes on.
-    if isinstance(status, int) and _C_INT_RANGE[0] <= status <= _C_INT_RANGE[1]:
+    if status is not None:
+        lifecycle.end(status)
+
+
+def exit_status(code):
+    """The exit code a parent sees for a process that exits with `code`, or None when `code`
+    is no C int. A bool is an int to os._exit and sys.exit (`sys.exit(True)` exits with 1),
+    but on the wire it would be `true`, which the host rejects: it becomes 0 or 1."""
+    if isinstance(code, int) and _C_INT_RANGE[0] <= code <= _C_INT_RANGE[1]:
         # A POSIX parent sees the low 8 bits; Windows keeps the whole (unsigned) value.
-        lifecycle.end(status & 0xFF if os.name == "posix" else status & 0xFFFFFFFF)
+        return int(code) & 0xFF if os.name == "posix" else int(code) & 0xFFFFFFFF
+    return None
 
 
 def _status_argument(args, kwargs):

@@ -1,8 +1,8 @@
 """What the Pool and ProcessPoolExecutor patches share: labelling a pool's own queues, and
-sending pending records before the pool goes away."""
+sending pending records when the pool goes away."""
 
 from . import record_buffer
-from .channel_wrappers import drop_own_frame, like
+from .channel_wrappers import calling_after, drop_own_frame, like
 from .quiet import quietly
 
 
@@ -31,6 +31,12 @@ def flushing_first(method):
     return like(method, wrapper)
 
 
+def flushing_after(method):
+    """terminate: this process's submit events go out once the pool has ended, not before
+    (see patches/pool.py for why not before)."""
+    return calling_after(method, _flush)
+
+
 @quietly
-def _flush():
+def _flush(*_args, **_kwargs):
     record_buffer.flush()

@@ -255,7 +255,8 @@ async function checkProgramFile(file: string): Promise<void> {
   }
 }
 
-function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
+/** The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, and the bytecode cache. */
+export function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
   const inherited = process.env.PYTHONPATH;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

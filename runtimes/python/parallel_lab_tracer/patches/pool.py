@@ -7,8 +7,11 @@
   in the learner's thread: the job's time and site are kept there until the pool's cache
   lets go of the job. The task handler thread reports each task of the job as it sends it
   (patches/connection.py).
-- close and terminate (a `with Pool()` block ends with terminate) send this process's
-  pending records first.
+- close sends this process's pending records first, terminate (which ends a `with Pool()`
+  block) right after the pool has ended: a send on the event socket releases the GIL, and
+  inside terminate() that lets the task handler thread hand tasks to a ThreadPool's workers
+  before terminate() drains their queue (threads cannot be killed: a worker that took a
+  `time.sleep(300)` task keeps join() waiting 300 s, as in CPython's test_terminate).
 """
 
 import sys
@@ -28,7 +31,7 @@ def patch(pool_module):
     pool_module.IMapIterator.__init__ = _recording_job(pool_module.IMapIterator.__init__)
     pool_module._PoolCache.__delitem__ = calling_after(pool_module._PoolCache.__delitem__, _forget_job)
     pool_class.close = task_pools.flushing_first(pool_class.close)
-    pool_class.terminate = task_pools.flushing_first(pool_class.terminate)
+    pool_class.terminate = task_pools.flushing_after(pool_class.terminate)
 
 
 @quietly

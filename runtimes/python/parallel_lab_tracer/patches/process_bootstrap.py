@@ -3,10 +3,13 @@
 BaseProcess._bootstrap runs the child's target in every start method and returns its exit
 code. Fork children then leave through os._exit (no atexit), so the end must be reported
 here. _bootstrap catches and prints everything the target raises itself, so this wrapper
-is never on the path of a traceback the learner sees.
+is never on the path of a traceback the learner sees. It returns `SystemExit.code` as it is
+when that is an int, so `sys.exit(True)` returns True and `sys.exit(300)` 300: the end
+reports the code the parent sees (1 and 44 on POSIX).
 """
 
 from .. import lifecycle
+from ..own_exit import exit_status
 
 # Targets multiprocessing gives the processes of its pools, as (module, qualified name).
 POOL_WORKER_TARGETS = (
@@ -24,7 +27,7 @@ def patch(process_module):
         try:
             exit_code = original_bootstrap(self, *args, **kwargs)
         finally:
-            lifecycle.end(exit_code)
+            lifecycle.end(exit_status(exit_code))
         return exit_code
 
     process_module.BaseProcess._bootstrap = _bootstrap
