@@ -61,13 +61,13 @@ def before_drain(hook):
 
 
 def _drain_all():
-    # A pool worker flushes twice per task with two or three events pending: the empty
-    # batches are passed over without a call.
     for hook in _before_drain:
         hook()
     to_ms = clock.current.ns_to_ms
     records = []
     for batch in _batches:
+        # A pool worker flushes twice per task with two or three events pending: the empty
+        # batches are passed over without a call.
         if batch.events:
             record = batch.drain(to_ms)
             if record is not None:  # another thread took the events meanwhile

@@ -90,6 +90,8 @@ class _Outbox(object):
 
     def use_spool(self):
         """From now on, records go to a spool (see spool.py); what is pending goes first."""
+        if self._socket is not None:
+            return  # already spooling: a worker asks at every task, so no lock for the answer
         with self._lock:
             if self._socket is not None or self._spool_folder is None:
                 return

@@ -20,7 +20,8 @@ import os
 
 from . import process_id, wire
 
-# Bytes per file: a thousand tasks' records, give or take; more files follow as needed.
+# Bytes per file: about ten thousand tasks' records (two flushes of ~200 bytes each per task);
+# more files follow as needed.
 FILE_BYTES = 4 << 20
 # Kept free at the end of every file for the line naming the next one.
 _NEXT_LINE_ROOM = 256
