@@ -14,7 +14,7 @@ import { measured, median } from './measure';
 export type EventKind = 'task' | 'message' | 'lock cycle';
 
 const SENDER = `
-import json, os, socket, sys
+import json, os, socket, sys, time
 
 kind, count = sys.argv[1], int(sys.argv[2])
 s = socket.socket(socket.AF_UNIX)
@@ -24,7 +24,7 @@ pid = os.getpid()
 def send(record):
     s.sendall((json.dumps(record, separators=(",", ":")) + "\\n").encode())
 
-send({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": pid})
+send({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": pid, "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6})
 send({"type": "site", "pid": pid, "id": 0, "file": __file__, "line": 1, "function": "work"})
 BATCH = 256
 if kind == "task":

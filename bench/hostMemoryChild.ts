@@ -30,13 +30,13 @@ export interface HostMemoryChildResult {
 // The program speaks the tracer's wire protocol itself: what is measured is the host's
 // handling of the events, not how fast Python can take locks.
 const PROGRAM = `
-import json, os, socket, sys
+import json, os, socket, sys, time
 
 events = int(sys.argv[1])
 s = socket.socket(socket.AF_UNIX)
 s.connect(os.environ["PARALLEL_LAB_SOCKET"])
 send = s.sendall
-send((json.dumps({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": os.getpid()}) + "\\n").encode())
+send((json.dumps({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": os.getpid(), "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6}) + "\\n").encode())
 pid = os.getpid()
 for n in range(10):
     send((json.dumps({"type": "lock-new", "pid": pid, "lock": "L%d" % n, "kind": "Lock", "api": "Lock", "internal": False, "site": None}) + "\\n").encode())

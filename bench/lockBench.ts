@@ -67,11 +67,10 @@ async function runNumber(file: string, args: string[], traced: boolean): Promise
   for (const name of Object.values(TRACER_ENV)) delete env[name];
   delete env.PYTHONPATH;
   // The records are received and dropped: the host's own cost is not the tracer's.
-  const server = traced ? await EventServer.open(() => undefined) : undefined;
+  const server = traced ? await EventServer.open(new RunClock(), () => undefined) : undefined;
   if (server) {
     env.PYTHONPATH = TRACER_DIR;
     Object.assign(env, server.tracerVariables);
-    env[TRACER_ENV.t0Ns] = new RunClock().t0Ns.toString();
   }
   try {
     const stdout = await new Promise<string>((resolve, reject) => {

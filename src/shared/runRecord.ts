@@ -1,7 +1,7 @@
 // The run record: one JSON document per run (file format `parallel-lab/run@1`).
 // Field names are a contract shared with saved files and the webview: add fields freely,
-// rename none. Times are milliseconds since the run started, on the monotonic clock that
-// the host and every Python process share.
+// rename none. Times are milliseconds since the run started, on the host's monotonic clock
+// (the tracer's times are moved onto it, whatever clock Python reads: tracerClocks.ts).
 
 export const RUN_RECORD_SCHEMA = 'parallel-lab/run@1';
 

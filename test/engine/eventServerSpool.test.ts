@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { EventServer } from '../../src/extension/engine/eventServer';
+import { RunClock } from '../../src/extension/engine/runClock';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { runTraced } from '../helpers/tracedPython';
@@ -33,7 +34,7 @@ function writeSpool(folder: string, name: string, text: string): void {
 async function connect(server: EventServer, text: string): Promise<net.Socket> {
   const socket = net.createConnection(server.endpoint);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(line({ type: 'hello', token: server.token, pid: 7 }) + text);
+  socket.write(line({ type: 'hello', token: server.token, pid: 7, t: 0 }) + text);
   return socket;
 }
 
@@ -48,7 +49,7 @@ function until(check: () => boolean, ms = 3000): Promise<void> {
 describe('event server spools (real sockets and files)', () => {
   it('reads the socket, then the spool it announced and the next file that one names, in order', async () => {
     const received: string[] = [];
-    const server = await EventServer.open((record: TracerRecord) => received.push((record as { message?: string }).message ?? record.type));
+    const server = await EventServer.open(new RunClock(), (record: TracerRecord) => received.push((record as { message?: string }).message ?? record.type));
     const folder = server.tracerVariables[TRACER_ENV.spool];
     writeSpool(folder, '7-1.spool', line(warning(7, 'second')) + line({ type: 'spool', file: '7-2.spool' }));
     writeSpool(folder, '7-2.spool', line(warning(7, 'third')));
@@ -63,7 +64,7 @@ describe('event server spools (real sockets and files)', () => {
 
   it('reads what a spool holds when its socket closes, a last line without its newline too', async () => {
     const received: string[] = [];
-    const server = await EventServer.open((record) => received.push((record as { message?: string }).message ?? record.type));
+    const server = await EventServer.open(new RunClock(), (record) => received.push((record as { message?: string }).message ?? record.type));
     const socket = await connect(server, line({ type: 'spool', file: '7-1.spool' }));
     await until(() => received.length === 0);
     writeSpool(server.tracerVariables[TRACER_ENV.spool], '7-1.spool', line(warning(7, 'a')) + JSON.stringify(warning(7, 'b')));
@@ -73,7 +74,7 @@ describe('event server spools (real sockets and files)', () => {
   });
 
   it('refuses a spool name that is not a spool file of its folder', async () => {
-    const server = await EventServer.open(() => undefined);
+    const server = await EventServer.open(new RunClock(), () => undefined);
     const socket = await connect(server, line({ type: 'spool', file: '../../etc/passwd' }) + line({ type: 'spool', file: '7-9.spool' }));
     socket.end();
     await server.close(1000);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/processTree';
+import { RunClock } from '../../src/extension/engine/runClock';
 import { TRACER_DIR } from '../helpers/tracedPython';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
@@ -139,7 +140,7 @@ describe('profiling a run (engine)', function () {
       if __name__ == "__main__":
           token = os.environ["PARALLEL_LAB_TOKEN"]
           send([json.dumps({"type": "hello", "token": "wrong", "pid": 1}), '{"type": "process-start"}'])
-          send([json.dumps({"type": "hello", "token": token, "pid": 1}), "not json", '{"type": "nonsense"}',
+          send([json.dumps({"type": "hello", "token": token, "pid": 1, "t": 0}), "not json", '{"type": "nonsense"}',
                 '{"type": "process-end", "pid": "x"}', "\\x00\\x01"])
           child = Process(target=work)
           child.start()
@@ -175,7 +176,7 @@ describe('the event socket', () => {
   it('refuses connections from other users by living in a private folder', async function () {
     if (process.platform === 'win32') this.skip();
     const { EventServer } = await import('../../src/extension/engine/eventServer');
-    const server = await EventServer.open(() => undefined);
+    const server = await EventServer.open(new RunClock(), () => undefined);
     try {
       const { statSync } = await import('node:fs');
       assert.equal(statSync(path.dirname(server.endpoint)).mode & 0o077, 0, 'folder mode is 0700');
@@ -191,7 +192,7 @@ describe('the event socket', () => {
     if (process.platform === 'win32') this.skip();
     const { EventServer } = await import('../../src/extension/engine/eventServer');
     const names: string[] = [];
-    const server = await EventServer.open((record) => names.push(record.type === 'process-start' ? record.name : record.type));
+    const server = await EventServer.open(new RunClock(), (record) => names.push(record.type === 'process-start' ? record.name : record.type));
     // spawnSync blocks this event loop for the client's whole life, as a loaded extension
     // host might: the connection waits in the listen backlog, never accepted, until close.
     const client = spawnSync(
@@ -199,12 +200,14 @@ describe('the event socket', () => {
       [
         '-c',
         `import os, sys
-from parallel_lab_tracer import transport, wire
+from parallel_lab_tracer import clock, transport, wire
+clock.current = clock.RunClock(int(sys.argv[3]))
 connection = transport.connect(sys.argv[1], sys.argv[2])
 record = {"type": "process-start", "pid": os.getpid(), "ppid": os.getppid(), "t": 1.0, "role": "process", "name": "Quick-1"}
 assert connection.send(wire.encode_line(record).encode("ascii"))`,
         server.endpoint,
         server.token,
+        server.tracerVariables.PARALLEL_LAB_T0_NS,
       ],
       { env: { ...process.env, PYTHONPATH: TRACER_DIR }, encoding: 'utf8' },
     );

@@ -64,8 +64,8 @@ export function runSuitePlain(method: StartMethod, patterns: string[], python = 
  */
 export async function runSuiteTraced(method: StartMethod, patterns: string[], python = DEFAULT_PYTHON): Promise<TracedSuiteRun> {
   const records: TracerRecord[] = [];
-  const server = await EventServer.open((record) => records.push(record));
-  const env = tracedEnvironment(server, new RunClock(), undefined);
+  const server = await EventServer.open(new RunClock(), (record) => records.push(record));
+  const env = tracedEnvironment(server, undefined);
   delete env.PARALLEL_LAB_MAIN_PID;
   try {
     const run = await runRunner(python, method, patterns, env);

@@ -48,7 +48,7 @@ export interface TracedRunOptions {
 export async function runTraced(file: string, options: TracedRunOptions = {}): Promise<TracedRun> {
   const records: TracerRecord[] = [];
   let lastRecordAt = Date.now();
-  const server = await EventServer.open((record) => {
+  const server = await EventServer.open(new RunClock(), (record) => {
     records.push(record);
     lastRecordAt = Date.now();
   });
@@ -58,7 +58,7 @@ export async function runTraced(file: string, options: TracedRunOptions = {}): P
   if (tracer !== 'off') {
     Object.assign(env, server.tracerVariables);
     if (tracer === 'wrong-socket') env[TRACER_ENV.socket] = path.join(path.dirname(file), 'no-such.sock');
-    env[TRACER_ENV.t0Ns] = tracer === 'bad-t0' ? 'soon' : new RunClock().t0Ns.toString();
+    if (tracer === 'bad-t0') env[TRACER_ENV.t0Ns] = 'soon';
   }
   if (options.startMethod) env[TRACER_ENV.startMethod] = options.startMethod;
   const output = await runPython(options.python ?? DEFAULT_PYTHON, file, env, options.killAfterMs);

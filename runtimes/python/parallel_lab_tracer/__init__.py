@@ -23,11 +23,12 @@ def start():
     settings = config.tracer_config(os.environ)
     if settings is None:
         return
+    # Before connecting: the hello carries this process's clock reading.
+    clock.current = clock.RunClock(settings.t0_ns)
     connection = transport.connect(settings.endpoint, settings.token)
     if connection is None:
         return
     record_buffer.open_outbox(lambda: transport.connect(settings.endpoint, settings.token), connection, settings.spool_folder)
-    clock.current = clock.RunClock(settings.t0_ns)
     lifecycle.begin(clock.current, config.requested_start_method(os.environ))
     os_waits.install()
     own_exit.install()

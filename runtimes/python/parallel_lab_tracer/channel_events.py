@@ -7,12 +7,11 @@ that carry messages, not about every pipe the library opens.
 """
 
 import os
-import time
 
-from . import process_id, record_buffer, sites
+from . import clock, process_id, record_buffer, sites
 from .event_batches import EventBatch
 
-_monotonic_ns = time.monotonic_ns
+_monotonic_ns = clock.monotonic_ns
 
 # Channel ids announced by this process.
 _announced = set()

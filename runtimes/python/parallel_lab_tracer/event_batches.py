@@ -3,7 +3,7 @@
 The hot path of a wrapper only appends a tuple to a list: no encoding, no dict, no clock
 conversion. When the outbox flushes (batch full or old, before a fork, at exit, or when a
 wrapper asks), each EventBatch turns its tuples into one record `{"type", "pid", "events"}`.
-Times are stored as raw time.monotonic_ns() values and converted to run milliseconds here.
+Times are stored as raw clock.monotonic_ns() values and converted to run milliseconds here.
 """
 
 import os

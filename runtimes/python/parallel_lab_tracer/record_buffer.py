@@ -17,11 +17,16 @@ import os
 import time
 import _thread
 
-from . import spool, wire
+from . import clock, spool, wire
 from .quiet import quietly
 
 MAX_BATCH_RECORDS = 256
 MAX_BATCH_AGE_S = 0.05
+
+# Sent ahead of each batch on the socket: when it left, on this process's clock. The host
+# checks its offset against our clock with it (see clock.py): a Mac that sleeps during the
+# run moves the two clocks apart by the sleep.
+_CLOCK_LINE = '{"type":"clock","t":%r}\n'
 
 _outbox = None
 # Producers of batched events (see event_batches): asked for their records at every flush.
@@ -79,8 +84,11 @@ class _Outbox(object):
                     self._lines.append(wire.encode_line(drained if len(drained) > 1 else drained[0]))
                 if not self._lines:
                     return
-                data = "".join(self._lines).encode("ascii")
+                data = "".join(self._lines)
                 self._lines = []
+                if self._socket is None:  # not spooling: the host reads this as it arrives
+                    data = _CLOCK_LINE % clock.current.now_ms() + data
+                data = data.encode("ascii")
                 if self._connection is None:
                     self._connection = self._connect()
                 if self._connection is None or not self._connection.send(data):

@@ -13,16 +13,15 @@ the parent and pairs through submitKey.
 
 import functools
 import sys
-import time
 
-from . import record_buffer
+from . import clock, record_buffer
 from .event_batches import EventBatch
 from .task_submits import executor_task_key, pool_task_key
 
 POOL = "Pool"
 EXECUTOR = "ProcessPoolExecutor"
 
-_monotonic_ns = time.monotonic_ns
+_monotonic_ns = clock.monotonic_ns
 
 # (pool, fn, items, start_ns, submit_key) of the task this worker is running, or None.
 _running = None

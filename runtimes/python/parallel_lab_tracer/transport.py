@@ -1,15 +1,16 @@
 """One connection from this process to the run's event endpoint.
 
 POSIX: a UNIX stream socket. Windows: the endpoint is a named pipe, opened as a file.
-The first line of a connection is the hello carrying the run's token. A connection that
-fails once (host gone, host not reading) is closed for good: the tracer falls silent
-rather than slowing or breaking the program.
+The first line of a connection is the hello carrying the run's token and this process's
+clock reading (the host learns from it how our clock lies against its own, see clock.py).
+A connection that fails once (host gone, host not reading) is closed for good: the tracer
+falls silent rather than slowing or breaking the program.
 """
 
 import os
 import sys
 
-from . import wire
+from . import clock, wire
 
 CONNECT_TIMEOUT_S = 1.0
 # A host that stops reading fills the socket buffer; then one send waits at most this long
@@ -19,12 +20,14 @@ SEND_TIMEOUT_S = 1.0
 
 def connect(endpoint, token):
     """An open connection that has sent its hello, or None when the endpoint is unusable."""
-    hello = wire.encode_line({"type": "hello", "token": token, "pid": os.getpid()}).encode("ascii")
     try:
         connection = _PipeConnection(endpoint) if sys.platform == "win32" else _SocketConnection(endpoint)
     except Exception:
         return None
-    return connection if connection.send(hello) else None
+    # Read last, right before the send: the host takes the offset from how far it lies
+    # behind the moment the hello arrives.
+    hello = wire.encode_line({"type": "hello", "token": token, "pid": os.getpid(), "t": clock.current.now_ms()})
+    return connection if connection.send(hello.encode("ascii")) else None
 
 
 class _SocketConnection(object):
@@ -61,11 +64,47 @@ class _SocketConnection(object):
             pass
 
 
+# Windows' answer when every instance of a named pipe is taken by a connection the host
+# has not accepted yet.
+ERROR_PIPE_BUSY = 231
+
+
+def open_busy_pipe(open_pipe, wait_for_pipe, timeout_s, clock=None):
+    """`open_pipe()`, retried while the pipe is busy, for at most `timeout_s`.
+
+    The host's server keeps only a few instances of its pipe waiting to be connected to; a
+    burst of processes (a 16-worker pool starting) finds them all taken. Like
+    multiprocessing.connection, wait for an instance (`wait_for_pipe(ms)`, WaitNamedPipe)
+    and try again, rather than giving up tracing that process for good.
+    """
+    import time
+
+    now = clock or time.monotonic
+    deadline = now() + timeout_s
+    while True:
+        try:
+            return open_pipe()
+        except OSError as error:
+            left_ms = int((deadline - now()) * 1000)
+            if getattr(error, "winerror", None) != ERROR_PIPE_BUSY or left_ms <= 0:
+                raise
+            try:
+                wait_for_pipe(min(left_ms, 100))
+            except OSError:
+                pass  # gone busy again or timed out: the loop decides
+
+
 class _PipeConnection(object):
     # Windows named pipes have no send timeout through a plain file; a host that stops
     # reading can block a write until it reads again or closes the pipe (then it fails).
     def __init__(self, path):
-        self._pipe = open(path, "r+b", buffering=0)
+        import _winapi
+
+        self._pipe = open_busy_pipe(
+            lambda: open(path, "r+b", buffering=0),
+            lambda ms: _winapi.WaitNamedPipe(path, ms),
+            CONNECT_TIMEOUT_S,
+        )
 
     def send(self, data):
         try:

@@ -8,6 +8,10 @@
 // A connection may move on to a spool (see the tracer's spool.py): a file in the same
 // private folder, announced as the last line the socket carries, read every SPOOL_READ_MS
 // and to its end once the socket has closed. Its lines are the connection's, in order.
+//
+// Every time a connection sends is moved onto the run's clock by the offset of the clock its
+// process reads (tracerClocks.ts), learned from its hello and the clock line ahead of each
+// batch on the socket. A spool's lines keep the offset their connection had last.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +19,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import type { RunClock } from './runClock';
 import { SPOOL_FILE_NAME, SpoolTail } from './spoolTail';
+import { TracerClocks } from './tracerClocks';
 import { parseTracerRecords } from './tracerRecordParser';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
 
@@ -27,6 +33,9 @@ const SPOOL_READ_MS = 40;
 
 /** The line that moves a connection to a spool file. */
 const SPOOL_LINE_START = '{"type":"spool"';
+
+/** The line ahead of a batch on the socket: the sender's clock when it left. */
+const CLOCK_LINE_START = '{"type":"clock"';
 
 export interface EventCounts {
   received: number;
@@ -40,23 +49,31 @@ export class EventServer {
   /** Connections reading a spool. */
   private readonly spooled = new Set<ConnectionReader>();
   private spoolTimer: NodeJS.Timeout | null = null;
+  private readonly clocks = new TracerClocks();
 
   private constructor(
     private readonly server: net.Server,
     readonly endpoint: string,
     readonly token: string,
     private readonly privateDir: string,
+    private readonly clock: RunClock,
     private readonly onRecord: (record: TracerRecord) => void,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
 
-  /** The environment variables that point the tracer here (besides the run's clock). */
+  /** The environment variables that point the tracer here and give it the run's start. */
   get tracerVariables(): Record<string, string> {
-    return { [TRACER_ENV.socket]: this.endpoint, [TRACER_ENV.token]: this.token, [TRACER_ENV.spool]: this.privateDir };
+    return {
+      [TRACER_ENV.socket]: this.endpoint,
+      [TRACER_ENV.token]: this.token,
+      [TRACER_ENV.spool]: this.privateDir,
+      [TRACER_ENV.t0Ns]: this.clock.t0Ns.toString(),
+    };
   }
 
-  static async open(onRecord: (record: TracerRecord) => void): Promise<EventServer> {
+  /** `clock`: the run's, whose start the tracer measures from and whose axis records are put on. */
+  static async open(clock: RunClock, onRecord: (record: TracerRecord) => void): Promise<EventServer> {
     const token = randomBytes(24).toString('hex');
     // mkdtemp creates the folder with mode 0700: only this user can reach the socket and
     // the spools in it.
@@ -64,13 +81,15 @@ export class EventServer {
     const endpoint =
       process.platform === 'win32' ? `\\\\.\\pipe\\parallel-lab-${randomBytes(12).toString('hex')}` : path.join(privateDir, 'events.sock');
     const server = net.createServer();
-    const eventServer = new EventServer(server, endpoint, token, privateDir, onRecord);
+    const eventServer = new EventServer(server, endpoint, token, privateDir, clock, onRecord);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(endpoint, () => {
-        server.off('error', reject);
-        resolve();
-      });
+      withPendingPipeInstances(() =>
+        server.listen(endpoint, () => {
+          server.off('error', reject);
+          resolve();
+        }),
+      );
     });
     return eventServer;
   }
@@ -101,7 +120,14 @@ export class EventServer {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
-    const reader = new ConnectionReader(this.counts, (line) => this.isValidHello(line), this.onRecord, (name) => this.moveToSpool(reader, name));
+    const reader = new ConnectionReader(
+      this.counts,
+      (line) => this.helloClockReading(line),
+      (tracerMs) => this.clocks.place(tracerMs, this.clock.nowMs()),
+      (clock) => this.clocks.offsetMs(clock),
+      this.onRecord,
+      (name) => this.moveToSpool(reader, name),
+    );
     socket.on('data', (chunk: Buffer) => reader.read(chunk));
     socket.on('end', () => reader.end());
     socket.on('error', () => socket.destroy());
@@ -146,18 +172,36 @@ export class EventServer {
     }
   }
 
-  private isValidHello(line: string): boolean {
+  /** The clock reading of a valid hello; null when the line is not one. */
+  private helloClockReading(line: string): number | null {
     try {
       const hello: unknown = JSON.parse(line);
-      return (
-        typeof hello === 'object' &&
-        hello !== null &&
-        (hello as { type?: unknown }).type === 'hello' &&
-        (hello as { token?: unknown }).token === this.token
-      );
+      if (typeof hello !== 'object' || hello === null) return null;
+      const { type, token, t } = hello as { type?: unknown; token?: unknown; t?: unknown };
+      return type === 'hello' && token === this.token ? clockReadingOf(t) : null;
     } catch {
-      return false;
+      return null;
     }
+  }
+}
+
+/**
+ * Windows: a named pipe server keeps only 4 instances waiting for a client by default, and a
+ * burst of processes (a pool starting) finds them all taken (the tracer then waits and
+ * retries, see its transport.py). Node reads how many to keep from this variable, when
+ * `listen` makes the pipe, and only there: set for that call alone.
+ */
+const PENDING_PIPE_INSTANCES = '64';
+
+function withPendingPipeInstances(listen: () => void): void {
+  if (process.platform !== 'win32') return listen();
+  const before = process.env.NODE_PENDING_PIPE_INSTANCES;
+  process.env.NODE_PENDING_PIPE_INSTANCES = PENDING_PIPE_INSTANCES;
+  try {
+    listen();
+  } finally {
+    if (before === undefined) delete process.env.NODE_PENDING_PIPE_INSTANCES;
+    else process.env.NODE_PENDING_PIPE_INSTANCES = before;
   }
 }
 
@@ -187,16 +231,26 @@ function readSpool(reader: ConnectionReader): void {
   }
 }
 
+/** A clock reading as the tracer sends it: milliseconds, finite. */
+function clockReadingOf(t: unknown): number | null {
+  return typeof t === 'number' && Number.isFinite(t) ? t : null;
+}
+
 /** One connection's lines, from its socket and then its spool: hello first, then records. */
 class ConnectionReader {
   spool: SpoolTail | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private authenticated: boolean | null = null; // null until the hello line arrives
+  /** The clock this connection's process reads (an index of the run's TracerClocks). */
+  private clock = 0;
 
   constructor(
     private readonly counts: EventCounts,
-    private readonly isValidHello: (line: string) => boolean,
+    /** The hello's clock reading, or null when the line is not a valid hello. */
+    private readonly helloReading: (line: string) => number | null,
+    private readonly placeReading: (tracerMs: number) => number,
+    private readonly offsetOf: (clock: number) => number,
     private readonly onRecord: (record: TracerRecord) => void,
     private readonly onSpool: (file: string) => void,
   ) {}
@@ -225,8 +279,10 @@ class ConnectionReader {
   private handleLine(line: string): void {
     if (line.length === 0) return;
     if (this.authenticated === null) {
-      this.authenticated = this.isValidHello(line);
-      if (!this.authenticated) this.counts.unauthenticated++;
+      const reading = this.helloReading(line);
+      this.authenticated = reading !== null;
+      if (reading === null) this.counts.unauthenticated++;
+      else this.clock = this.placeReading(reading);
       return;
     }
     if (!this.authenticated) {
@@ -237,10 +293,26 @@ class ConnectionReader {
       this.onSpool(spoolFileOf(line));
       return;
     }
-    const { records, malformed } = parseTracerRecords(line);
+    if (line.startsWith(CLOCK_LINE_START)) {
+      const reading = clockLineReading(line);
+      if (reading === null) this.counts.malformed++;
+      // Placed only from the socket: a spool is read up to 40 ms after it was written.
+      else if (!this.spool) this.clock = this.placeReading(reading);
+      return;
+    }
+    const { records, malformed } = parseTracerRecords(line, this.offsetOf(this.clock));
     this.counts.malformed += malformed;
     this.counts.received += records.length;
     for (const record of records) this.onRecord(record);
+  }
+}
+
+/** A clock line's reading; null (and ignored) when the line is not one. */
+function clockLineReading(line: string): number | null {
+  try {
+    return clockReadingOf((JSON.parse(line) as { t?: unknown }).t);
+  } catch {
+    return null;
   }
 }
 

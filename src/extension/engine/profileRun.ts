@@ -99,18 +99,18 @@ export class ProfileRun {
     const python = await resolvePython(request.python);
 
     const builder = new RunRecordBuilder();
-    const events = await EventServer.open((record) => {
+    const clock = new RunClock();
+    const events = await EventServer.open(clock, (record) => {
       builder.applyTracerRecord(record);
       observer.onTracerRecord?.(record);
     });
-    const clock = new RunClock();
     let runner: Runner;
     try {
       runner = await Runner.start({
         executable: python.executable,
         args: [file, ...(request.args ?? [])],
         cwd: path.dirname(file),
-        env: tracedEnvironment(events, clock, request.startMethod),
+        env: tracedEnvironment(events, request.startMethod),
         maxOutputChars: request.maxOutputChars ?? DEFAULTS.maxOutputChars,
         stopGraceMs: request.stopGraceMs ?? DEFAULTS.stopGraceMs,
         knownPids: () => builder.livePids(),
@@ -256,13 +256,12 @@ async function checkProgramFile(file: string): Promise<void> {
 }
 
 /** The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, and the bytecode cache. */
-export function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
+export function tracedEnvironment(events: EventServer, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
   const inherited = process.env.PYTHONPATH;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PYTHONPATH: inherited ? `${pythonRuntimeDir()}${path.delimiter}${inherited}` : pythonRuntimeDir(),
     ...events.tracerVariables,
-    [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
   };
   if (process.env.PYTHONPYCACHEPREFIX === undefined) {
     // A run never changes the learner's files: bytecode goes to our cache, not to

@@ -1,6 +1,6 @@
-// The run's clock: milliseconds since the run started, on the monotonic clock that Node's
-// hrtime and Python's time.monotonic_ns() both read (CLOCK_MONOTONIC on Linux), so host
-// samples and tracer records share one time axis.
+// The run's clock: milliseconds since the run started, on Node's monotonic clock. Host
+// samples are read on it; the tracer's records are moved onto it per connection, since
+// Python's clock need not be Node's (tracerClocks.ts).
 
 export class RunClock {
   readonly t0Ns: bigint;

@@ -3,15 +3,18 @@
 // Wire format: newline-delimited JSON, UTF-8. Each connection first sends a hello line
 // carrying the run's token; lines of a connection whose hello is missing or wrong are
 // counted as unauthenticated and dropped. A process sends its records in batches (several
-// lines per write). Times `t` are milliseconds since the run started (the host passes its
-// monotonic start in PARALLEL_LAB_T0_NS; Python's time.monotonic_ns() reads the same clock).
+// lines per write). Times are milliseconds since the run started: the host passes its
+// monotonic start in PARALLEL_LAB_T0_NS and the tracer measures from it on Python's own
+// clock, which may not be the host's (macOS after sleep). The hello and a clock line ahead
+// of each batch on the socket carry the sender's clock; the host moves every time of the
+// connection onto its own axis by the offset they show (tracerClocks.ts).
 
 /** Environment variables the host sets for the traced program. */
 export const TRACER_ENV = {
   /** UNIX socket path, or a Windows named pipe path. Its presence switches the tracer on. */
   socket: 'PARALLEL_LAB_SOCKET',
   token: 'PARALLEL_LAB_TOKEN',
-  /** The run's start on the shared monotonic clock, in nanoseconds. */
+  /** The run's start on the host's monotonic clock, in nanoseconds. */
   t0Ns: 'PARALLEL_LAB_T0_NS',
   /** Optional: the multiprocessing start method to make the default. */
   startMethod: 'PARALLEL_LAB_START_METHOD',
@@ -23,6 +26,14 @@ export interface HelloRecord {
   type: 'hello';
   token: string;
   pid: number;
+  /** The sender's clock as it sent the hello, in run milliseconds on its own clock. */
+  t: number;
+}
+
+/** Sent ahead of each batch on the socket (not in a spool): the sender's clock as it sent it. */
+export interface ClockLine {
+  type: 'clock';
+  t: number;
 }
 
 /** A Python process of the run began: the main interpreter, a spawned one, or a fork child. */

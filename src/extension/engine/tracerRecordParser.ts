@@ -1,12 +1,15 @@
 // Turns one line from the event socket into a typed tracer record, or null when the line
 // is not one. The tracer is ours, but the socket is reachable by the learner's program,
 // so nothing from it is trusted: every field a consumer reads is checked here, including
-// every tuple of a batch.
+// every tuple of a batch. Times are moved onto the run's axis here too, by the offset of
+// the clock the connection's process reads (tracerClocks.ts).
 
 import type { TracerRecord, TracerRecordType } from './tracerProtocol';
 
 type Kind =
   | 'number'
+  | 'time'
+  | 'time|null'
   | 'string'
   | 'boolean'
   | 'number|null'
@@ -18,7 +21,8 @@ type Kind =
   | { tuples: readonly Kind[] };
 
 const ROLE: Kind = { oneOf: ['main', 'process', 'pool-worker', 'other'] };
-const TIME = 'number';
+const TIME = 'time';
+const TIME_OR_NULL = 'time|null';
 const SITE = 'number|null';
 
 const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
@@ -31,10 +35,10 @@ const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
   warning: { pid: 'number', message: 'string' },
   site: { pid: 'number', id: 'number', file: 'string', line: 'number', function: 'string' },
   'lock-new': { pid: 'number', lock: 'string', kind: 'string', api: 'string', internal: 'boolean', site: SITE },
-  'lock-batch': { pid: 'number', events: { tuples: ['number', 'string', TIME, 'number|null', 'number|null', SITE] } },
+  'lock-batch': { pid: 'number', events: { tuples: ['number', 'string', TIME, TIME_OR_NULL, TIME_OR_NULL, SITE] } },
   'lock-release': { pid: 'number', events: { tuples: ['number', 'string', TIME, SITE] } },
   'lock-open': {
-    pid: 'number', tid: 'number', lock: 'string', requestMs: TIME, acquiredMs: 'number|null', site: SITE,
+    pid: 'number', tid: 'number', lock: 'string', requestMs: TIME, acquiredMs: TIME_OR_NULL, site: SITE,
     held: { tuples: ['string', TIME, SITE] },
   },
   'lock-stats': {
@@ -60,15 +64,16 @@ export function parseTracerLine(line: string): TracerRecord | null {
   } catch {
     return null;
   }
-  return recordOf(value);
+  return recordOf(value, 0);
 }
 
 /**
  * The records of one line: a record, or an array of the records of one flush (a pool
  * worker flushes a few small records twice per task: one line, one parse). `malformed`
- * counts what is not a record, the whole line when it is not JSON.
+ * counts what is not a record, the whole line when it is not JSON. `offsetMs` is taken
+ * from every time: the offset of the sender's clock from the run's.
  */
-export function parseTracerRecords(line: string): { records: TracerRecord[]; malformed: number } {
+export function parseTracerRecords(line: string, offsetMs = 0): { records: TracerRecord[]; malformed: number } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -78,21 +83,42 @@ export function parseTracerRecords(line: string): { records: TracerRecord[]; mal
   const values = Array.isArray(value) ? value : [value];
   const records: TracerRecord[] = [];
   for (const item of values) {
-    const record = recordOf(item);
+    const record = recordOf(item, offsetMs);
     if (record) records.push(record);
   }
   return { records, malformed: values.length - records.length + (values.length === 0 ? 1 : 0) };
 }
 
-function recordOf(value: unknown): TracerRecord | null {
+function recordOf(value: unknown, offsetMs: number): TracerRecord | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   const type = record.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) return null;
-  for (const [name, kind] of Object.entries(FIELDS[type as TracerRecordType])) {
+  const fields = FIELDS[type as TracerRecordType];
+  for (const [name, kind] of Object.entries(fields)) {
     if (!hasKind(record[name], kind)) return null;
   }
+  if (offsetMs !== 0) {
+    for (const [name, kind] of Object.entries(fields)) record[name] = shifted(record[name], kind, offsetMs);
+  }
   return record as unknown as TracerRecord;
+}
+
+/** A checked value with its times moved back by `offsetMs`, kept to whole microseconds. */
+function shifted(value: unknown, kind: Kind, offsetMs: number): unknown {
+  if (typeof kind === 'object') {
+    if (!('tuples' in kind) || !kind.tuples.some(isTimeKind)) return value;
+    for (const tuple of value as unknown[][]) {
+      kind.tuples.forEach((inner, i) => (tuple[i] = shifted(tuple[i], inner, offsetMs)));
+    }
+    return value;
+  }
+  if (!isTimeKind(kind) || value === null) return value;
+  return Math.round(((value as number) - offsetMs) * 1000) / 1000;
+}
+
+function isTimeKind(kind: Kind): boolean {
+  return kind === 'time' || kind === 'time|null';
 }
 
 function hasKind(value: unknown, kind: Kind): boolean {
@@ -102,8 +128,10 @@ function hasKind(value: unknown, kind: Kind): boolean {
   }
   switch (kind) {
     case 'number':
+    case 'time':
       return isNumber(value);
     case 'number|null':
+    case 'time|null':
       return value === null || isNumber(value);
     case 'string':
       return typeof value === 'string';

@@ -12,9 +12,9 @@ An open cycle here is a hold `[tid, request_ns, acquired_ns, site, depth]`.
 import _thread
 import os
 import sys
-import time
 import weakref
 
+from .. import clock
 from ..quiet import quietly
 from . import aggregation, identity as identities, learner_site, records
 
@@ -22,7 +22,7 @@ LIVE_WAIT_S = 0.05
 # Open cycles kept per lock and process (a semaphore's count may be far higher).
 MAX_HOLDS = 64
 
-_now = time.monotonic_ns
+_now = clock.monotonic_ns
 # Python's thread ident on the hot paths (pthread_self); get_native_id is a system call
 # (0.15 us here). records.py turns idents into native thread ids when it sends them.
 _tid = _thread.get_ident

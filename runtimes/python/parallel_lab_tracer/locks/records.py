@@ -1,6 +1,6 @@
 """What the lock tracer sends: lock-new, lock-batch, lock-release, lock-open, lock-stats.
 
-Cycles and foreign releases are tuples of raw time.monotonic_ns() values in EventBatches,
+Cycles and foreign releases are tuples of raw clock.monotonic_ns() values in EventBatches,
 converted at flush. A cycle batch also flushes when its oldest event is 50 ms old, so that
 a program that takes a lock now and then still shows it within a moment; and it watches
 the rate of each lock as it drains (see aggregation.py).

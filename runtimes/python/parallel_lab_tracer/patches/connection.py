@@ -11,13 +11,12 @@
 """
 
 import sys
-import time
 
-from .. import channel_ends, channel_events, channel_origin, channel_sizes, task_submits, task_worker
+from .. import channel_ends, clock, channel_events, channel_origin, channel_sizes, task_submits, task_worker
 from ..channel_ends import PIPE, TASKS
 from ..channel_wrappers import drop_own_frame, like
 
-_monotonic_ns = time.monotonic_ns
+_monotonic_ns = clock.monotonic_ns
 
 
 def patch(connection_module):

@@ -8,9 +8,8 @@
 """
 
 import sys
-import time
 
-from .. import sites, task_pools, task_submits
+from .. import clock, sites, task_pools, task_submits
 from ..channel_ends import RESULTS, TASKS
 from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
@@ -36,7 +35,7 @@ def _recording_submit(submit):
     def submit_wrapper(*args, **kwargs):
         executor = args[0] if args else None
         work_id = getattr(executor, "_queue_count", None)
-        submit_ns = time.monotonic_ns()
+        submit_ns = clock.monotonic_ns()
         try:
             future = submit(*args, **kwargs)
         except BaseException as error:

@@ -15,9 +15,8 @@
 """
 
 import sys
-import time
 
-from .. import sites, task_pools, task_submits
+from .. import clock, sites, task_pools, task_submits
 from ..channel_ends import RESULTS, TASKS
 from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
@@ -43,7 +42,7 @@ def _label(pool, *_args):
 
 def _recording_job(init):
     def __init__(self, *args, **kwargs):
-        submit_ns = time.monotonic_ns()
+        submit_ns = clock.monotonic_ns()
         try:
             init(self, *args, **kwargs)
         except BaseException as error:

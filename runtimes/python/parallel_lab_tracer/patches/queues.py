@@ -12,15 +12,14 @@ A queue is one channel (the Pipe it is built on keeps its id, relabelled as the 
 """
 
 import sys
-import time
 
-from .. import channel_ends, channel_events, channel_sizes, record_buffer, sites, task_worker
+from .. import channel_ends, clock, channel_events, channel_sizes, record_buffer, sites, task_worker
 from ..channel_ends import RESULTS, TASKS
 from ..channel_fed_puts import FAILED, FedPuts
 from ..channel_wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
 
-_monotonic_ns = time.monotonic_ns
+_monotonic_ns = clock.monotonic_ns
 
 
 def patch(queues):
