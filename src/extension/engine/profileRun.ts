@@ -22,6 +22,7 @@ import { RUN_RECORD_SCHEMA, type LockEventList, type RunOutcome, type RunRecord,
 import { UserFacingError } from './errors';
 import { EventServer } from './eventServer';
 import { resolvePython, type PythonInfo } from './pythonInterpreter';
+import { utf8StdioVariables } from './pythonStdio';
 import { RunRecordBuilder } from './recordBuilder';
 import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
@@ -110,7 +111,7 @@ export class ProfileRun {
         executable: python.executable,
         args: [file, ...(request.args ?? [])],
         cwd: path.dirname(file),
-        env: tracedEnvironment(events, clock, request.startMethod),
+        env: tracedEnvironment(events, clock, python, request.startMethod),
         maxOutputChars: request.maxOutputChars ?? DEFAULTS.maxOutputChars,
         stopGraceMs: request.stopGraceMs ?? DEFAULTS.stopGraceMs,
         knownPids: () => builder.livePids(),
@@ -255,14 +256,18 @@ async function checkProgramFile(file: string): Promise<void> {
   }
 }
 
-/** The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, and the bytecode cache. */
-export function tracedEnvironment(events: EventServer, clock: RunClock, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
+/**
+ * The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, the
+ * bytecode cache, and UTF-8 output where the interpreter would not write it by itself.
+ */
+export function tracedEnvironment(events: EventServer, clock: RunClock, python: PythonInfo, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
   const inherited = process.env.PYTHONPATH;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PYTHONPATH: inherited ? `${pythonRuntimeDir()}${path.delimiter}${inherited}` : pythonRuntimeDir(),
     ...events.tracerVariables,
     [TRACER_ENV.t0Ns]: clock.t0Ns.toString(),
+    ...utf8StdioVariables(python.stdioEncoding, process.env),
   };
   if (process.env.PYTHONPYCACHEPREFIX === undefined) {
     // A run never changes the learner's files: bytecode goes to our cache, not to

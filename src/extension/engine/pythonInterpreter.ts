@@ -14,9 +14,24 @@ export interface PythonInfo {
   /** The interpreter's own sys.executable. */
   executable: string;
   version: string;
+  /**
+   * The encoding the interpreter would write its pipes in by itself, normalised by Python's
+   * codecs ("utf-8", "iso8859-1", "cp1252"): the locale's, or UTF-8 in UTF-8 mode.
+   */
+  stdioEncoding: string;
 }
 
-const PROBE = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
+// Runs under PYTHONIOENCODING=utf-8, but writes bytes, not text: on POSIX a path is bytes
+// that Python decodes with the locale's encoding (a Latin-1 locale turns "Zoë" into "ZoÃ«"),
+// and os.fsencode gives those bytes back as they are; on Windows it encodes as UTF-8.
+// Written to run on Python 2 as well, so that an old `python` gets the "too old" sentence.
+const PROBE = [
+  'import codecs, locale, os, sys',
+  'fsencode = getattr(os, "fsencode", lambda path: path)',
+  'out = getattr(sys.stdout, "buffer", sys.stdout)',
+  'encoding = codecs.lookup(locale.getpreferredencoding(False)).name',
+  'out.write(b"\\n".join([fsencode(sys.executable), ("%d.%d.%d" % sys.version_info[:3]).encode(), encoding.encode()]) + b"\\n")',
+].join('\n');
 
 /** The candidates tried in order when no interpreter is named. */
 function defaultCandidates(): string[] {
@@ -51,13 +66,14 @@ export async function resolvePython(requested?: string): Promise<PythonInfo> {
 
 function probe(command: string): Promise<PythonInfo | null> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { timeout: 15_000, windowsHide: true }, (error, stdout) => {
-      const [executable, version] = stdout.trim().split(/\r?\n/);
-      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '')) {
+    const env = { ...process.env, PYTHONIOENCODING: 'utf-8' };
+    execFile(command, ['-c', PROBE], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
+      const [executable, version, stdioEncoding] = stdout.split(/\r?\n/);
+      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '') || !stdioEncoding) {
         resolve(null);
         return;
       }
-      resolve({ command, executable, version });
+      resolve({ command, executable, version, stdioEncoding });
     });
   });
 }
