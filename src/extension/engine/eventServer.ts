@@ -40,6 +40,7 @@ export class EventServer {
   /** Connections reading a spool. */
   private readonly spooled = new Set<ConnectionReader>();
   private spoolTimer: NodeJS.Timeout | null = null;
+  private helloArrived = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -49,6 +50,11 @@ export class EventServer {
     private readonly onRecord: (record: TracerRecord) => void,
   ) {
     server.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** True once a connection opened with the run's token: a tracer loaded in some process of the run. */
+  get tracerConnected(): boolean {
+    return this.helloArrived;
   }
 
   /** The environment variables that point the tracer here (besides the run's clock). */
@@ -101,7 +107,12 @@ export class EventServer {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
-    const reader = new ConnectionReader(this.counts, (line) => this.isValidHello(line), this.onRecord, (name) => this.moveToSpool(reader, name));
+    const isValidHello = (line: string): boolean => {
+      const valid = this.isValidHello(line);
+      this.helloArrived ||= valid;
+      return valid;
+    };
+    const reader = new ConnectionReader(this.counts, isValidHello, this.onRecord, (name) => this.moveToSpool(reader, name));
     socket.on('data', (chunk: Buffer) => reader.read(chunk));
     socket.on('end', () => reader.end());
     socket.on('error', () => socket.destroy());

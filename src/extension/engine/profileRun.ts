@@ -28,6 +28,7 @@ import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from './sampler';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
+import { silentTracerWarning } from './silentTracer';
 import { warningsFromStderr } from './stderrWarnings';
 import { userCacheDir } from './userCache';
 
@@ -195,6 +196,8 @@ export class ProfileRun {
     if (outcome === 'timed-out') {
       this.builder.addWarning(`The run was stopped because it went past its time limit of ${formatSeconds(this.request.timeoutMs ?? 0)}.`);
     }
+    const silent = silentTracerWarning(this.events.tracerConnected, outcome, durationMs);
+    if (silent) this.builder.addWarning(silent);
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
     const activity = this.builder.finishActivity();
     for (const lock of activity.aggregatedLocks) {
