@@ -3,6 +3,7 @@
 // PATH is caught before the run, with a sentence that says what to do.
 
 import { execFile } from 'node:child_process';
+import { batchShimOf, realInterpreterOfShim, searchEnvironment } from './batchShims';
 import { UserFacingError } from './errors';
 import { cachedInterpreter, rememberInterpreter } from './interpreterCache';
 
@@ -64,10 +65,15 @@ export async function resolvePython(requested?: string): Promise<PythonInfo> {
   );
 }
 
-function probe(command: string): Promise<PythonInfo | null> {
+async function probe(command: string): Promise<PythonInfo | null> {
+  // A batch-file shim (pyenv-win) cannot be started without a shell: ask it once for the
+  // interpreter it stands for, and probe (and later run) that one directly.
+  const shim = batchShimOf(command, searchEnvironment());
+  const interpreter = shim === undefined ? command : await realInterpreterOfShim(shim);
+  if (interpreter === null) return null;
   return new Promise((resolve) => {
     const env = { ...process.env, PYTHONIOENCODING: 'utf-8' };
-    execFile(command, ['-c', PROBE], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
+    execFile(interpreter, ['-c', PROBE], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
       const [executable, version, stdioEncoding] = stdout.split(/\r?\n/);
       if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '') || !stdioEncoding) {
         resolve(null);
