@@ -82,6 +82,13 @@ if (process.platform === 'linux') {
       assert.deepEqual(utf8Mode.result.stdoutBytes, Buffer.from('PYTHONIOENCODING=None\n✓ Zoë\n'), 'UTF-8 mode writes UTF-8 by itself');
     });
 
+    it("runs the scaling lab on a function that prints ✓ (the harness's runs are runs too)", async () => {
+      const file = writeProgram('tick.py', 'def tick(x):\n    print("✓", x)\n    return x\n');
+      const result = await runCli(['scale', `${file}:tick`, '--inputs', 'range(2)', '--max-workers', '1', '--python', zoePython], { env: baseEnv(latin1) });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /Verdict/);
+    });
+
     it('adds nothing where Python writes UTF-8 by itself', async () => {
       const { result } = await run(zoePython, CHECKMARK, baseEnv({ LC_ALL: 'C.UTF-8' }));
       assert.deepEqual(result.stdoutBytes, Buffer.from('PYTHONIOENCODING=None\n✓ Zoë\n'));
