@@ -167,7 +167,7 @@ describe('parallel-lab run (command line)', function () {
 
     it('a Python that is too old', async () => {
       const fake = tempFile('python2');
-      writeFileSync(fake, '#!/bin/sh\necho /usr/bin/python2.7\necho 2.7.18\n');
+      writeFileSync(fake, '#!/bin/sh\necho /usr/bin/python2.7\necho 2.7.18\necho ascii\n'); // the probe's three lines, as Python 2.7 answers them
       chmodSync(fake, 0o755);
       const result = await runCli(['run', COUNTER, '--python', fake]);
       assert.equal(result.code, 2);

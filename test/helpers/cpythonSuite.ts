@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { EventServer } from '../../src/extension/engine/eventServer';
 import { RunClock } from '../../src/extension/engine/runClock';
 import { tracedEnvironment } from '../../src/extension/engine/profileRun';
+import { resolvePython } from '../../src/extension/engine/pythonInterpreter';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
 import { REPO_ROOT } from './pythonPrograms';
 import { DEFAULT_PYTHON, type StartMethod } from './tracedPython';
@@ -65,7 +66,7 @@ export function runSuitePlain(method: StartMethod, patterns: string[], python = 
 export async function runSuiteTraced(method: StartMethod, patterns: string[], python = DEFAULT_PYTHON): Promise<TracedSuiteRun> {
   const records: TracerRecord[] = [];
   const server = await EventServer.open(new RunClock(), (record) => records.push(record));
-  const env = tracedEnvironment(server, undefined);
+  const env = tracedEnvironment(server, await resolvePython(python), undefined);
   delete env.PARALLEL_LAB_MAIN_PID;
   try {
     const run = await runRunner(python, method, patterns, env);

@@ -17,9 +17,17 @@ describe('interpreterCache', () => {
   it('answers for the same command until the interpreter file changes', async () => {
     const executable = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-python-')), 'python3');
     writeFileSync(executable, '');
-    await rememberInterpreter('python3', { executable, version: '3.11.7' });
-    assert.deepEqual(await cachedInterpreter('python3'), { executable, version: '3.11.7' });
+    await rememberInterpreter('python3', { executable, version: '3.11.7', stdioEncoding: 'utf-8' });
+    assert.deepEqual(await cachedInterpreter('python3'), { executable, version: '3.11.7', stdioEncoding: 'utf-8' });
     assert.equal(await cachedInterpreter('python'), undefined, 'another command is another question');
+    const savedLocale = process.env.LC_ALL;
+    process.env.LC_ALL = 'en_US.ISO-8859-1';
+    try {
+      assert.equal(await cachedInterpreter('python3'), undefined, 'another locale may mean another output encoding');
+    } finally {
+      if (savedLocale === undefined) delete process.env.LC_ALL;
+      else process.env.LC_ALL = savedLocale;
+    }
     utimesSync(executable, new Date(), new Date(Date.now() + 60_000));
     assert.equal(await cachedInterpreter('python3'), undefined, 'a replaced interpreter is probed again');
   });

@@ -50,6 +50,7 @@ export class EventServer {
   private readonly spooled = new Set<ConnectionReader>();
   private spoolTimer: NodeJS.Timeout | null = null;
   private readonly clocks = new TracerClocks();
+  private helloArrived = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -60,6 +61,11 @@ export class EventServer {
     private readonly onRecord: (record: TracerRecord) => void,
   ) {
     server.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** True once a connection opened with the run's token: a tracer loaded in some process of the run. */
+  get tracerConnected(): boolean {
+    return this.helloArrived;
   }
 
   /** The environment variables that point the tracer here and give it the run's start. */
@@ -178,7 +184,9 @@ export class EventServer {
       const hello: unknown = JSON.parse(line);
       if (typeof hello !== 'object' || hello === null) return null;
       const { type, token, t } = hello as { type?: unknown; token?: unknown; t?: unknown };
-      return type === 'hello' && token === this.token ? clockReadingOf(t) : null;
+      const reading = type === 'hello' && token === this.token ? clockReadingOf(t) : null;
+      this.helloArrived ||= reading !== null;
+      return reading;
     } catch {
       return null;
     }

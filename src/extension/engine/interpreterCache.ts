@@ -2,7 +2,8 @@
 // its version, so that back-to-back runs do not pay for a second Python start-up before
 // each run (through a pyenv shim that start-up alone costs tens of milliseconds). An entry
 // is used only while everything that decides the answer is unchanged: the command, PATH,
-// the virtual-environment and pyenv variables, the folder, and the interpreter file itself.
+// the virtual-environment and pyenv variables, the locale and UTF-8 mode (they decide the
+// encoding of its output), the folder, and the interpreter file itself.
 
 import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { userCacheDir } from './userCache';
 export interface CachedInterpreter {
   executable: string;
   version: string;
+  stdioEncoding: string;
 }
 
 interface Entry extends CachedInterpreter {
@@ -20,6 +22,8 @@ interface Entry extends CachedInterpreter {
 }
 
 const MAX_AGE_MS = 10 * 60_000;
+/** Part of every key: entries written by an older probe, without stdioEncoding, never match. */
+const ENTRY_VERSION = 2;
 
 function cacheFile(): string {
   return path.join(userCacheDir(), 'interpreters.json');
@@ -27,7 +31,8 @@ function cacheFile(): string {
 
 function keyOf(command: string): string {
   const env = process.env;
-  return JSON.stringify([command, env.PATH, env.VIRTUAL_ENV, env.CONDA_PREFIX, env.PYENV_VERSION, process.cwd()]);
+  const encoding = [env.LC_ALL, env.LC_CTYPE, env.LANG, env.LOCPATH, env.PYTHONUTF8];
+  return JSON.stringify([ENTRY_VERSION, command, env.PATH, env.VIRTUAL_ENV, env.CONDA_PREFIX, env.PYENV_VERSION, ...encoding, process.cwd()]);
 }
 
 async function readEntries(): Promise<Record<string, Entry>> {
@@ -46,7 +51,7 @@ export async function cachedInterpreter(command: string): Promise<CachedInterpre
   } catch {
     return undefined; // the interpreter is gone
   }
-  return { executable: entry.executable, version: entry.version };
+  return { executable: entry.executable, version: entry.version, stdioEncoding: entry.stdioEncoding };
 }
 
 /** Best effort: a cache that cannot be written only costs the next run a probe. */

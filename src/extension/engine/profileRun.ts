@@ -22,11 +22,13 @@ import { RUN_RECORD_SCHEMA, type LockEventList, type RunOutcome, type RunRecord,
 import { UserFacingError } from './errors';
 import { EventServer } from './eventServer';
 import { resolvePython, type PythonInfo } from './pythonInterpreter';
+import { utf8StdioVariables } from './pythonStdio';
 import { RunRecordBuilder } from './recordBuilder';
 import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from './sampler';
 import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
+import { silentTracerWarning } from './silentTracer';
 import { warningsFromStderr } from './stderrWarnings';
 import { userCacheDir } from './userCache';
 
@@ -110,7 +112,7 @@ export class ProfileRun {
         executable: python.executable,
         args: [file, ...(request.args ?? [])],
         cwd: path.dirname(file),
-        env: tracedEnvironment(events, request.startMethod),
+        env: tracedEnvironment(events, python, request.startMethod),
         maxOutputChars: request.maxOutputChars ?? DEFAULTS.maxOutputChars,
         stopGraceMs: request.stopGraceMs ?? DEFAULTS.stopGraceMs,
         knownPids: () => builder.livePids(),
@@ -194,6 +196,8 @@ export class ProfileRun {
     if (outcome === 'timed-out') {
       this.builder.addWarning(`The run was stopped because it went past its time limit of ${formatSeconds(this.request.timeoutMs ?? 0)}.`);
     }
+    const silent = silentTracerWarning(this.events.tracerConnected, outcome, durationMs);
+    if (silent) this.builder.addWarning(silent);
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
     const activity = this.builder.finishActivity();
     for (const lock of activity.aggregatedLocks) {
@@ -255,13 +259,17 @@ async function checkProgramFile(file: string): Promise<void> {
   }
 }
 
-/** The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, and the bytecode cache. */
-export function tracedEnvironment(events: EventServer, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
+/**
+ * The environment of a profiled program: the tracer on PYTHONPATH, its endpoint, the
+ * bytecode cache, and UTF-8 output where the interpreter would not write it by itself.
+ */
+export function tracedEnvironment(events: EventServer, python: PythonInfo, startMethod: StartMethod | undefined): NodeJS.ProcessEnv {
   const inherited = process.env.PYTHONPATH;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PYTHONPATH: inherited ? `${pythonRuntimeDir()}${path.delimiter}${inherited}` : pythonRuntimeDir(),
     ...events.tracerVariables,
+    ...utf8StdioVariables(python.stdioEncoding, process.env),
   };
   if (process.env.PYTHONPYCACHEPREFIX === undefined) {
     // A run never changes the learner's files: bytecode goes to our cache, not to

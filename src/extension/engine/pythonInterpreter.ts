@@ -3,6 +3,7 @@
 // PATH is caught before the run, with a sentence that says what to do.
 
 import { execFile } from 'node:child_process';
+import { batchShimOf, realInterpreterOfShim, searchEnvironment } from './batchShims';
 import { UserFacingError } from './errors';
 import { cachedInterpreter, rememberInterpreter } from './interpreterCache';
 
@@ -14,9 +15,24 @@ export interface PythonInfo {
   /** The interpreter's own sys.executable. */
   executable: string;
   version: string;
+  /**
+   * The encoding the interpreter would write its pipes in by itself, normalised by Python's
+   * codecs ("utf-8", "iso8859-1", "cp1252"): the locale's, or UTF-8 in UTF-8 mode.
+   */
+  stdioEncoding: string;
 }
 
-const PROBE = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
+// Runs under PYTHONIOENCODING=utf-8, but writes bytes, not text: on POSIX a path is bytes
+// that Python decodes with the locale's encoding (a Latin-1 locale turns "Zoë" into "ZoÃ«"),
+// and os.fsencode gives those bytes back as they are; on Windows it encodes as UTF-8.
+// Written to run on Python 2 as well, so that an old `python` gets the "too old" sentence.
+const PROBE = [
+  'import codecs, locale, os, sys',
+  'fsencode = getattr(os, "fsencode", lambda path: path)',
+  'out = getattr(sys.stdout, "buffer", sys.stdout)',
+  'encoding = codecs.lookup(locale.getpreferredencoding(False)).name',
+  'out.write(b"\\n".join([fsencode(sys.executable), ("%d.%d.%d" % sys.version_info[:3]).encode(), encoding.encode()]) + b"\\n")',
+].join('\n');
 
 /** The candidates tried in order when no interpreter is named. */
 function defaultCandidates(): string[] {
@@ -49,15 +65,21 @@ export async function resolvePython(requested?: string): Promise<PythonInfo> {
   );
 }
 
-function probe(command: string): Promise<PythonInfo | null> {
+async function probe(command: string): Promise<PythonInfo | null> {
+  // A batch-file shim (pyenv-win) cannot be started without a shell: ask it once for the
+  // interpreter it stands for, and probe (and later run) that one directly.
+  const shim = batchShimOf(command, searchEnvironment());
+  const interpreter = shim === undefined ? command : await realInterpreterOfShim(shim);
+  if (interpreter === null) return null;
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { timeout: 15_000, windowsHide: true }, (error, stdout) => {
-      const [executable, version] = stdout.trim().split(/\r?\n/);
-      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '')) {
+    const env = { ...process.env, PYTHONIOENCODING: 'utf-8' };
+    execFile(interpreter, ['-c', PROBE], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
+      const [executable, version, stdioEncoding] = stdout.split(/\r?\n/);
+      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '') || !stdioEncoding) {
         resolve(null);
         return;
       }
-      resolve({ command, executable, version });
+      resolve({ command, executable, version, stdioEncoding });
     });
   });
 }
