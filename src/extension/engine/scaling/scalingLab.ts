@@ -14,7 +14,7 @@ import type { ProfileRun, RunObserver } from '../profileRun';
 import { fitAmdahl } from './amdahlFit';
 import { measureBreakdown } from './breakdown';
 import { finishHarnessRun, startHarnessRun, type HarnessFiles, type HarnessTarget } from './harnessRun';
-import { planSteps, type ScalingStep } from './plan';
+import { largestPool, planSteps, poolLimitSentence, type ScalingStep } from './plan';
 import { scalingWarnings, type FinishedStep } from './scalingWarnings';
 import { composeVerdict } from './verdict';
 
@@ -67,7 +67,7 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
     startMethod: request.startMethod,
     timeoutMs: request.timeoutMsPerRun,
   };
-  const steps = planSteps(maxWorkers);
+  const steps = planSteps(maxWorkers, process.platform);
   observer.onPlan?.(steps);
   const folder = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-scale-'));
   const files: HarnessFiles = {
@@ -81,7 +81,7 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
       const sequentialMs = finished[0].report.wallMs;
       observer.onStepFinished?.(step, index, modeOf(finished[index], sequentialMs), finished[index].record);
     }
-    return { result: compare(request, maxWorkers, finished), records: finished.map(({ record }) => record) };
+    return { result: compare(request, maxWorkers, process.platform, finished), records: finished.map(({ record }) => record) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -104,7 +104,7 @@ async function runStep(target: HarnessTarget, step: ScalingStep, index: number, 
   }
 }
 
-function compare(request: ScalingRequest, maxWorkers: number, finished: readonly FinishedStep[]): ScalingResult {
+function compare(request: ScalingRequest, maxWorkers: number, platform: NodeJS.Platform, finished: readonly FinishedStep[]): ScalingResult {
   const sequential = finished[0];
   const modes = finished.map((step) => modeOf(step, sequential.report.wallMs));
   const poolRuns = finished.filter(({ report }) => report.mode === 'processes');
@@ -127,8 +127,8 @@ function compare(request: ScalingRequest, maxWorkers: number, finished: readonly
     fit,
     prediction,
     breakdown,
-    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers, cores, items: sequential.report.items, resultsEqual }),
-    warnings: scalingWarnings(request.functionName, finished),
+    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers: largestPool(maxWorkers, platform), cores, items: sequential.report.items, resultsEqual }),
+    warnings: [poolLimitSentence(maxWorkers, platform), ...scalingWarnings(request.functionName, finished)].filter((warning): warning is string => warning !== null),
   };
 }
 
