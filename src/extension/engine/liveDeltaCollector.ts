@@ -137,6 +137,9 @@ export class LiveDeltaCollector {
       case 'task-submit':
       case 'start-method':
         break;
+      // The scaling lab's (harnessRun.ts): nothing the panel shows.
+      case 'scale-report':
+        break;
     }
   }
 

@@ -13,7 +13,7 @@ import { UserFacingError } from '../errors';
 import type { ProfileRun, RunObserver } from '../profileRun';
 import { fitAmdahl } from './amdahlFit';
 import { measureBreakdown } from './breakdown';
-import { finishHarnessRun, startHarnessRun, type HarnessFiles, type HarnessTarget } from './harnessRun';
+import { finishHarnessRun, startHarnessRun, type HarnessTarget } from './harnessRun';
 import { largestPool, planSteps, poolLimitSentence, type ScalingStep } from './plan';
 import { scalingWarnings, type FinishedStep } from './scalingWarnings';
 import { composeVerdict } from './verdict';
@@ -70,14 +70,11 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
   const steps = planSteps(maxWorkers, process.platform);
   observer.onPlan?.(steps);
   const folder = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-scale-'));
-  const files: HarnessFiles = {
-    results: path.join(folder, 'sequential-results.pickle'),
-    report: (step) => path.join(folder, `${step.mode}-${step.workers}.json`),
-  };
+  const resultsFile = path.join(folder, 'sequential-results.pickle');
   try {
     const finished: FinishedStep[] = [];
     for (const [index, step] of steps.entries()) {
-      finished.push(await runStep(target, step, index, files, observer, signal));
+      finished.push(await runStep(target, step, index, resultsFile, observer, signal));
       const sequentialMs = finished[0].report.wallMs;
       observer.onStepFinished?.(step, index, modeOf(finished[index], sequentialMs), finished[index].record);
     }
@@ -87,9 +84,10 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
   }
 }
 
-async function runStep(target: HarnessTarget, step: ScalingStep, index: number, files: HarnessFiles, observer: ScalingObserver, signal: AbortSignal | undefined): Promise<FinishedStep> {
+async function runStep(target: HarnessTarget, step: ScalingStep, index: number, resultsFile: string, observer: ScalingObserver, signal: AbortSignal | undefined): Promise<FinishedStep> {
   if (signal?.aborted) throw new ScalingLabCancelled();
-  const run = await startHarnessRun(target, step, files, observer.runObserver?.(step, index));
+  const harness = await startHarnessRun(target, step, resultsFile, observer.runObserver?.(step, index));
+  const { run } = harness;
   const stop = (): void => void run.stop();
   signal?.addEventListener('abort', stop, { once: true });
   // Aborted while the run was starting: the listener came too late to hear it.
@@ -98,7 +96,7 @@ async function runStep(target: HarnessTarget, step: ScalingStep, index: number, 
   try {
     await run.finished;
     if (signal?.aborted) throw new ScalingLabCancelled();
-    return await finishHarnessRun(run, target, step, files);
+    return await finishHarnessRun(harness, target, step);
   } finally {
     signal?.removeEventListener('abort', stop);
   }
