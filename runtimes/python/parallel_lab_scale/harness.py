@@ -1,24 +1,30 @@
 """One mode of the scaling lab: import the learner's module, evaluate the inputs, map the
-function over them in the given mode, and write a JSON report.
+function over them in the given mode, and send a JSON report to the host.
 
 Arguments:
   --file PATH --function NAME --inputs EXPR   what to map, over what
   --mode sequential|threads|processes --workers N
   --results PATH   the sequential run writes its results there; every other mode compares
                    its own with them
-  --report PATH    where the JSON report goes: {"ok": true, ...} or {"ok": false, "error": {...}}
 
-Times in the report are milliseconds on the profiled run's axis (PARALLEL_LAB_T0_NS, which
-the host sets), so the host can line them up with the run record.
+The report, {"ok": true, ...} or {"ok": false, "error": {...}}, goes on the run's event
+channel through the tracer running in this process (parallel_lab_tracer.scale_report), not
+into a file. Its times are milliseconds since PARALLEL_LAB_T0_NS, which the host sets;
+`sentMs` is the moment it was sent, by which the host lines them up with the run record.
 """
 
 import argparse
 import json
 import os
+import sys
 import time
+
+from parallel_lab_tracer import scale_report
 
 from . import inputs, learner_module, modes, results
 from .mistakes import LearnerMistake
+
+NOT_SENT = "The scaling lab could not send its report to Parallel Lab: this Python has no open connection to it.\n"
 
 
 def main(argv):
@@ -30,7 +36,10 @@ def main(argv):
     except LearnerMistake as mistake:
         report = {"ok": False, "error": dict(mistake.details, kind=mistake.kind)}
         status = 1
-    _write_json(options.report, report)
+    report["sentMs"] = (time.monotonic_ns() - t0_ns) / 1e6
+    if not scale_report.send(json.dumps(report)):
+        sys.stderr.write(NOT_SENT)
+        return 2
     return status
 
 
@@ -42,11 +51,9 @@ def _parse(argv):
     parser.add_argument("--mode", required=True, choices=("sequential", "threads", "processes"))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--results", required=True)
-    parser.add_argument("--report", required=True)
     options = parser.parse_args(argv)
     # The learner's module changes the working directory to its own folder.
     options.results = os.path.abspath(options.results)
-    options.report = os.path.abspath(options.report)
     return options
 
 
@@ -81,10 +88,3 @@ def _run(options, t0_ns):
         report["difference"] = results.first_difference(results.load_results(options.results), timing.results, items)
     report["wallMs"] = timing.wall_s * 1000
     return report
-
-
-def _write_json(path, document):
-    temporary = path + ".tmp"
-    with open(temporary, "w") as out:
-        json.dump(document, out)
-    os.replace(temporary, path)

@@ -172,6 +172,15 @@ def send_now(record):
     _outbox.send_now(record)
 
 
+def send_now_confirmed(record):
+    """send_now, then whether the record reached the connection: False when this process
+    has no outbox (the tracer is off) or its connection has failed for good."""
+    if _outbox is None:
+        return False
+    _outbox.send_now(record)
+    return not _outbox._closed
+
+
 def flush():
     _outbox.flush()
 

@@ -9,6 +9,7 @@
 
 import type { LiveDelta, LiveRunStart, LiveRunState, ProcessFacts } from '../../shared/liveDeltas';
 import type { ProcessSample } from '../../shared/runRecord';
+import { LAUNCHER_NAME, RootLauncher } from './rootLauncher';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import { childExitFacts, childStartFacts, commandName, ipcEventOf, isUnknownChild, lockEventOf, processStartOf, SiteTable, taskOf, UnplacedExits } from './tracerEvents';
 import type { TracerRecord } from './tracerProtocol';
@@ -23,6 +24,7 @@ export class LiveDeltaCollector {
   private readonly changedProcesses = new Set<number>();
   private readonly samples = new Map<number, ProcessSample[]>();
   private readonly unplacedExits = new UnplacedExits();
+  private readonly rootLauncher = new RootLauncher();
   private pending: LiveDelta[] = [];
   /** The latest run time seen, for state changes (which carry no time of their own). */
   private latestMs = 0;
@@ -31,6 +33,12 @@ export class LiveDeltaCollector {
   /** What the panel needs to begin rendering this run. */
   runStart(file: string, argv: string[] = []): LiveRunStart {
     return { file, argv, cores: this.cores, startedAt: new Date().toISOString() };
+  }
+
+  /** The process the host spawned, listed as the record builder lists it: the main, from the run's start. */
+  addRoot(pid: number, ppid: number, command: string): void {
+    this.rootLauncher.setRoot(pid);
+    this.create({ pid, ppid, role: 'main', name: 'MainProcess', startMs: 0, traced: false, command });
   }
 
   onTick(tick: SamplerTick): void {
@@ -66,6 +74,9 @@ export class LiveDeltaCollector {
   onTracerRecord(record: TracerRecord): void {
     switch (record.type) {
       case 'process-start': {
+        // As in the record: a root that only launched the real interpreter is listed as a launcher.
+        const launcher = this.rootLauncher.reveals(record) ? this.byPid.get(record.ppid) : undefined;
+        if (launcher) this.update(launcher, { role: 'other', name: LAUNCHER_NAME });
         const known = this.byPid.get(record.pid);
         const facts = { ppid: record.ppid, role: record.role, name: record.name, traced: true };
         if (known && known.endMs === null) this.update(known, { ...facts, startMs: Math.min(known.startMs, processStartOf(record)) });
@@ -125,6 +136,9 @@ export class LiveDeltaCollector {
       case 'lock-stats':
       case 'task-submit':
       case 'start-method':
+        break;
+      // The scaling lab's (harnessRun.ts): nothing the panel shows.
+      case 'scale-report':
         break;
     }
   }

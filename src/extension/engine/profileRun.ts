@@ -53,6 +53,8 @@ export interface RunRequest {
 
 export interface RunObserver {
   onState?(state: RunState): void;
+  /** The program was spawned: the run's root process, before any tick or tracer record. */
+  onRoot?(root: { pid: number; ppid: number; command: string }): void;
   /** `bytes` as the program wrote them; `text` decoded as UTF-8, as the record keeps it. */
   onOutput?(stream: 'stdout' | 'stderr', text: string, bytes: Buffer): void;
   onTick?(tick: SamplerTick): void;
@@ -123,7 +125,9 @@ export class ProfileRun {
       await events.close(0);
       throw error;
     }
-    builder.addRoot(runner.pid, process.pid, `${python.executable} ${file}`);
+    const root = { pid: runner.pid, ppid: process.pid, command: `${python.executable} ${file}` };
+    builder.addRoot(root.pid, root.ppid, root.command);
+    observer.onRoot?.(root);
     const sampler = new Sampler({
       rootPid: runner.pid,
       intervalMs: request.intervalMs ?? DEFAULTS.intervalMs,

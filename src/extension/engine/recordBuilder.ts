@@ -9,6 +9,7 @@
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
 import { childExitFacts, childStartFacts, commandName, isUnknownChild, processStartOf, UnplacedExits } from './tracerEvents';
+import { LAUNCHER_NAME, RootLauncher } from './rootLauncher';
 import { coreSampleOf, processSampleOf, type SamplerTick } from './sampler';
 import type { TracerRecord } from './tracerProtocol';
 
@@ -41,6 +42,7 @@ export class RunRecordBuilder {
   private readonly activity = new ActivityBuilder();
   private truncatedProcesses = false;
   private readonly unplacedExits = new UnplacedExits();
+  private readonly rootLauncher = new RootLauncher();
 
   constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
 
@@ -56,6 +58,7 @@ export class RunRecordBuilder {
 
   /** The main process, known from the spawn before the tracer says anything. */
   addRoot(pid: number, ppid: number, command: string): void {
+    this.rootLauncher.setRoot(pid);
     this.create({ pid, ppid, role: 'main', name: 'MainProcess', startMs: 0, traced: false, command });
   }
 
@@ -66,6 +69,7 @@ export class RunRecordBuilder {
     }
     switch (record.type) {
       case 'process-start': {
+        if (this.rootLauncher.reveals(record)) this.demoteRoot();
         const live = this.current(record.pid);
         if (live && !live.entry.traced) {
           // The sampler (or the spawn) found it first; the tracer knows it better.
@@ -176,6 +180,11 @@ export class RunRecordBuilder {
     live.entry.exitCode = exitCode;
     // The runner saw the main process exit: that time beats a sampler tick's guess.
     live.entry.endMs = t;
+    // A launcher exits with its interpreter's exit code: that is the main's, which cannot
+    // report its own (the tracer's process-end of a main carries none).
+    const launcher = this.rootLauncher.launcher;
+    const main = launcher?.launcherPid === pid ? this.current(launcher.mainPid) : undefined;
+    if (main && main.entry.exitCode === null) main.entry.exitCode = exitCode;
   }
 
   /** The processes, each closed at `durationMs` if nothing saw it end. */
@@ -203,6 +212,12 @@ export class RunRecordBuilder {
 
   getStartMethod(): string | null {
     return this.startMethod;
+  }
+
+  /** The root turned out to be a launcher (rootLauncher.ts): it is listed as such, not as the main. */
+  private demoteRoot(): void {
+    const root = this.rootLauncher.launcher && this.current(this.rootLauncher.launcher.launcherPid);
+    if (root) Object.assign(root.entry, { role: 'other', name: LAUNCHER_NAME });
   }
 
   private current(pid: number): LiveEntry | undefined {

@@ -248,6 +248,23 @@ export interface TaskSubmitRecord {
   events: Array<[string, number, number | null]>;
 }
 
+// ---- The scaling lab ------------------------------------------------------------------
+
+/**
+ * One mode's outcome from the scaling lab's harness (runtimes/python/parallel_lab_scale),
+ * sent on its process's connection rather than in a file: the Microsoft Store's Python
+ * redirects the files it creates in TEMP to a folder of its own, out of the host's sight.
+ * `report` is the harness's JSON document, whose fields harnessReport.ts checks; `t` is when
+ * it was sent, on the tracer's clock like every `t`, so that the host can put the report's
+ * own times (harness clock readings, `sentMs` among them) on the run's axis.
+ */
+export interface ScaleReportRecord {
+  type: 'scale-report';
+  pid: number;
+  t: number;
+  report: string;
+}
+
 export type TracerRecord =
   | ProcessStartRecord
   | ProcessRoleRecord
@@ -265,6 +282,7 @@ export type TracerRecord =
   | ChannelNewRecord
   | IpcBatchRecord
   | TaskBatchRecord
-  | TaskSubmitRecord;
+  | TaskSubmitRecord
+  | ScaleReportRecord;
 
 export type TracerRecordType = TracerRecord['type'];

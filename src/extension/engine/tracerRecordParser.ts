@@ -55,6 +55,7 @@ const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
     events: { tuples: ['string', 'string', 'number', TIME, TIME, 'boolean', SITE, 'string|null'] },
   },
   'task-submit': { pid: 'number', events: { tuples: ['string', TIME, SITE] } },
+  'scale-report': { pid: 'number', t: TIME, report: 'string' },
 };
 
 export function parseTracerLine(line: string): TracerRecord | null {

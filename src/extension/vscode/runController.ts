@@ -129,6 +129,7 @@ export class RunController implements vscode.Disposable {
             status.update(tick);
             collector.onTick(tick);
           },
+          onRoot: (root) => collector.addRoot(root.pid, root.ppid, root.command),
           onTracerRecord: (record) => collector.onTracerRecord(record),
           onState: (state) => {
             collector.onState(state);

@@ -1,8 +1,10 @@
-// What the Python harness (runtimes/python/parallel_lab_scale) writes after mapping the
-// function in one mode, read back and checked field by field: the file comes from another
-// process, and a wrong shape must become a sentence, not a crash further on.
+// What the Python harness (runtimes/python/parallel_lab_scale) reports after mapping the
+// function in one mode, on its run's event channel (a `scale-report` record), checked field
+// by field: it comes from another process, and a wrong shape must become a sentence, not a
+// crash further on.
 
 import type { ScalingModeName } from '../../../shared/scaling';
+import type { ScaleReportRecord } from '../tracerProtocol';
 
 /** Where a mode's results first differed from the sequential run's. */
 export interface ResultDifference {
@@ -18,7 +20,7 @@ export interface MappedReport {
   workers: number;
   items: number;
   wallMs: number;
-  /** On the run's time axis, like the record. */
+  /** On the run's time axis, like the record (see harnessReportOf). */
   mapStartMs: number;
   /** Process pools: when the pool was created, on the run's time axis. */
   poolCreatedMs?: number;
@@ -37,7 +39,26 @@ export interface MistakeReport {
 
 export type HarnessReport = MappedReport | MistakeReport;
 
-export function parseHarnessReport(text: string): HarnessReport | null {
+/**
+ * The report a `scale-report` record carries, its times on the run's axis. They are readings
+ * of the harness's own clock, and so is `sentMs`, taken as it sent the record whose `t` the
+ * host has placed on the run's axis with every other tracer time: the difference moves them
+ * there too, whatever the tracer's clock is on this platform.
+ */
+export function harnessReportOf(record: ScaleReportRecord): HarnessReport | null {
+  const report = parseHarnessReport(record.report);
+  if (report?.ok !== true) return report;
+  const { sentMs, ...fields } = report;
+  const shift = record.t - sentMs;
+  return {
+    ...fields,
+    mapStartMs: report.mapStartMs + shift,
+    poolCreatedMs: report.poolCreatedMs === undefined ? undefined : report.poolCreatedMs + shift,
+  };
+}
+
+/** The harness's JSON document as sent: a mapped report's times still on the harness's clock. */
+function parseHarnessReport(text: string): MistakeReport | (MappedReport & { sentMs: number }) | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -48,9 +69,9 @@ export function parseHarnessReport(text: string): HarnessReport | null {
   if (value.ok === false) {
     return isObject(value.error) && typeof value.error.kind === 'string' ? { ok: false, error: { ...value.error, kind: value.error.kind } } : null;
   }
-  const { mode, workers, items, wallMs, mapStartMs } = value;
+  const { mode, workers, items, wallMs, mapStartMs, sentMs } = value;
   if (mode !== 'sequential' && mode !== 'threads' && mode !== 'processes') return null;
-  if (![workers, items, wallMs, mapStartMs].every(isFiniteNumber)) return null;
+  if (![workers, items, wallMs, mapStartMs, sentMs].every(isFiniteNumber)) return null;
   return {
     ok: true,
     mode,
@@ -58,6 +79,7 @@ export function parseHarnessReport(text: string): HarnessReport | null {
     items: items as number,
     wallMs: wallMs as number,
     mapStartMs: mapStartMs as number,
+    sentMs: sentMs as number,
     poolCreatedMs: isFiniteNumber(value.poolCreatedMs) ? value.poolCreatedMs : undefined,
     chunksize: isFiniteNumber(value.chunksize) ? value.chunksize : undefined,
     difference: parseDifference(value.difference),

@@ -1,12 +1,13 @@
 // One mode of the scaling lab as one profiled run: ProfileRun runs the Python harness with
-// arguments naming the mode, and the harness writes its timing to a report file.
+// arguments naming the mode, and the harness sends its timing back on the run's event
+// channel (a `scale-report` record), never in a file: a file it made in TEMP could be out of
+// the host's sight (the Microsoft Store's Python redirects those).
 
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LockEventList, RunRecord, StartMethod } from '../../../shared/runRecord';
 import { UserFacingError } from '../errors';
 import { ProfileRun, pythonRuntimeDir, type RunObserver } from '../profileRun';
-import { parseHarnessReport, type MappedReport } from './harnessReport';
+import { harnessReportOf, type HarnessReport, type MappedReport } from './harnessReport';
 import { explainMistake } from './learnerMistakes';
 import { stepLabel, type ScalingStep } from './plan';
 
@@ -24,10 +25,10 @@ export interface HarnessOutcome {
   record: RunRecord<LockEventList>;
 }
 
-/** Where the sequential run leaves its results for the other modes to compare with. */
-export interface HarnessFiles {
-  results: string;
-  report: (step: ScalingStep) => string;
+/** A mode's profiled run, and the report its harness sent, once it has. */
+export interface HarnessRun {
+  run: ProfileRun;
+  report(): HarnessReport | null;
 }
 
 /** `__main__.py` rather than `-m`: ProfileRun runs a program file. */
@@ -35,28 +36,41 @@ export function harnessFile(): string {
   return path.join(pythonRuntimeDir(), 'parallel_lab_scale', '__main__.py');
 }
 
-export async function startHarnessRun(target: HarnessTarget, step: ScalingStep, files: HarnessFiles, observer: RunObserver = {}): Promise<ProfileRun> {
-  return ProfileRun.start(
+/**
+ * Starts a mode's run. `resultsFile` is where the sequential run leaves its results for the
+ * other modes to compare with: only Python reads it, which sees its own redirected files.
+ */
+export async function startHarnessRun(target: HarnessTarget, step: ScalingStep, resultsFile: string, observer: RunObserver = {}): Promise<HarnessRun> {
+  let report: HarnessReport | null = null;
+  const run = await ProfileRun.start(
     {
       file: harnessFile(),
       args: [
         ...['--file', path.resolve(target.file), '--function', target.functionName, '--inputs', target.inputs],
         ...['--mode', step.mode, '--workers', String(step.workers)],
-        ...['--results', files.results, '--report', files.report(step)],
+        ...['--results', resultsFile],
       ],
       python: target.python,
       startMethod: target.startMethod,
       timeoutMs: target.timeoutMs,
     },
-    observer,
+    {
+      ...observer,
+      onTracerRecord: (record) => {
+        // The harness sends one; anything after a valid one is not the harness's.
+        if (record.type === 'scale-report' && report === null) report = harnessReportOf(record);
+        observer.onTracerRecord?.(record);
+      },
+    },
   );
+  return { run, report: () => report };
 }
 
 /** The run's report; a learner's mistake or a run that ended without one becomes a UserFacingError. */
-export async function finishHarnessRun(run: ProfileRun, target: HarnessTarget, step: ScalingStep, files: HarnessFiles): Promise<HarnessOutcome> {
+export async function finishHarnessRun({ run, report: reportNow }: HarnessRun, target: HarnessTarget, step: ScalingStep): Promise<HarnessOutcome> {
   const record = await run.finished;
-  const text = await readFile(files.report(step), 'utf8').catch(() => null);
-  const report = text === null ? null : parseHarnessReport(text);
+  // Every record of the run has been delivered once it is finished.
+  const report = reportNow();
   if (report?.ok === false) throw new UserFacingError(explainMistake(report.error, path.basename(target.file)));
   if (report === null) throw new UserFacingError(noReportSentence(record, step, target));
   return { report, record };

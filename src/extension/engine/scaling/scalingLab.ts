@@ -13,8 +13,8 @@ import { UserFacingError } from '../errors';
 import type { ProfileRun, RunObserver } from '../profileRun';
 import { fitAmdahl } from './amdahlFit';
 import { measureBreakdown } from './breakdown';
-import { finishHarnessRun, startHarnessRun, type HarnessFiles, type HarnessTarget } from './harnessRun';
-import { planSteps, type ScalingStep } from './plan';
+import { finishHarnessRun, startHarnessRun, type HarnessTarget } from './harnessRun';
+import { largestPool, planSteps, poolLimitSentence, type ScalingStep } from './plan';
 import { scalingWarnings, type FinishedStep } from './scalingWarnings';
 import { composeVerdict } from './verdict';
 
@@ -67,29 +67,27 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
     startMethod: request.startMethod,
     timeoutMs: request.timeoutMsPerRun,
   };
-  const steps = planSteps(maxWorkers);
+  const steps = planSteps(maxWorkers, process.platform);
   observer.onPlan?.(steps);
   const folder = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-scale-'));
-  const files: HarnessFiles = {
-    results: path.join(folder, 'sequential-results.pickle'),
-    report: (step) => path.join(folder, `${step.mode}-${step.workers}.json`),
-  };
+  const resultsFile = path.join(folder, 'sequential-results.pickle');
   try {
     const finished: FinishedStep[] = [];
     for (const [index, step] of steps.entries()) {
-      finished.push(await runStep(target, step, index, files, observer, signal));
+      finished.push(await runStep(target, step, index, resultsFile, observer, signal));
       const sequentialMs = finished[0].report.wallMs;
       observer.onStepFinished?.(step, index, modeOf(finished[index], sequentialMs), finished[index].record);
     }
-    return { result: compare(request, maxWorkers, finished), records: finished.map(({ record }) => record) };
+    return { result: compare(request, maxWorkers, process.platform, finished), records: finished.map(({ record }) => record) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-async function runStep(target: HarnessTarget, step: ScalingStep, index: number, files: HarnessFiles, observer: ScalingObserver, signal: AbortSignal | undefined): Promise<FinishedStep> {
+async function runStep(target: HarnessTarget, step: ScalingStep, index: number, resultsFile: string, observer: ScalingObserver, signal: AbortSignal | undefined): Promise<FinishedStep> {
   if (signal?.aborted) throw new ScalingLabCancelled();
-  const run = await startHarnessRun(target, step, files, observer.runObserver?.(step, index));
+  const harness = await startHarnessRun(target, step, resultsFile, observer.runObserver?.(step, index));
+  const { run } = harness;
   const stop = (): void => void run.stop();
   signal?.addEventListener('abort', stop, { once: true });
   // Aborted while the run was starting: the listener came too late to hear it.
@@ -98,13 +96,13 @@ async function runStep(target: HarnessTarget, step: ScalingStep, index: number, 
   try {
     await run.finished;
     if (signal?.aborted) throw new ScalingLabCancelled();
-    return await finishHarnessRun(run, target, step, files);
+    return await finishHarnessRun(harness, target, step);
   } finally {
     signal?.removeEventListener('abort', stop);
   }
 }
 
-function compare(request: ScalingRequest, maxWorkers: number, finished: readonly FinishedStep[]): ScalingResult {
+function compare(request: ScalingRequest, maxWorkers: number, platform: NodeJS.Platform, finished: readonly FinishedStep[]): ScalingResult {
   const sequential = finished[0];
   const modes = finished.map((step) => modeOf(step, sequential.report.wallMs));
   const poolRuns = finished.filter(({ report }) => report.mode === 'processes');
@@ -127,8 +125,8 @@ function compare(request: ScalingRequest, maxWorkers: number, finished: readonly
     fit,
     prediction,
     breakdown,
-    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers, cores, items: sequential.report.items, resultsEqual }),
-    warnings: scalingWarnings(request.functionName, finished),
+    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers: largestPool(maxWorkers, platform), cores, items: sequential.report.items, resultsEqual }),
+    warnings: [poolLimitSentence(maxWorkers, platform), ...scalingWarnings(request.functionName, finished)].filter((warning): warning is string => warning !== null),
   };
 }
 
