@@ -65,6 +65,12 @@ function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -265,6 +271,41 @@ second.wait()
     await sampler.stop();
     const keys = new Set(samplesOf(ticks, pid).map((s) => s.key));
     assert.equal(keys.size, 2, `keys seen for pid ${pid}: ${[...keys].join(', ')}`);
+  });
+});
+
+describe('CPU % from a platform whose ps counts in whole seconds (listing path, pidusage through ps, real processes)', function () {
+  // pidusage takes PIDUSAGE_USE_PS=true to ask `ps` here too: its elapsed time (etime) and
+  // CPU time (time) then come in whole seconds, coarser than macOS's (whose CPU time has
+  // hundredths) and Windows's, so a per-tick figure must come from more than one tick.
+  before(function () {
+    if (process.platform !== 'linux') this.skip(); // elsewhere pidusage's own path is the real one
+    process.env[PROCESS_SOURCE_ENV] = 'listing';
+    process.env.PIDUSAGE_USE_PS = 'true';
+  });
+  after(() => {
+    delete process.env[PROCESS_SOURCE_ENV];
+    delete process.env.PIDUSAGE_USE_PS;
+  });
+  afterEach(endStartedPrograms);
+
+  it('shows a busy single-threaded child at 80 % or more of one core, and never above one core', async function () {
+    const run = startPython(`
+import subprocess, sys
+busy = subprocess.Popen([sys.executable, "-c", "import time\\nend = time.monotonic() + 5\\nwhile time.monotonic() < end: pass"])
+print(busy.pid, flush=True)
+busy.wait()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const busy = Number(await run.nextLine());
+    await run.exited;
+    await sampler.stop();
+    const cpus = samplesOf(ticks, busy).map((sample) => sample.cpu);
+    assert.ok(cpus.length >= 30, `${cpus.length} samples of the busy child`);
+    // The first sample of a process has no earlier reading to compare with.
+    const typical = median(cpus.slice(1));
+    assert.ok(typical >= 80, `the busy child's median: ${typical.toFixed(1)} % (${cpus.map(Math.round).join(' ')})`);
+    assert.ok(Math.max(...cpus) <= 110, `the highest sample: ${Math.max(...cpus).toFixed(1)} % (${cpus.map(Math.round).join(' ')})`);
   });
 });
 
