@@ -68,9 +68,13 @@ async function listWithCim(): Promise<ListedProcess[]> {
 /** Windows FILETIME (100 ns since 1601) to ms since 1970. */
 const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
 
-/** Parses the JSON of CIM_SCRIPT: an array, or a lone object when there is one process. */
+/**
+ * Parses the JSON of CIM_SCRIPT: an array, or a lone object when there is one process.
+ * PowerShell writes UTF-8 with a byte order mark once the console's output encoding is
+ * UTF-8, and Node keeps it as U+FEFF, which JSON.parse refuses.
+ */
 export function parseCimListing(text: string): ListedProcess[] {
-  const parsed: unknown = JSON.parse(text);
+  const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
   const items: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
   const listed: ListedProcess[] = [];
   for (const item of items) {
