@@ -1,9 +1,11 @@
 // Lists every process on the machine where there is no /proc to walk: `ps` on macOS and
 // other POSIX systems, CIM through PowerShell on Windows (wmic is gone from recent Windows).
-// One listing spawns one process, so the tree walk on these platforms costs a few ms.
+// A one-off listing (listProcesses) starts one process; the sampler keeps one running
+// instead (longLivedListingCommand, see longLivedListing.ts).
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { ListingCommand } from './longLivedListing';
 import type { TreeProcess } from './processTree';
 
 const execFileAsync = promisify(execFile);
@@ -12,17 +14,69 @@ const execFileAsync = promisify(execFile);
 export interface ListedProcess extends TreeProcess {
   /** ms since the epoch; NaN when the platform's text could not be read as a date. */
   startedMs: number;
+  /** Windows: its CPU time and working set, read with the listing. Elsewhere pidusage reads them. */
+  usage?: ListedUsage;
+}
+
+export interface ListedUsage {
+  /** Kernel + user time. */
+  cpuTimeMs: number;
+  rssBytes: number;
 }
 
 const LISTING_MAX_BYTES = 64 * 1024 * 1024;
+
+// -ww: never cut the command to the terminal width. LC_ALL=C (in the env): English lstart dates.
+const PS_ARGS = ['-A', '-ww', '-o', 'pid=,ppid=,lstart=,command='];
+
+const CIM_LISTING = [
+  'Get-CimInstance Win32_Process | Select-Object ProcessId, ParentProcessId, CommandLine,',
+  'KernelModeTime, UserModeTime, WorkingSetSize,',
+  "@{ n = 'Created'; e = { if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 } } }",
+  '| ConvertTo-Json -Compress',
+].join(' ');
+
+const UTF8_OUTPUT = '[Console]::OutputEncoding = [Text.Encoding]::UTF8';
+
+const CIM_SCRIPT = `${UTF8_OUTPUT}; ${CIM_LISTING}`;
+
+/**
+ * One listing per line read, each followed by longLivedListing.ts's end line; it returns
+ * at the end of its input. Written out and flushed at once: PowerShell's own output of a
+ * pipeline may wait in a buffer.
+ */
+const CIM_LOOP = [
+  `${UTF8_OUTPUT};`,
+  'while ($null -ne [Console]::In.ReadLine()) {',
+  '$status = 0;',
+  `try { [Console]::Out.WriteLine((${CIM_LISTING})) } catch { $status = 1 };`,
+  "[Console]::Out.WriteLine('--- end of listing ' + $status + ' ---');",
+  '[Console]::Out.Flush()',
+  '}',
+].join(' ');
+
+const PS_LOOP = `while read -r _; do ps ${PS_ARGS.join(' ')}; echo "--- end of listing $? ---"; done`;
+
+/** The listing process the sampler keeps for a run on this platform. */
+export function longLivedListingCommand(platform: NodeJS.Platform = process.platform): ListingCommand {
+  if (platform === 'win32') {
+    // Encoded: the script's quotes reach PowerShell as written, whatever Windows's quoting.
+    return { command: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(CIM_LOOP, 'utf16le').toString('base64')] };
+  }
+  return { command: 'sh', args: ['-c', PS_LOOP], env: { ...process.env, LC_ALL: 'C' } };
+}
+
+/** Parses a listing of this platform's listing command. */
+export function parseListing(text: string, platform: NodeJS.Platform = process.platform): ListedProcess[] {
+  return platform === 'win32' ? parseCimListing(text) : parsePsListing(text);
+}
 
 export async function listProcesses(): Promise<ListedProcess[]> {
   return process.platform === 'win32' ? listWithCim() : listWithPs();
 }
 
 async function listWithPs(): Promise<ListedProcess[]> {
-  // -ww: never cut the command to the terminal width. LC_ALL=C: English lstart dates.
-  const { stdout } = await execFileAsync('ps', ['-A', '-ww', '-o', 'pid=,ppid=,lstart=,command='], {
+  const { stdout } = await execFileAsync('ps', PS_ARGS, {
     env: { ...process.env, LC_ALL: 'C' },
     maxBuffer: LISTING_MAX_BYTES,
   });
@@ -49,13 +103,6 @@ export function parsePsListing(text: string): ListedProcess[] {
   }
   return listed;
 }
-
-const CIM_SCRIPT = [
-  '[Console]::OutputEncoding = [Text.Encoding]::UTF8',
-  'Get-CimInstance Win32_Process | Select-Object ProcessId, ParentProcessId, CommandLine,',
-  "@{ n = 'Created'; e = { if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 } } }",
-  '| ConvertTo-Json -Compress',
-].join(' ');
 
 async function listWithCim(): Promise<ListedProcess[]> {
   const { stdout } = await execFileAsync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', CIM_SCRIPT], {
@@ -92,7 +139,17 @@ export function parseCimListing(text: string): ListedProcess[] {
       key: `${pid}@${created}`,
       command: typeof command === 'string' ? command : '',
       startedMs: created === 0 ? Number.NaN : created / 10_000 - FILETIME_EPOCH_OFFSET_MS,
+      ...usageOf(fields),
     });
   }
   return listed;
+}
+
+/** CPU times in 100 ns units and the working set in bytes, as WMI gives them (pidusage reads the same). */
+function usageOf(fields: Record<string, unknown>): { usage?: ListedUsage } {
+  const { KernelModeTime: kernel, UserModeTime: user, WorkingSetSize: workingSet } = fields;
+  if (typeof kernel !== 'number' || typeof user !== 'number' || typeof workingSet !== 'number') {
+    return {};
+  }
+  return { usage: { cpuTimeMs: (kernel + user) / 10_000, rssBytes: workingSet } };
 }
