@@ -97,6 +97,29 @@ describe('the listing process kept for a run (real processes)', function () {
     assert.equal(listing.pid, null);
   });
 
+  it('keeps no host alive, and its process ends with a host that never closed it', async function () {
+    if (process.platform === 'win32') this.skip();
+    const modulePath = require.resolve('../../src/extension/engine/longLivedListing');
+    const host = spawn(process.execPath, ['-e', `
+const { LongLivedListing } = require(${JSON.stringify(modulePath)});
+const listing = new LongLivedListing({ command: 'sh', args: ['-c', 'while read -r _; do echo x; echo "--- end of listing 0 ---"; done'] });
+const waiting = setInterval(() => undefined, 1000); // the host's own work, until the answer
+listing.next().then(() => {
+  console.log(listing.pid);
+  clearInterval(waiting);
+});
+`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    host.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const exited = new Promise<boolean>((resolve) => host.once('exit', () => resolve(true)));
+    const exitedAlone = await Promise.race([exited, delay(5000).then(() => false)]);
+    if (!exitedAlone) host.kill('SIGKILL');
+    assert.ok(exitedAlone, 'the host exited by itself once its work was done');
+    const listingPid = Number(printed.trim());
+    assert.ok(listingPid > 0, `the listing process answered (${printed})`);
+    await waitUntil(() => !isProcessAlive(listingPid), `listing process ${listingPid} ended`);
+  });
+
   it('reads a frame that arrives in pieces, with a byte order mark and CRLF line ends (as from PowerShell)', async function () {
     const listing = open({
       command: 'python3',

@@ -15,6 +15,7 @@
 // end of its input and exits by itself.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Socket } from 'node:net';
 
 export interface ListingCommand {
   command: string;
@@ -94,6 +95,12 @@ export class LongLivedListing {
     const child = spawn(command, args, { env, detached: process.platform !== 'win32', windowsHide: true, stdio: 'pipe' });
     this.child = child;
     this.received = '';
+    // Like the sampler's timer, it never keeps the host alive by itself (the command line
+    // exits when its run is over); the process then reads the end of its input.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      if (stream instanceof Socket) stream.unref();
+    }
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onOutput(chunk));
     child.stderr.resume(); // unread, a full stderr pipe would block it
