@@ -188,6 +188,29 @@ for _ in range(100):
     }
   });
 
+  it('stops sampling a child once it exits, though its parent has not waited for it (a zombie)', async function () {
+    const run = startPython(`
+import os, sys, time
+child = os.fork()
+if child == 0:
+    sys.stdin.readline()
+    os._exit(0)
+print(child, flush=True)
+time.sleep(2.5)
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const child = Number(await run.nextLine());
+    await waitUntil(() => samplesOf(ticks, child).length >= 3, 'the child is sampled');
+    run.child.stdin!.write('\n');
+    await waitUntil(() => !isProcessAlive(child), 'the child exited');
+    const exitedAt = ticks.length;
+    await delay(800);
+    await sampler.stop();
+    const afterExit = ticks.slice(exitedAt + 1).flatMap((tick) => tick.processes.filter((p) => p.pid === child));
+    assert.deepEqual(afterExit.map((p) => `rss ${p.rssBytes}`), [], 'no sample of the exited child');
+    assert.ok(ticks.slice(exitedAt + 1).every((tick) => tick.processes.some((p) => p.pid === run.pid)), 'its parent is still sampled');
+  });
+
   it('keeps sampling an orphan after its parent exits and it is re-parented', async function () {
     const run = startPython(`
 import os, time

@@ -26,8 +26,9 @@ export interface ListedUsage {
 
 const LISTING_MAX_BYTES = 64 * 1024 * 1024;
 
-// -ww: never cut the command to the terminal width. LC_ALL=C (in the env): English lstart dates.
-const PS_ARGS = ['-A', '-ww', '-o', 'pid=,ppid=,lstart=,command='];
+// -ww: never cut the command to the terminal width. LC_ALL=C (in the env): English lstart
+// dates. stat: to leave out zombies, which have ended (see parsePsListing).
+const PS_ARGS = ['-A', '-ww', '-o', 'pid=,ppid=,stat=,lstart=,command='];
 
 const CIM_LISTING = [
   'Get-CimInstance Win32_Process | Select-Object ProcessId, ParentProcessId, CommandLine,',
@@ -83,21 +84,26 @@ async function listWithPs(): Promise<ListedProcess[]> {
   return parsePsListing(stdout);
 }
 
-/** Parses `ps -o pid=,ppid=,lstart=,command=` lines, e.g. "  42     1 Mon Jan  1 12:00:00 2024 sleep 5". */
+/**
+ * Parses `ps -o pid=,ppid=,stat=,lstart=,command=` lines, e.g.
+ * "  42     1 S    Mon Jan  1 12:00:00 2024 sleep 5". A zombie (state Z) has ended and
+ * waits for its parent to collect its exit status: it is not listed, as it would be
+ * sampled with no memory and then vanish.
+ */
 export function parsePsListing(text: string): ListedProcess[] {
   const listed: ListedProcess[] = [];
   for (const line of text.split('\n')) {
-    const match = /^\s*(\d+)\s+(\d+)\s+(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s?(.*)$/.exec(line);
-    if (!match) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s?(.*)$/.exec(line);
+    if (!match || match[3].startsWith('Z')) {
       continue;
     }
     const pid = Number(match[1]);
-    const started = match[3].replace(/\s+/g, ' ');
+    const started = match[4].replace(/\s+/g, ' ');
     listed.push({
       pid,
       ppid: Number(match[2]),
       key: `${pid}@${started}`,
-      command: match[4],
+      command: match[5],
       startedMs: Date.parse(started),
     });
   }
