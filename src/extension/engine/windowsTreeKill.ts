@@ -16,7 +16,7 @@ export interface TreeKillActions {
 }
 
 /** taskkill takes well under a second for a tree; a hung one is abandoned after this. */
-export const TASKKILL_WAIT_MS = 5000;
+const TASKKILL_WAIT_MS = 5000;
 
 export async function endWindowsTree(
   rootPid: number,
