@@ -1,5 +1,6 @@
-// CPU % and resident memory of each process of a tick, from pidusage (which asks ps or WMI),
-// where there is no /proc. On Linux the process table reads the same fields from the
+// CPU % and resident memory of each process of a tick, from pidusage (which asks ps), where
+// there is no /proc: macOS. On Windows the listing carries them (listedUsage.ts), where
+// pidusage would start a PowerShell or wmic on every tick. On Linux the process table reads the same fields from the
 // /proc/PID/stat line it reads anyway (linuxProcessTable.ts): through pidusage, which reads
 // every file again, a tick would cost several times its budget (BENCHMARKS.md).
 //
@@ -31,7 +32,7 @@ export interface ProcessUsage {
  */
 export function pidusageCpuTimeStepMs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): number {
   if (platform === 'win32') {
-    return 16; // 100 ns units, counted at each clock interrupt (15.6 ms)
+    return 16; // 100 ns units, counted at each clock interrupt (15.6 ms); the sampler reads the listing's
   }
   const readsProc = platform === 'linux' || platform === 'android' || platform === 'netbsd';
   const usesPs = !readsProc || /^true$/i.test(env.PIDUSAGE_USE_PS ?? '');
