@@ -32,7 +32,9 @@ export interface ProcessUsage {
  */
 export function pidusageCpuTimeStepMs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): number {
   if (platform === 'win32') {
-    return 16; // 100 ns units, counted at each clock interrupt (15.6 ms); the sampler reads the listing's
+    // 100 ns units, counted at each clock interrupt (15.6 ms). (The sampler takes the
+    // listing's figures there.)
+    return 16;
   }
   const readsProc = platform === 'linux' || platform === 'android' || platform === 'netbsd';
   const usesPs = !readsProc || /^true$/i.test(env.PIDUSAGE_USE_PS ?? '');
