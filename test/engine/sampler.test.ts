@@ -486,6 +486,26 @@ time.sleep(4)
   });
 });
 
+describe('process usage through pidusage, of a process that has just ended (real processes)', function () {
+  afterEach(endStartedPrograms);
+
+  it('reads nothing for a child that exited but was not waited for (a zombie)', async function () {
+    const run = startPython(`
+import os, time
+child = os.fork()
+if child == 0:
+    os._exit(0)
+print(child, flush=True)
+time.sleep(3)
+`);
+    const zombie = Number(await run.nextLine());
+    await waitUntil(() => !isProcessAlive(zombie), 'the child exited');
+    const usage = await new PidusageMeter().read([{ pid: run.pid, key: 'parent' }, { pid: zombie, key: 'zombie' }]);
+    assert.ok((usage.get(run.pid)?.rssBytes ?? 0) > 1_000_000, 'the parent is read');
+    assert.equal(usage.get(zombie), undefined, `the zombie: ${JSON.stringify(usage.get(zombie))}`);
+  });
+});
+
 describe('process discovery between full walks (real processes)', function () {
   afterEach(endStartedPrograms);
 

@@ -98,8 +98,13 @@ export class PidusageMeter {
   }
 }
 
+/**
+ * Undefined: the process ended before the read. No memory: it ended and waits for its
+ * parent to collect its exit status (a zombie, listed alive a moment before): pidusage
+ * reads its stat all the same, so it would end its samples with 0 bytes.
+ */
 function addStat(stats: Map<number, pidusage.Status>, pid: number, stat: pidusage.Status | undefined): void {
-  if (stat !== undefined) {
+  if (stat !== undefined && stat.memory > 0) {
     stats.set(pid, stat);
   }
 }
