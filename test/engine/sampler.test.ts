@@ -65,6 +65,12 @@ function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -120,7 +126,7 @@ if __name__ == "__main__":
       assert.ok(cpu >= 60, `child ${pid} mean CPU ${cpu.toFixed(1)} % of one core`);
       if (source.listing) assert.ok(samples.every((s) => s.core === null), 'no core where the platform does not say');
       else assert.ok(samples.every((s) => Number.isInteger(s.core) && s.core! >= 0 && s.core! < 2), 'a core on every sample');
-      assert.ok(samples.every((s) => s.rssBytes > 1_000_000), 'resident memory in bytes');
+      assert.ok(samples.every((s) => s.rssBytes > 1_000_000), `resident memory in bytes: ${samples.map((s) => s.rssBytes).join(' ')}`);
       assert.ok(samples.at(-1)!.cpuTimeMs! >= 1000, `child ${pid} used ${samples.at(-1)!.cpuTimeMs} ms of CPU`);
     }
     assert.deepEqual(ticks[0].coreUsage, [], 'no core usage before a second reading');
@@ -180,6 +186,29 @@ for _ in range(100):
       const after = commands.slice(commands.indexOf('sleep 0.02'));
       assert.deepEqual(after.filter((command) => command !== 'sleep 0.02'), [], 'the command after the exec');
     }
+  });
+
+  it('stops sampling a child once it exits, though its parent has not waited for it (a zombie)', async function () {
+    const run = startPython(`
+import os, sys, time
+child = os.fork()
+if child == 0:
+    sys.stdin.readline()
+    os._exit(0)
+print(child, flush=True)
+time.sleep(2.5)
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const child = Number(await run.nextLine());
+    await waitUntil(() => samplesOf(ticks, child).length >= 3, 'the child is sampled');
+    run.child.stdin!.write('\n');
+    await waitUntil(() => !isProcessAlive(child), 'the child exited');
+    const exitedAt = ticks.length;
+    await delay(800);
+    await sampler.stop();
+    const afterExit = ticks.slice(exitedAt + 1).flatMap((tick) => tick.processes.filter((p) => p.pid === child));
+    assert.deepEqual(afterExit.map((p) => `rss ${p.rssBytes}`), [], 'no sample of the exited child');
+    assert.ok(ticks.slice(exitedAt + 1).every((tick) => tick.processes.some((p) => p.pid === run.pid)), 'its parent is still sampled');
   });
 
   it('keeps sampling an orphan after its parent exits and it is re-parented', async function () {
@@ -265,6 +294,55 @@ second.wait()
     await sampler.stop();
     const keys = new Set(samplesOf(ticks, pid).map((s) => s.key));
     assert.equal(keys.size, 2, `keys seen for pid ${pid}: ${[...keys].join(', ')}`);
+  });
+});
+
+describe('CPU % from a platform whose ps counts in whole seconds (listing path, pidusage through ps, real processes)', function () {
+  // pidusage takes PIDUSAGE_USE_PS=true to ask `ps` here too: its elapsed time (etime) and
+  // CPU time (time) then come in whole seconds, coarser than macOS's (whose CPU time has
+  // hundredths) and Windows's, so a per-tick figure must come from more than one tick.
+  before(function () {
+    if (process.platform !== 'linux') this.skip(); // elsewhere pidusage's own path is the real one
+    process.env[PROCESS_SOURCE_ENV] = 'listing';
+    process.env.PIDUSAGE_USE_PS = 'true';
+  });
+  after(() => {
+    delete process.env[PROCESS_SOURCE_ENV];
+    delete process.env.PIDUSAGE_USE_PS;
+  });
+  afterEach(endStartedPrograms);
+
+  it('shows a busy single-threaded child at 80 % or more of one core, and never above one core', async function () {
+    const run = startPython(`
+import subprocess, sys
+busy = subprocess.Popen([sys.executable, "-c", """
+import time
+start = time.monotonic()
+while time.monotonic() < start + 6:
+    pass
+print(round(100 * time.process_time() / (time.monotonic() - start)), flush=True)
+"""], stdout=subprocess.PIPE, text=True)
+print(busy.pid, flush=True)
+print(busy.stdout.read().strip(), flush=True)
+busy.wait()
+`);
+    const { sampler, ticks } = collectTicks(run.pid);
+    const busy = Number(await run.nextLine());
+    const ownShare = Number(await run.nextLine()); // its CPU time over its life, as it measured them
+    await run.exited;
+    await sampler.stop();
+    const samples = samplesOf(ticks, busy);
+    const cpus = samples.map((sample) => sample.cpu);
+    const shown = cpus.map(Math.round).join(' ');
+    assert.ok(cpus.length >= 30, `${cpus.length} samples of the busy child`);
+    // A counter of whole seconds tells nothing of one tick: the first figure comes once it
+    // has stepped twice (about 2 s in); until then the samples read 0.
+    const secondStep = samples.findIndex((sample) => sample.cpuTimeMs! >= samples[0].cpuTimeMs! + 2000);
+    assert.ok(secondStep > 0 && secondStep <= samples.length - 15, `the second step at sample ${secondStep}: ${shown}`);
+    const typical = median(cpus.slice(secondStep));
+    assert.ok(typical >= 80, `the busy child's median: ${typical.toFixed(1)} %, by its own measure ${ownShare} % (${shown})`);
+    assert.ok(Math.abs(typical - ownShare) <= 10, `the busy child's median: ${typical.toFixed(1)} %, by its own measure ${ownShare} %`);
+    assert.ok(Math.max(...cpus) <= 110, `the highest sample: ${Math.max(...cpus).toFixed(1)} % (${shown})`);
   });
 });
 
@@ -405,6 +483,26 @@ time.sleep(4)
       const [stat, other] = [last.stat.get(pid)!.rssBytes, last.pidusage.get(pid)!.rssBytes];
       assert.ok(stat > 1_000_000 && Math.abs(stat - other) <= 0.05 * other, `pid ${pid}: RSS ${stat} against pidusage's ${other}`);
     }
+  });
+});
+
+describe('process usage through pidusage, of a process that has just ended (real processes)', function () {
+  afterEach(endStartedPrograms);
+
+  it('reads nothing for a child that exited but was not waited for (a zombie)', async function () {
+    const run = startPython(`
+import os, time
+child = os.fork()
+if child == 0:
+    os._exit(0)
+print(child, flush=True)
+time.sleep(3)
+`);
+    const zombie = Number(await run.nextLine());
+    await waitUntil(() => !isProcessAlive(zombie), 'the child exited');
+    const usage = await new PidusageMeter().read([{ pid: run.pid, key: 'parent' }, { pid: zombie, key: 'zombie' }]);
+    assert.ok((usage.get(run.pid)?.rssBytes ?? 0) > 1_000_000, 'the parent is read');
+    assert.equal(usage.get(zombie), undefined, `the zombie: ${JSON.stringify(usage.get(zombie))}`);
   });
 });
 

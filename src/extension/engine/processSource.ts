@@ -11,7 +11,9 @@ import type { TreeProcess } from './processTree';
 export interface ObservedProcess extends TreeProcess {
   /**
    * % of ONE core over the interval since the previous tick. Linux: the CPU time it used
-   * since it began, over that interval, on the first tick that sees it; elsewhere 0 then.
+   * since it began, over that interval, on the first tick that sees it. Elsewhere 0 until
+   * its CPU time has been read twice, or, where that time counts whole seconds, until it
+   * has stepped twice (cpuTimeRate.ts).
    */
   cpu: number;
   /** CPU time (user + system) it has used so far; null where the platform does not say. */

@@ -1,12 +1,12 @@
 // The processes of a run: finding every descendant of its root, telling whether one is
 // still alive, and ending them all. Linux walks /proc; other platforms list all processes.
 
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { LinuxProcessTable } from './linuxProcessTable';
 import { isExitedState, parseProcPidStat } from './linuxProcStat';
 import { listProcesses, type ListedProcess } from './processListing';
 import { walkTree, type TreeSource } from './treeWalk';
+import { endWindowsTree, runTaskkill, type StopSignal } from './windowsTreeKill';
 
 export interface TreeProcess {
   pid: number;
@@ -59,23 +59,22 @@ export function listingTreeSource(listing: ListedProcess[]): TreeSource<ListedPr
 
 /**
  * POSIX: signals the process group -rootPid (the runner makes the root a group leader)
- * AND every known pid, since a child that called setsid has left the group. Windows:
- * `taskkill /T /F` on the root, plus every known pid. Pass only pids seen alive lately:
- * an old pid may belong to an unrelated process by now.
+ * AND every known pid, since a child that called setsid has left the group; the signals
+ * are sent before it returns. Windows: `taskkill /T /F` on the root, then every known pid
+ * once taskkill has finished (windowsTreeKill.ts). Pass only pids seen alive lately: an
+ * old pid may belong to an unrelated process by now.
  */
-export function signalProcessTree(rootPid: number, knownPids: Iterable<number>, signal: 'SIGTERM' | 'SIGKILL'): void {
+export function signalProcessTree(rootPid: number, knownPids: Iterable<number>, signal: StopSignal): Promise<void> {
   if (!isSignallable(rootPid)) {
-    return;
+    return Promise.resolve();
   }
   const pids = [rootPid, ...knownPids].filter(isSignallable);
   if (process.platform === 'win32') {
-    const taskkill = spawn('taskkill', ['/T', '/F', '/PID', String(rootPid)], { windowsHide: true, stdio: 'ignore' });
-    taskkill.on('error', () => undefined); // the known pids below are still terminated
-    pids.forEach((pid) => sendSignal(pid, signal));
-    return;
+    return endWindowsTree(rootPid, pids, signal, { taskkillTree: runTaskkill, kill: sendSignal });
   }
   sendSignal(-rootPid, signal);
   pids.forEach((pid) => sendSignal(pid, signal));
+  return Promise.resolve();
 }
 
 /**
@@ -86,7 +85,7 @@ function isSignallable(pid: number): boolean {
   return Number.isInteger(pid) && pid > 1 && pid !== process.pid;
 }
 
-function sendSignal(target: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+function sendSignal(target: number, signal: StopSignal): void {
   try {
     process.kill(target, signal);
   } catch (error) {

@@ -115,9 +115,9 @@ export class Runner {
 
   /** Ends the whole tree: SIGTERM, then SIGKILL after the grace period. Resolves when it is gone. */
   async stop(): Promise<void> {
-    this.signalTree('SIGTERM');
+    await this.signalTree('SIGTERM');
     if (await this.waitForTreeGone(this.options.stopGraceMs)) return;
-    this.signalTree('SIGKILL');
+    await this.signalTree('SIGKILL');
     await this.waitForTreeGone(KILL_SETTLE_MS);
   }
 
@@ -150,8 +150,8 @@ export class Runner {
     };
   }
 
-  private signalTree(signal: 'SIGTERM' | 'SIGKILL'): void {
-    signalProcessTree(this.pid, this.options.knownPids(), signal);
+  private signalTree(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    return signalProcessTree(this.pid, this.options.knownPids(), signal);
   }
 
   private livePids(): number[] {
