@@ -1,6 +1,7 @@
 // `npm run bench`: measures Parallel Lab's costs as ratios within one run (the machines
 // are shared and noisy, so only same-run comparisons mean anything) and writes them with
-// the machine's details into BENCHMARKS.md.
+// the machine's details into BENCHMARKS.md. `npm run bench -- --short` prints the few
+// figures the platform matrix compares instead (platformBench.ts).
 
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,7 @@ import { hostEventCostMarkdown, measureHostEventCost } from './hostEventCost';
 import { hostMemoryMarkdown, measureHostMemory } from './hostMemoryBench';
 import { measureLockCost } from './lockBench';
 import { measureObserverEffect, measureWorkerFlush, observerMarkdown } from './observerBench';
+import { shortPlatformBench } from './platformBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
@@ -29,6 +31,10 @@ function verdict(ok: boolean): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--short')) {
+    process.stdout.write((await shortPlatformBench()).join('\n'));
+    return;
+  }
   const lines: string[] = [
     '# Benchmarks',
     '',

@@ -11,10 +11,11 @@ import type { SuiteResults } from '../integration/index';
 import { launchBrowser } from '../helpers/browser';
 import { REPO_ROOT, SAMPLES_DIR } from '../helpers/pythonPrograms';
 import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
+import { describeNeeding } from '../helpers/platformParts';
 
 const SUITE_TIMEOUT_MS = 240_000;
 
-describe('integration suite inside VS Code (code-server)', function () {
+describeNeeding(['code-server', 'chromium'], 'integration suite inside VS Code (code-server)', function () {
   this.timeout(SUITE_TIMEOUT_MS + 180_000);
   let results: SuiteResults;
 

@@ -11,6 +11,7 @@ import { artifactPath, sharedBrowser } from '../helpers/browser';
 import * as path from 'node:path';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
+import { describeNeeding } from '../helpers/platformParts';
 
 async function openWorkbench(page: Page, server: CodeServer, folder = SAMPLES_DIR): Promise<void> {
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -117,7 +118,7 @@ async function waitForTerminalText(page: Page, pattern: RegExp): Promise<string>
   throw new Error(`the terminal did not show ${pattern} (screenshot: test-artifacts/vscode-terminal.png); it shows:\n${text}`);
 }
 
-describe('a new user in VS Code (code-server in headless Chromium)', function () {
+describeNeeding(['code-server', 'chromium'], 'a new user in VS Code (code-server in headless Chromium)', function () {
   this.timeout(400_000);
   const browser = sharedBrowser();
 

@@ -10,11 +10,12 @@ import { writeHtmlReportFile } from './reportFile';
 import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { jsHeapUsedBytes, scriptedZoomAndPan } from './frames';
 import { COUNTER_SOURCE, syntheticRecord } from './records';
+import { describeNeeding } from '../helpers/platformParts';
 
 /** Generous: a frame this long is a stutter, not a freeze. */
 const FRAME_BOUND_MS = 500;
 
-describe('a million lock events (headless Chromium)', function () {
+describeNeeding(['chromium'], 'a million lock events (headless Chromium)', function () {
   this.timeout(300_000);
   const browser = sharedBrowser();
 

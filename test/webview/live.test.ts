@@ -7,6 +7,7 @@ import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { deltaBatches, liveRunStart } from './liveDeltaFeed';
 import { openPanel, sendToPanel } from './panelPage';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
+import { describeNeeding } from '../helpers/platformParts';
 
 const BATCH_MS = 100;
 
@@ -24,7 +25,7 @@ async function renderedView(page: Page): Promise<Record<string, string>> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('live mode (headless Chromium)', function () {
+describeNeeding(['chromium'], 'live mode (headless Chromium)', function () {
   this.timeout(120_000);
   const browser = sharedBrowser();
 

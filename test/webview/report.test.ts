@@ -16,6 +16,7 @@ import { withEventArray } from '../helpers/records';
 import { artifactPath, sharedBrowser, type WatchedPage, waitForRenders, watchedPage } from '../helpers/browser';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
 import { firstLockEventOfWorker, workerIdleAt, hoverTimeline, lineAnnotation, lockPixels, processTablePids } from './reportChecks';
+import { describeNeeding } from '../helpers/platformParts';
 
 const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
 
@@ -64,7 +65,7 @@ async function checkCounterReport(watched: WatchedPage, record: RunRecord, repor
   assert.deepEqual(requests, [pathToFileURL(reportFile).href], 'no request but the page itself');
 }
 
-describe('the HTML report (headless Chromium)', function () {
+describeNeeding(['chromium'], 'the HTML report (headless Chromium)', function () {
   this.timeout(120_000);
   const browser = sharedBrowser();
 

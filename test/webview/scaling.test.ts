@@ -14,6 +14,7 @@ import { formatSpeedup } from '../../src/webview/scaling/scalingFormat';
 import { artifactPath, sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { openPanel, sendToPanel } from './panelPage';
 import { COUNTER_SOURCE, syntheticRecord } from './records';
+import { describeNeeding } from '../helpers/platformParts';
 
 const SEQUENTIAL_MS = 1600;
 
@@ -71,7 +72,7 @@ async function markerCentres(page: Page, chart: string, series: string): Promise
   );
 }
 
-describe('the scaling lab view (headless Chromium)', function () {
+describeNeeding(['chromium'], 'the scaling lab view (headless Chromium)', function () {
   this.timeout(120_000);
   const browser = sharedBrowser();
 
