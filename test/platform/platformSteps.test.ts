@@ -49,11 +49,18 @@ describe('steps that differ by platform (real processes)', function () {
 import multiprocessing as mp
 import os
 
+def meet(barrier):
+    # Every worker up before any task: otherwise the first few do all 64 tasks and the
+    # pool ends the others while they still start.
+    barrier.wait(60)
+
 def where(x):
     return os.getpid()
 
 if __name__ == "__main__":
-    with mp.get_context("spawn").Pool(16) as pool:
+    spawn = mp.get_context("spawn")
+    barrier = spawn.Barrier(16)
+    with spawn.Pool(16, initializer=meet, initargs=(barrier,)) as pool:
         print(len(set(pool.map(where, range(64), chunksize=1))) > 0)
 `,
     );
