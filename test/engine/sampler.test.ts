@@ -486,18 +486,23 @@ time.sleep(4)
   });
 });
 
-describe('process usage through pidusage, of a process that has just ended (real processes)', function () {
-  afterEach(endStartedPrograms);
-
-  it('reads nothing for a child that exited but was not waited for (a zombie)', async function () {
-    const run = startPython(`
+/** A parent that prints the pid of a child that has exited, and does not wait for it for `seconds`. */
+function zombieParent(seconds: number): string {
+  return `
 import os, time
 child = os.fork()
 if child == 0:
     os._exit(0)
 print(child, flush=True)
-time.sleep(3)
-`);
+time.sleep(${seconds})
+`;
+}
+
+describe('process usage through pidusage, of a process that has just ended (real processes)', function () {
+  afterEach(endStartedPrograms);
+
+  it('reads nothing for a child that exited but was not waited for (a zombie)', async function () {
+    const run = startPython(zombieParent(3));
     const zombie = Number(await run.nextLine());
     await waitUntil(() => !isProcessAlive(zombie), 'the child exited');
     const usage = await new PidusageMeter().read([{ pid: run.pid, key: 'parent' }, { pid: zombie, key: 'zombie' }]);
@@ -657,14 +662,7 @@ time.sleep(30)
   });
 
   it('reports a zombie as not alive, and its waiting parent as alive', async function () {
-    const run = startPython(`
-import os, time
-child = os.fork()
-if child == 0:
-    os._exit(0)
-print(child, flush=True)
-time.sleep(30)
-`);
+    const run = startPython(zombieParent(30));
     const zombie = Number(await run.nextLine());
     await delay(200);
     assert.ok(isProcessAlive(run.pid), 'the parent is alive');
