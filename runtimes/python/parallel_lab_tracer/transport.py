@@ -9,6 +9,7 @@ falls silent rather than slowing or breaking the program.
 
 import os
 import sys
+import time
 
 from . import clock, wire
 
@@ -69,7 +70,7 @@ class _SocketConnection(object):
 ERROR_PIPE_BUSY = 231
 
 
-def open_busy_pipe(open_pipe, wait_for_pipe, timeout_s, clock=None):
+def open_busy_pipe(open_pipe, wait_for_pipe, timeout_s, now=time.monotonic):
     """`open_pipe()`, retried while the pipe is busy, for at most `timeout_s`.
 
     The host's server keeps only a few instances of its pipe waiting to be connected to; a
@@ -77,9 +78,6 @@ def open_busy_pipe(open_pipe, wait_for_pipe, timeout_s, clock=None):
     multiprocessing.connection, wait for an instance (`wait_for_pipe(ms)`, WaitNamedPipe)
     and try again, rather than giving up tracing that process for good.
     """
-    import time
-
-    now = clock or time.monotonic
     deadline = now() + timeout_s
     while True:
         try:

@@ -128,7 +128,11 @@ export class EventServer {
     this.sockets.add(socket);
     const reader = new ConnectionReader(
       this.counts,
-      (line) => this.helloClockReading(line),
+      (line) => {
+        const reading = this.helloClockReading(line);
+        this.helloArrived ||= reading !== null;
+        return reading;
+      },
       (tracerMs) => this.clocks.place(tracerMs, this.clock.nowMs()),
       (clock) => this.clocks.offsetMs(clock),
       this.onRecord,
@@ -184,9 +188,7 @@ export class EventServer {
       const hello: unknown = JSON.parse(line);
       if (typeof hello !== 'object' || hello === null) return null;
       const { type, token, t } = hello as { type?: unknown; token?: unknown; t?: unknown };
-      const reading = type === 'hello' && token === this.token ? clockReadingOf(t) : null;
-      this.helloArrived ||= reading !== null;
-      return reading;
+      return type === 'hello' && token === this.token ? clockReadingOf(t) : null;
     } catch {
       return null;
     }
