@@ -5,7 +5,7 @@
 // that execs), and the run must still put every process, lock, message and task inside it.
 
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,17 +52,23 @@ if __name__ == "__main__":
     print(counter.value)
 `;
 
-/** A process whose monotonic clock runs `AHEAD_S` ahead of ours, held open until `close`. */
-function timeNamespaceHolder(): { pid: number; process: ChildProcess } {
+/**
+ * A process whose monotonic clock runs `AHEAD_S` ahead of ours: `pid` is the one to enter.
+ * `end()` ends it: unshare ignores signals while it waits for its child, so the child
+ * (whose end ends unshare too) is the one to kill.
+ */
+function timeNamespaceHolder(): { pid: number; end: () => void } {
   const holder = spawn('unshare', ['--time', `--monotonic=${AHEAD_S}`, '--fork', 'sleep', '600'], { stdio: 'ignore' });
+  // Whatever happens, the holder never keeps the test run from ending.
+  holder.unref();
   // unshare forks the sleep into the new namespace: the namespace to enter is the child's.
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const children = readChildren(holder.pid!);
-    if (children.length > 0) return { pid: children[0], process: holder };
+    if (children.length > 0) return { pid: children[0], end: () => process.kill(children[0], 'SIGKILL') };
     spawnSync('sleep', ['0.02']);
   }
-  holder.kill();
+  holder.kill('SIGKILL');
   throw new Error('unshare --time started no child: are time namespaces available (Linux 5.6+, root)?');
 }
 
@@ -140,7 +146,7 @@ describe('tracer clocks: times on the run axis when Python reads another clock',
           const outside = allTimes(record).filter(([, t]) => t < 0 || t > record.durationMs + HELPERS_END_MS);
           assert.deepEqual(outside.slice(0, 5), [], `${outside.length} times outside the run of ${record.durationMs} ms`);
         } finally {
-          holder.process.kill();
+          holder.end();
         }
       });
     }
