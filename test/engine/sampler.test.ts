@@ -297,6 +297,10 @@ second.wait()
   });
 });
 
+/** The counter step of `ps` here, and the sampler's interval. */
+const WHOLE_SECOND_MS = 1000;
+const TICK_MS = 100;
+
 describe('CPU % from a platform whose ps counts in whole seconds (listing path, pidusage through ps, real processes)', function () {
   // pidusage takes PIDUSAGE_USE_PS=true to ask `ps` here too: its elapsed time (etime) and
   // CPU time (time) then come in whole seconds, coarser than macOS's (whose CPU time has
@@ -312,7 +316,7 @@ describe('CPU % from a platform whose ps counts in whole seconds (listing path, 
   });
   afterEach(endStartedPrograms);
 
-  it('shows a busy single-threaded child at 80 % or more of one core, and never above one core', async function () {
+  it('shows a busy single-threaded child at 80 % or more of one core, and above one core only by what a whole-second counter blurs', async function () {
     const run = startPython(`
 import subprocess, sys
 busy = subprocess.Popen([sys.executable, "-c", """
@@ -342,7 +346,11 @@ busy.wait()
     const typical = median(cpus.slice(secondStep));
     assert.ok(typical >= 80, `the busy child's median: ${typical.toFixed(1)} %, by its own measure ${ownShare} % (${shown})`);
     assert.ok(Math.abs(typical - ownShare) <= 10, `the busy child's median: ${typical.toFixed(1)} %, by its own measure ${ownShare} %`);
-    assert.ok(Math.max(...cpus) <= 110, `the highest sample: ${Math.max(...cpus).toFixed(1)} % (${shown})`);
+    // Each step is placed halfway between the reads around it, so a 1 s span between two
+    // steps is known to within one 100 ms tick: a fully busy process can read up to
+    // 1000 / (1000 - 100) of a core, never more.
+    const mostPossible = (100 * WHOLE_SECOND_MS) / (WHOLE_SECOND_MS - TICK_MS);
+    assert.ok(Math.max(...cpus) <= mostPossible, `the highest sample: ${Math.max(...cpus).toFixed(1)} % (${shown})`);
   });
 });
 
