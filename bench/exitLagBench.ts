@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolvePython } from '../src/extension/engine/pythonInterpreter';
+import { resolvePython } from '../src/extension/engine/interpreter/pythonInterpreter';
 import { median } from './measure';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');

@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ProfileRun } from '../src/extension/engine/profileRun';
+import { ProfileRun } from '../src/extension/engine/run/profileRun';
 import { measured, median } from './measure';
 
 export type EventKind = 'task' | 'message' | 'lock cycle';

@@ -70,7 +70,7 @@ export function hostMemoryMarkdown(memory: HostMemoryResult): string[] {
     ...rows.map(([what, mb]) => `| peak RSS, 1 million lock events: ${what} | ${mb.toFixed(0)} MB | ${verdict(mb <= TARGET_MB)} |`),
     `| JS heap in use at the end (the command line's way) | ${memory.heapUsedMb.toFixed(0)} MB | – |`,
     '',
-    'The host keeps lock events as columns (`src/extension/engine/lockEventColumns.ts`: a typed',
+    'The host keeps lock events as columns (`src/extension/engine/record/lockEventColumns.ts`: a typed',
     'array per field, 48 bytes an event, about 49 MB for the million) and makes an event object',
     'only when something reads it: the record file and the HTML report are written from the',
     "columns 1,000 events at a time, the summary goes through them once to count each lock's",

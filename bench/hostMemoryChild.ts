@@ -10,10 +10,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeJsonFile } from '../src/extension/engine/jsonFile';
-import { ProfileRun } from '../src/extension/engine/profileRun';
-import { RunStore } from '../src/extension/engine/runStore';
-import { formatSummary } from '../src/extension/engine/summary';
+import { writeJsonFile } from '../src/extension/engine/storage/jsonFile';
+import { ProfileRun } from '../src/extension/engine/run/profileRun';
+import { RunStore } from '../src/extension/engine/storage/runStore';
+import { formatSummary } from '../src/extension/engine/export/summary';
 
 export type SaveMode = 'cli' | 'store';
 

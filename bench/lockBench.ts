@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventServer } from '../src/extension/engine/eventServer';
-import { RunClock } from '../src/extension/engine/runClock';
-import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
+import { EventServer } from '../src/extension/engine/tracer/eventServer';
+import { RunClock } from '../src/extension/engine/run/runClock';
+import { TRACER_ENV } from '../src/extension/engine/tracer/tracerProtocol';
 import { median } from './measure';
 
 const TRACER_DIR = path.resolve(__dirname, '../../runtimes/python');

@@ -8,8 +8,8 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ProfileRun } from '../src/extension/engine/profileRun';
-import { TRACER_ENV } from '../src/extension/engine/tracerProtocol';
+import { ProfileRun } from '../src/extension/engine/run/profileRun';
+import { TRACER_ENV } from '../src/extension/engine/tracer/tracerProtocol';
 import type { LockEventList, RunRecord } from '../src/shared/runRecord';
 import { median } from './measure';
 

@@ -7,8 +7,8 @@
 
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
-import { createProcessSource } from '../src/extension/engine/processSource';
-import { RunClock } from '../src/extension/engine/runClock';
+import { createProcessSource } from '../src/extension/engine/sampling/processSource';
+import { RunClock } from '../src/extension/engine/run/runClock';
 import { measureLockCost } from './lockBench';
 import { median } from './measure';
 

@@ -5,8 +5,8 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ProfileRun } from '../src/extension/engine/profileRun';
-import { resolvePython } from '../src/extension/engine/pythonInterpreter';
+import { ProfileRun } from '../src/extension/engine/run/profileRun';
+import { resolvePython } from '../src/extension/engine/interpreter/pythonInterpreter';
 import { median } from './measure';
 
 export interface OverheadResult {

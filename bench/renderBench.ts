@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { LiveDeltaCollector } from '../src/extension/engine/liveDeltaCollector';
+import { LiveDeltaCollector } from '../src/extension/engine/record/liveDeltaCollector';
 import { launchBrowser, waitForRenders, watchedPage } from '../test/helpers/browser';
 import { jsHeapUsedBytes, scriptedZoomAndPan } from '../test/webview/frames';
 import { openPanel, sendToPanel } from '../test/webview/panelPage';

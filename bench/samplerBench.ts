@@ -11,9 +11,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import { closeSync, openSync, readSync } from 'node:fs';
 import pidusage from 'pidusage';
-import { findDescendants, signalProcessTree } from '../src/extension/engine/processTree';
-import { RunClock } from '../src/extension/engine/runClock';
-import { Sampler } from '../src/extension/engine/sampler';
+import { findDescendants, signalProcessTree } from '../src/extension/engine/run/processTree';
+import { RunClock } from '../src/extension/engine/run/runClock';
+import { Sampler } from '../src/extension/engine/sampling/sampler';
 import { delay, measured, median, type WorkCost } from './measure';
 
 export interface SamplerCost {

@@ -9,9 +9,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { findDescendants, signalProcessTree } from '../src/extension/engine/processTree';
-import { RunClock } from '../src/extension/engine/runClock';
-import { Sampler } from '../src/extension/engine/sampler';
+import { findDescendants, signalProcessTree } from '../src/extension/engine/run/processTree';
+import { RunClock } from '../src/extension/engine/run/runClock';
+import { Sampler } from '../src/extension/engine/sampling/sampler';
 import { delay, measured, median } from './measure';
 
 export const THREAD_TREE = { processes: 10, threadsPerProcess: 4 };

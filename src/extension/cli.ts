@@ -8,16 +8,16 @@ import { constants as osConstants } from 'node:os';
 import { formatMs } from '../shared/format';
 import type { LockEventList, RunRecord, StartMethod } from '../shared/runRecord';
 import type { ScalingPrediction } from '../shared/scaling';
-import { toChromeTrace } from './engine/chromeTrace';
-import { UserFacingError } from './engine/errors';
-import { writeHtmlReport, writeScalingReport } from './engine/htmlReport';
-import { writeJsonFile } from './engine/jsonFile';
-import { ProfileRun, START_METHODS } from './engine/profileRun';
+import { toChromeTrace } from './engine/export/chromeTrace';
+import { UserFacingError } from './engine/run/errors';
+import { writeHtmlReport, writeScalingReport } from './engine/export/htmlReport';
+import { writeJsonFile } from './engine/storage/jsonFile';
+import { ProfileRun, START_METHODS } from './engine/run/profileRun';
 import { stepLabel } from './engine/scaling/plan';
 import { runScalingLab, ScalingLabCancelled } from './engine/scaling/scalingLab';
 import { formatScalingSummary } from './engine/scaling/scalingSummary';
 import { times } from './engine/scaling/verdict';
-import { formatSummary } from './engine/summary';
+import { formatSummary } from './engine/export/summary';
 
 const USAGE = `Usage: parallel-lab run FILE [options] [-- ARGS...]
        parallel-lab scale FILE:FUNCTION --inputs EXPR [options]   (see scale --help)

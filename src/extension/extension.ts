@@ -3,8 +3,8 @@
 // work itself is in runController.ts and, below it, the engine.
 
 import * as vscode from 'vscode';
-import { loadLessonManifest, samplesDir } from './engine/lessonCatalog';
-import { RunStore } from './engine/runStore';
+import { loadLessonManifest, samplesDir } from './engine/lessons/lessonCatalog';
+import { RunStore } from './engine/storage/runStore';
 import { ParallelLabCodeLensProvider } from './vscode/codeLens';
 import { registerCommands } from './vscode/commands';
 import { LessonProgress } from './vscode/lessonProgress';

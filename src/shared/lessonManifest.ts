@@ -1,7 +1,7 @@
 // The lesson manifest (samples/lessons.json): which lessons exist, in which order, with
 // which text and samples, and where to look in the profiler. Plain data and a validator
 // with no file-system access, so the extension host, the webview and the tests can all
-// use it; checking that the files exist is the engine's job (engine/lessonCatalog.ts).
+// use it; checking that the files exist is the engine's job (engine/lessons/lessonCatalog.ts).
 
 import type { StartMethod } from './runRecord';
 

@@ -31,7 +31,7 @@ export type FromWebview =
 
 /**
  * Ids of the JSON data blocks a standalone report embeds: the writer
- * (src/extension/engine/htmlReport.ts) and the panel's report adapter share them.
+ * (src/extension/engine/export/htmlReport.ts) and the panel's report adapter share them.
  */
 export const REPORT_BLOCK_IDS = {
   record: 'parallel-lab-record',

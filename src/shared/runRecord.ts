@@ -113,7 +113,7 @@ export interface LockEvent {
 /**
  * Lock events as code that reads them in order sees them. A record file, a reopened record and
  * the webview hold an array; the host that has just profiled a run holds columns
- * (src/extension/engine/lockEventColumns.ts) and makes each object as it is read.
+ * (src/extension/engine/record/lockEventColumns.ts) and makes each object as it is read.
  */
 export interface LockEventList extends Iterable<LockEvent> {
   readonly length: number;

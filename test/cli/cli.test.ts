@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/runRecord';
-import { isProcessAlive } from '../../src/extension/engine/processTree';
+import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { runCli } from '../helpers/cli';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/runRecord';
-import { isProcessAlive } from '../../src/extension/engine/processTree';
+import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { CLI, runCli } from '../helpers/cli';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { DEFAULT_PYTHON } from '../helpers/tracedPython';

@@ -8,9 +8,9 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { EventServer } from '../../src/extension/engine/eventServer';
-import { RunClock } from '../../src/extension/engine/runClock';
-import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
+import { EventServer } from '../../src/extension/engine/tracer/eventServer';
+import { RunClock } from '../../src/extension/engine/run/runClock';
+import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { runTraced } from '../helpers/tracedPython';
 

@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LiveDeltaCollector } from '../../src/extension/engine/liveDeltaCollector';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { ProcessFacts } from '../../src/shared/liveDeltas';
 import { writeProgram } from '../helpers/pythonPrograms';
 

@@ -5,10 +5,10 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { ListingProcessSource } from '../../src/extension/engine/listingProcessSource';
-import { LongLivedListing, type ListingCommand } from '../../src/extension/engine/longLivedListing';
-import { longLivedListingCommand, parseCimListing, parsePsListing } from '../../src/extension/engine/processListing';
-import { findDescendants, isProcessAlive } from '../../src/extension/engine/processTree';
+import { ListingProcessSource } from '../../src/extension/engine/sampling/listing/listingProcessSource';
+import { LongLivedListing, type ListingCommand } from '../../src/extension/engine/sampling/listing/longLivedListing';
+import { longLivedListingCommand, parseCimListing, parsePsListing } from '../../src/extension/engine/sampling/listing/processListing';
+import { findDescendants, isProcessAlive } from '../../src/extension/engine/run/processTree';
 
 const sh = (script: string): ListingCommand => ({ command: 'sh', args: ['-c', script] });
 

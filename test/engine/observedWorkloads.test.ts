@@ -6,7 +6,7 @@
 
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { IpcEvent, LockEventList, RunRecord } from '../../src/shared/runRecord';
 import { REPO_ROOT } from '../helpers/pythonPrograms';
 

@@ -2,8 +2,8 @@
 // still has its CPU time and its mean CPU over its life.
 
 import { strict as assert } from 'node:assert';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
-import { formatSummary } from '../../src/extension/engine/summary';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
+import { formatSummary } from '../../src/extension/engine/export/summary';
 import { processCpu } from '../../src/shared/cpuFigures';
 import { writeProgram } from '../helpers/pythonPrograms';
 

@@ -7,7 +7,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LockEventList, ProcessEntry, RunRecord } from '../../src/shared/runRecord';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { DEFAULT_PYTHON, PYTHON_313, PYTHON_38, START_METHODS, runTraced } from '../helpers/tracedPython';
 import { writeProgram } from '../helpers/pythonPrograms';
 
@@ -98,7 +98,7 @@ function forkChildProgram(collect: string, killed: boolean): string {
     `;
 }
 
-/** Before 3.11 a re-raise keeps the re-raising wrapper's frame in the traceback (see channel_wrappers.py). */
+/** Before 3.11 a re-raise keeps the re-raising wrapper's frame in the traceback (see channels/wrappers.py). */
 function dropsWrapperFrames(python: string): boolean {
   return spawnSync(python, ['-c', 'import sys; sys.exit(sys.version_info < (3, 11))']).status === 0;
 }

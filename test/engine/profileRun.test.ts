@@ -6,9 +6,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
-import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/profileRun';
-import { isProcessAlive } from '../../src/extension/engine/processTree';
-import { RunClock } from '../../src/extension/engine/runClock';
+import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/run/profileRun';
+import { isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { RunClock } from '../../src/extension/engine/run/runClock';
 import { TRACER_DIR } from '../helpers/tracedPython';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
@@ -175,7 +175,7 @@ describe('profiling a run (engine)', function () {
 describe('the event socket', () => {
   it('refuses connections from other users by living in a private folder', async function () {
     if (process.platform === 'win32') this.skip();
-    const { EventServer } = await import('../../src/extension/engine/eventServer');
+    const { EventServer } = await import('../../src/extension/engine/tracer/eventServer');
     const server = await EventServer.open(new RunClock(), () => undefined);
     try {
       const { statSync } = await import('node:fs');
@@ -190,7 +190,7 @@ describe('the event socket', () => {
 
   it('keeps the records of a process that connected and ended while the host was busy', async function () {
     if (process.platform === 'win32') this.skip();
-    const { EventServer } = await import('../../src/extension/engine/eventServer');
+    const { EventServer } = await import('../../src/extension/engine/tracer/eventServer');
     const names: string[] = [];
     const server = await EventServer.open(new RunClock(), (record) => names.push(record.type === 'process-start' ? record.name : record.type));
     // spawnSync blocks this event loop for the client's whole life, as a loaded extension

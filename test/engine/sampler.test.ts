@@ -5,13 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as readline from 'node:readline';
-import { LinuxProcessTable } from '../../src/extension/engine/linuxProcessTable';
-import { parseLastPid } from '../../src/extension/engine/linuxProcStat';
-import { PROCESS_SOURCE_ENV, type ObservedProcess } from '../../src/extension/engine/processSource';
-import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/processTree';
-import { PidusageMeter, type ProcessUsage } from '../../src/extension/engine/processUsage';
-import { RunClock } from '../../src/extension/engine/runClock';
-import { Sampler, type SamplerTick } from '../../src/extension/engine/sampler';
+import { LinuxProcessTable } from '../../src/extension/engine/sampling/linux/linuxProcessTable';
+import { parseLastPid } from '../../src/extension/engine/sampling/linux/linuxProcStat';
+import { PROCESS_SOURCE_ENV, type ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/run/processTree';
+import { PidusageMeter, type ProcessUsage } from '../../src/extension/engine/sampling/listing/processUsage';
+import { RunClock } from '../../src/extension/engine/run/runClock';
+import { Sampler, type SamplerTick } from '../../src/extension/engine/sampling/sampler';
 
 interface PythonRun {
   child: ChildProcess;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TracerRecord } from '../../src/extension/engine/tracerProtocol';
+import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import {
   PYTHON_313,
   PYTHON_38,

@@ -14,7 +14,7 @@ import {
   type LockStatsRecord,
   type SiteRecord,
   type TracerRecord,
-} from '../../src/extension/engine/tracerProtocol';
+} from '../../src/extension/engine/tracer/tracerProtocol';
 import { runTraced, START_METHODS } from '../helpers/tracedPython';
 
 const REPO = path.resolve(__dirname, '../../..');

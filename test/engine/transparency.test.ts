@@ -5,8 +5,8 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LESSON_MANIFEST_FILE, lessonFilePath } from '../../src/extension/engine/lessonCatalog';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { LESSON_MANIFEST_FILE, lessonFilePath } from '../../src/extension/engine/lessons/lessonCatalog';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { parseLessonManifest, type LessonSample } from '../../src/shared/lessonManifest';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
 

@@ -7,11 +7,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventServer } from '../../src/extension/engine/eventServer';
-import { RunClock } from '../../src/extension/engine/runClock';
-import { tracedEnvironment } from '../../src/extension/engine/profileRun';
-import { resolvePython } from '../../src/extension/engine/pythonInterpreter';
-import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
+import { EventServer } from '../../src/extension/engine/tracer/eventServer';
+import { RunClock } from '../../src/extension/engine/run/runClock';
+import { tracedEnvironment } from '../../src/extension/engine/run/profileRun';
+import { resolvePython } from '../../src/extension/engine/interpreter/pythonInterpreter';
+import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { REPO_ROOT } from './pythonPrograms';
 import { DEFAULT_PYTHON, type StartMethod } from './tracedPython';
 

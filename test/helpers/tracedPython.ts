@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { EventServer } from '../../src/extension/engine/eventServer';
-import { RunClock } from '../../src/extension/engine/runClock';
-import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracerProtocol';
+import { EventServer } from '../../src/extension/engine/tracer/eventServer';
+import { RunClock } from '../../src/extension/engine/run/runClock';
+import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { REPO_ROOT } from './pythonPrograms';
 
 export const TRACER_DIR = path.join(REPO_ROOT, 'runtimes', 'python');

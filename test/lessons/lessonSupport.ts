@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
-import { ProfileRun } from '../../src/extension/engine/profileRun';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
 import { withEventArray } from '../helpers/records';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LESSON_MANIFEST_SCHEMA, parseLessonManifest, type Lesson, type LessonManifest } from '../../src/shared/lessonManifest';
-import { loadLessonManifest, missingLessonFiles, samplesDir } from '../../src/extension/engine/lessonCatalog';
+import { loadLessonManifest, missingLessonFiles, samplesDir } from '../../src/extension/engine/lessons/lessonCatalog';
 import { REPO_ROOT, SAMPLES_DIR } from '../helpers/pythonPrograms';
 
 function lesson(overrides: Partial<Lesson> = {}): Lesson {

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pythonRuntimeDir } from '../../src/extension/engine/profileRun';
+import { pythonRuntimeDir } from '../../src/extension/engine/run/profileRun';
 import { harnessFile } from '../../src/extension/engine/scaling/harnessRun';
 import { runScalingLab } from '../../src/extension/engine/scaling/scalingLab';
 import { writeProgram } from '../helpers/pythonPrograms';

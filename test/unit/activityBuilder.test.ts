@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ActivityBuilder } from '../../src/extension/engine/activityBuilder';
+import { ActivityBuilder } from '../../src/extension/engine/record/activityBuilder';
 
 function withSite(builder: ActivityBuilder, pid: number, id: number, line: number): void {
   builder.apply({ type: 'site', pid, id, file: '/x/a.py', line, function: 'f' });

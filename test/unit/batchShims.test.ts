@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { batchShimOf, searchEnvironment, type SearchEnvironment } from '../../src/extension/engine/batchShims';
+import { batchShimOf, searchEnvironment, type SearchEnvironment } from '../../src/extension/engine/interpreter/batchShims';
 
 describe('batchShimOf', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-shims-'));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CappedText } from '../../src/extension/engine/cappedText';
+import { CappedText } from '../../src/extension/engine/run/cappedText';
 
 describe('CappedText', () => {
   it('keeps text up to the cap and flags the cut, while still passing every chunk on', () => {

@@ -3,10 +3,10 @@
 
 import { strict as assert } from 'node:assert';
 import type { ProcessFacts } from '../../src/shared/liveDeltas';
-import { LiveDeltaCollector } from '../../src/extension/engine/liveDeltaCollector';
-import { RunRecordBuilder } from '../../src/extension/engine/recordBuilder';
-import type { TracerRecord } from '../../src/extension/engine/tracerProtocol';
-import { parseTracerLine } from '../../src/extension/engine/tracerRecordParser';
+import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
+import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
+import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
 
 const SHELL_START: TracerRecord = { type: 'child-start', pid: 301, ppid: 100, t: 20, command: '/bin/sh -c sleep 0.3; exit 3' };
 const SHELL_EXIT: TracerRecord = { type: 'child-exit', pid: 301, t: 330, exitCode: 3 };

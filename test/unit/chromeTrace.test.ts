@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { layOutNested, toChromeTrace } from '../../src/extension/engine/chromeTrace';
+import { layOutNested, toChromeTrace } from '../../src/extension/engine/export/chromeTrace';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '../../src/shared/runRecord';
 
 function nests(track: Array<{ start: number; end: number }>): boolean {

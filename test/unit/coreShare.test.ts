@@ -2,7 +2,7 @@
 // core's busy %, and the figures the views derive from it.
 
 import { strict as assert } from 'node:assert';
-import { placeRunOnCores } from '../../src/extension/engine/coreShare';
+import { placeRunOnCores } from '../../src/extension/engine/sampling/coreShare';
 import { coreMeans, coreShare, processCpu } from '../../src/shared/cpuFigures';
 import type { ProcessEntry } from '../../src/shared/runRecord';
 import { emptyRecord } from '../helpers/records';

@@ -1,7 +1,7 @@
 // CPU % from a CPU-time counter over the host's clock, fine and coarse (pure logic).
 
 import { strict as assert } from 'node:assert';
-import { CpuTimeRate } from '../../src/extension/engine/cpuTimeRate';
+import { CpuTimeRate } from '../../src/extension/engine/sampling/cpuTimeRate';
 
 /** Feeds one process's counter readings, one per tick of `intervalMs`, and returns the figures. */
 function figuresOf(rate: CpuTimeRate, cpuTimesMs: number[], intervalMs = 100): Array<number | null> {

@@ -4,8 +4,8 @@
 
 import { strict as assert } from 'node:assert';
 import { harnessReportOf } from '../../src/extension/engine/scaling/harnessReport';
-import type { ScaleReportRecord } from '../../src/extension/engine/tracerProtocol';
-import { parseTracerLine } from '../../src/extension/engine/tracerRecordParser';
+import type { ScaleReportRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
 
 const POOL_REPORT = { ok: true, mode: 'processes', workers: 2, items: 16, mapStartMs: 410.5, poolCreatedMs: 410.25, chunksize: 2, difference: null, wallMs: 812.5, sentMs: 1230 };
 

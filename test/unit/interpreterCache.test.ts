@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachedInterpreter, rememberInterpreter } from '../../src/extension/engine/interpreterCache';
+import { cachedInterpreter, rememberInterpreter } from '../../src/extension/engine/interpreter/interpreterCache';
 
 describe('interpreterCache', () => {
   const saved = process.env.XDG_CACHE_HOME;

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeJsonFile } from '../../src/extension/engine/jsonFile';
-import { LockEventColumns } from '../../src/extension/engine/lockEventColumns';
+import { writeJsonFile } from '../../src/extension/engine/storage/jsonFile';
+import { LockEventColumns } from '../../src/extension/engine/record/lockEventColumns';
 
 describe('writeJsonFile', () => {
   it('writes what JSON.stringify would, arrays in chunks, with no temporary file left', async () => {

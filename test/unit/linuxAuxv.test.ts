@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { DEFAULT_KERNEL_UNITS, kernelUnits, parseAuxv } from '../../src/extension/engine/linuxAuxv';
+import { DEFAULT_KERNEL_UNITS, kernelUnits, parseAuxv } from '../../src/extension/engine/sampling/linux/linuxAuxv';
 
 /** An auxiliary vector of (type, value) pairs, ended by AT_NULL. */
 function auxv(pairs: Array<[number, number]>, wordBytes: 4 | 8, littleEndian: boolean): Buffer {

@@ -1,7 +1,7 @@
 // The /proc parsers and the per-core arithmetic, on fixed text.
 
 import { strict as assert } from 'node:assert';
-import { coreBusyPercent } from '../../src/extension/engine/coreUsage';
+import { coreBusyPercent } from '../../src/extension/engine/sampling/coreUsage';
 import {
   emptyProcPidStat,
   isExitedState,
@@ -14,7 +14,7 @@ import {
   parseSchedstatInto,
   processKey,
   type SchedTimes,
-} from '../../src/extension/engine/linuxProcStat';
+} from '../../src/extension/engine/sampling/linux/linuxProcStat';
 
 /** The bytes a read of /proc/PID/stat leaves in the buffer. */
 function line(text: string): Buffer {

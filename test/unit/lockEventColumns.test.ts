@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LockEventColumns, type TracedLockEvent } from '../../src/extension/engine/lockEventColumns';
+import { LockEventColumns, type TracedLockEvent } from '../../src/extension/engine/record/lockEventColumns';
 import type { SourceSite } from '../../src/shared/runRecord';
 
 const SITE: SourceSite = { file: '/x/a.py', line: 7, function: 'work' };

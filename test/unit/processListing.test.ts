@@ -2,7 +2,7 @@
 // the text those commands print.
 
 import { strict as assert } from 'node:assert';
-import { parseCimListing, parsePsListing } from '../../src/extension/engine/processListing';
+import { parseCimListing, parsePsListing } from '../../src/extension/engine/sampling/listing/processListing';
 
 /** What CIM_SCRIPT prints on Windows (ConvertTo-Json -Compress), two processes. */
 const CIM_JSON =

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { RunRecordBuilder } from '../../src/extension/engine/recordBuilder';
-import type { ObservedProcess } from '../../src/extension/engine/processSource';
-import type { SamplerTick } from '../../src/extension/engine/sampler';
+import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 
 function observed(pid: number, ppid: number, key: string, cpu = 50): ObservedProcess {
   return { pid, ppid, key, command: `python3 -c work ${pid}`, cpu, cpuTimeMs: null, runQueueMs: null, rssBytes: 1000, core: 0 };

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LockEventColumns } from '../../src/extension/engine/lockEventColumns';
+import { LockEventColumns } from '../../src/extension/engine/record/lockEventColumns';
 import { lockStats, unionLength } from '../../src/shared/recordStats';
 import type { LockEvent } from '../../src/shared/runRecord';
 import { emptyRecord } from '../helpers/records';

@@ -5,11 +5,11 @@
 // and the sequences of Linux and macOS runs, which must not change.
 
 import { strict as assert } from 'node:assert';
-import { LiveDeltaCollector } from '../../src/extension/engine/liveDeltaCollector';
-import type { ObservedProcess } from '../../src/extension/engine/processSource';
-import { RunRecordBuilder } from '../../src/extension/engine/recordBuilder';
-import type { SamplerTick } from '../../src/extension/engine/sampler';
-import { parseTracerLine } from '../../src/extension/engine/tracerRecordParser';
+import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
+import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
+import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
 import type { ProcessFacts } from '../../src/shared/liveDeltas';
 import { processesAsTree } from '../../src/shared/processHierarchy';
 import type { ProcessEntry } from '../../src/shared/runRecord';

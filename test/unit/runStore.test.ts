@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadRecord, RunStore } from '../../src/extension/engine/runStore';
+import { loadRecord, RunStore } from '../../src/extension/engine/storage/runStore';
 import { emptyRecord } from '../helpers/records';
 
 describe('RunStore', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { silentTracerWarning } from '../../src/extension/engine/silentTracer';
+import { silentTracerWarning } from '../../src/extension/engine/run/silentTracer';
 
 describe('silentTracerWarning', () => {
   it('warns when a run that ended by itself, or ran past start-up, heard nothing from the tracer', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { warningsFromStderr } from '../../src/extension/engine/stderrWarnings';
+import { warningsFromStderr } from '../../src/extension/engine/run/stderrWarnings';
 
 describe('warningsFromStderr', () => {
   const traceback = '  File "/home/me/broken.py", line 2\n    def oops(:\n             ^\nSyntaxError: invalid syntax\n';

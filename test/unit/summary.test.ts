@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatSummary } from '../../src/extension/engine/summary';
+import { formatSummary } from '../../src/extension/engine/export/summary';
 import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
 
 function process(pid: number, ppid: number, role: ProcessEntry['role'], name: string, cpu: number[], core: number, cpuMs: number | null): ProcessEntry {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readTopLevelFields } from '../../src/extension/engine/topLevelFields';
+import { readTopLevelFields } from '../../src/extension/engine/storage/topLevelFields';
 
 function fileWith(text: string): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-fields-')), 'doc.json');

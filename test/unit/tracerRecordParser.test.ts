@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseTracerLine } from '../../src/extension/engine/tracerRecordParser';
+import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
 
 describe('parseTracerLine', () => {
   it('accepts a well-formed record', () => {

@@ -2,7 +2,7 @@
 // (the order, with the system's actions recorded; taskkill cannot run here).
 
 import { strict as assert } from 'node:assert';
-import { endWindowsTree, runTaskkill, type StopSignal, type TreeKillActions } from '../../src/extension/engine/windowsTreeKill';
+import { endWindowsTree, runTaskkill, type StopSignal, type TreeKillActions } from '../../src/extension/engine/run/windowsTreeKill';
 
 interface Recorder {
   actions: TreeKillActions;

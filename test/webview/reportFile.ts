@@ -1,7 +1,7 @@
 // Writes an HTML report of a given record and source text, as the CLI's writer does for a run.
 
 import { open } from 'node:fs/promises';
-import { loadReportAssets, reportParts } from '../../src/extension/engine/htmlReport';
+import { loadReportAssets, reportParts } from '../../src/extension/engine/export/htmlReport';
 import type { RunRecord } from '../../src/shared/runRecord';
 
 export async function writeHtmlReportFile(file: string, record: RunRecord, sourceText: string | null): Promise<void> {

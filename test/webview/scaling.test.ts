@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { writeScalingReport } from '../../src/extension/engine/htmlReport';
+import { writeScalingReport } from '../../src/extension/engine/export/htmlReport';
 import { SCALING_SCHEMA, type ScalingMode, type ScalingResult } from '../../src/shared/scaling';
 import { formatSpeedup } from '../../src/webview/scaling/scalingFormat';
 import { artifactPath, sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';

@@ -4,14 +4,14 @@ child, a multiprocessing or subprocess child, or one the forkserver reaps.
 
 Each wrapper calls the original with the caller's arguments and looks at its result; the
 original's exceptions (ChildProcessError, KeyboardInterrupt while blocked) reach the caller
-without the wrapper's frame in their traceback (see channel_wrappers). Windows is left
+without the wrapper's frame in their traceback (see channels/wrappers.py). Windows is left
 alone: its waitpid takes process handles, and its Popen reports through returncode.
 """
 
 import os
 
 from . import child_exits, replacements
-from .channel_wrappers import drop_own_frame, like
+from .channels.wrappers import drop_own_frame, like
 from .quiet import quietly
 
 # Python 3.8 lacks os.CLD_KILLED; these are the values of Linux, macOS and the BSDs.

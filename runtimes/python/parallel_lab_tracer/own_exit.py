@@ -7,7 +7,7 @@ the parent will see, then os._exit runs as it would untraced.
 import os
 
 from . import lifecycle, replacements
-from .channel_wrappers import drop_own_frame, like
+from .channels.wrappers import drop_own_frame, like
 from .quiet import quietly
 
 # os._exit takes a C int.

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { Lesson, LessonManifest, LessonSample } from '../../shared/lessonManifest';
-import { lessonFilePath } from '../engine/lessonCatalog';
+import { lessonFilePath } from '../engine/lessons/lessonCatalog';
 import type { LessonProgress } from './lessonProgress';
 
 export type LessonNode =

@@ -10,8 +10,8 @@ import type { LiveDelta, LiveRunStart } from '../../shared/liveDeltas';
 import type { FromWebview, SourceText, ToWebview } from '../../shared/protocol';
 import type { LockEventList, RunRecord } from '../../shared/runRecord';
 import type { ScalingResult } from '../../shared/scaling';
-import { panelContentSecurityPolicy } from '../engine/contentSecurityPolicy';
-import { loadRecord } from '../engine/runStore';
+import { panelContentSecurityPolicy } from '../engine/export/contentSecurityPolicy';
+import { loadRecord } from '../engine/storage/runStore';
 
 export const PROFILER_VIEW_TYPE = 'parallelLab.profiler';
 const LAST_RECORD_KEY = 'parallelLab.panelRecordPath';

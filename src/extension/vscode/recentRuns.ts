@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunStore, SavedRun } from '../engine/runStore';
+import type { RunStore, SavedRun } from '../engine/storage/runStore';
 
 export class RecentRunsProvider implements vscode.TreeDataProvider<SavedRun> {
   private readonly changed = new vscode.EventEmitter<void>();

@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LiveDeltaCollector } from '../engine/liveDeltaCollector';
+import { LiveDeltaCollector } from '../engine/record/liveDeltaCollector';
 import type { LockEventList, RunRecord, StartMethod } from '../../shared/runRecord';
-import { UserFacingError } from '../engine/errors';
-import { ProfileRun } from '../engine/profileRun';
-import type { RunStore } from '../engine/runStore';
-import { formatSummary } from '../engine/summary';
+import { UserFacingError } from '../engine/run/errors';
+import { ProfileRun } from '../engine/run/profileRun';
+import type { RunStore } from '../engine/storage/runStore';
+import { formatSummary } from '../engine/export/summary';
 import { configuredPython } from './interpreter';
 import type { LineDecorations } from './lineDecorations';
 import type { ProfilerPanel } from './profilerPanel';

@@ -2,7 +2,7 @@
 // stops the run.
 
 import * as vscode from 'vscode';
-import type { SamplerTick } from '../engine/sampler';
+import type { SamplerTick } from '../engine/sampling/sampler';
 
 export class RunStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('parallelLab.run', vscode.StatusBarAlignment.Left, 100);

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScalingResult } from '../../shared/scaling';
-import { UserFacingError } from '../engine/errors';
+import { UserFacingError } from '../engine/run/errors';
 import { stepLabel } from '../engine/scaling/plan';
 import { runScalingLab, ScalingLabCancelled } from '../engine/scaling/scalingLab';
 import { configuredPython } from './interpreter';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ParallelLabApi } from '../../../src/extension/extension';
-import { isProcessAlive } from '../../../src/extension/engine/processTree';
+import { isProcessAlive } from '../../../src/extension/engine/run/processTree';
 import type { LessonNode } from '../../../src/extension/vscode/lessonTree';
 import type { RunRecord } from '../../../src/shared/runRecord';
 

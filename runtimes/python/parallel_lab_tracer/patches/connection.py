@@ -1,9 +1,9 @@
 """Pipe messages: every send / recv on a Pipe's Connection becomes one ipc event.
 
-- Pipe() labels its two ends with a new channel (channel_ends); the reducer for Connection
+- Pipe() labels its two ends with a new channel (channels/ends.py); the reducer for Connection
   is wrapped so a spawn or forkserver child's rebuilt Connection keeps that label.
 - _send_bytes / _recv_bytes, which every message crosses as bytes, measure its size
-  (channel_sizes); the public methods time the call and record the event.
+  (channels/sizes.py); the public methods time the call and record the event.
 - The two ends of a queue are relabelled by the queue (patches/queues.py). Its own put and
   get use send_bytes / recv_bytes and are reported by the queue's wrappers; the library also
   uses a queue's ends directly with send / recv (a Pool's task handler and result handler,
@@ -12,9 +12,11 @@
 
 import sys
 
-from .. import channel_ends, clock, channel_events, channel_origin, channel_sizes, task_submits, task_worker
-from ..channel_ends import PIPE, TASKS
-from ..channel_wrappers import drop_own_frame, like
+from .. import clock
+from ..channels import ends as channel_ends, events as channel_events, origin as channel_origin, sizes as channel_sizes
+from ..channels.ends import PIPE, TASKS
+from ..channels.wrappers import drop_own_frame, like
+from ..tasks import submits as task_submits, worker as task_worker
 
 _monotonic_ns = clock.monotonic_ns
 

@@ -9,11 +9,12 @@
 
 import sys
 
-from .. import clock, sites, task_pools, task_submits
-from ..channel_ends import RESULTS, TASKS
-from ..channel_wrappers import calling_after, drop_own_frame, like
+from .. import clock, sites
+from ..channels.ends import RESULTS, TASKS
+from ..channels.wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
-from ..task_worker import EXECUTOR
+from ..tasks import pools as task_pools, submits as task_submits
+from ..tasks.worker import EXECUTOR
 
 
 def patch(process_module):

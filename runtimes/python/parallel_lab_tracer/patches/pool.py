@@ -2,7 +2,7 @@
 
 - _setup_queues runs before any worker starts, so the label set here on the task and result
   queues travels to every worker (fork, spawn, forkserver): a worker's task records name the
-  pool, and its queues tell it where tasks start and end (patches/queues.py, task_worker).
+  pool, and its queues tell it where tasks start and end (patches/queues.py, tasks/worker.py).
 - Every apply, map, imap, starmap... creates an ApplyResult (or MapResult) or IMapIterator
   in the learner's thread: the job's time and site are kept there until the pool's cache
   lets go of the job. The task handler thread reports each task of the job as it sends it
@@ -16,11 +16,12 @@
 
 import sys
 
-from .. import clock, sites, task_pools, task_submits
-from ..channel_ends import RESULTS, TASKS
-from ..channel_wrappers import calling_after, drop_own_frame, like
+from .. import clock, sites
+from ..channels.ends import RESULTS, TASKS
+from ..channels.wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
-from ..task_worker import POOL
+from ..tasks import pools as task_pools, submits as task_submits
+from ..tasks.worker import POOL
 
 
 def patch(pool_module):

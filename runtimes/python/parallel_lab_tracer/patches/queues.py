@@ -2,21 +2,23 @@
 
 A queue is one channel (the Pipe it is built on keeps its id, relabelled as the queue's).
 - get and SimpleQueue.put are timed here; the size comes from the bytes that crossed the
-  pipe inside the call (channel_sizes).
+  pipe inside the call (channels/sizes.py).
 - Queue.put returns before anything is pickled: the queue's feeder thread pickles and sends
   later. The put's time and site are taken here and paired with the size the feeder sent
-  (channel_fed_puts): the feeder thread's send_bytes and error callback are wrapped when it
+  (channels/fed_puts.py): the feeder thread's send_bytes and error callback are wrapped when it
   starts, so nothing is pickled twice.
-- A pool's own queues also mark task boundaries in its workers (task_worker): taking a task
+- A pool's own queues also mark task boundaries in its workers (tasks/worker.py): taking a task
   from the task queue starts it, putting a result on the result queue ends it.
 """
 
 import sys
 
-from .. import channel_ends, clock, channel_events, channel_sizes, record_buffer, sites, task_worker
-from ..channel_ends import RESULTS, TASKS
-from ..channel_fed_puts import FAILED, FedPuts
-from ..channel_wrappers import calling_after, drop_own_frame, like
+from .. import clock, record_buffer, sites
+from ..channels import ends as channel_ends, events as channel_events, sizes as channel_sizes
+from ..channels.ends import RESULTS, TASKS
+from ..channels.fed_puts import FAILED, FedPuts
+from ..channels.wrappers import calling_after, drop_own_frame, like
+from ..tasks import worker as task_worker
 from ..quiet import quietly
 
 _monotonic_ns = clock.monotonic_ns

@@ -4,7 +4,7 @@
 // crash further on.
 
 import type { ScalingModeName } from '../../../shared/scaling';
-import type { ScaleReportRecord } from '../tracerProtocol';
+import type { ScaleReportRecord } from '../tracer/tracerProtocol';
 
 /** Where a mode's results first differed from the sequential run's. */
 export interface ResultDifference {

@@ -5,8 +5,8 @@
 
 import * as path from 'node:path';
 import type { LockEventList, RunRecord, StartMethod } from '../../../shared/runRecord';
-import { UserFacingError } from '../errors';
-import { ProfileRun, pythonRuntimeDir, type RunObserver } from '../profileRun';
+import { UserFacingError } from '../run/errors';
+import { ProfileRun, pythonRuntimeDir, type RunObserver } from '../run/profileRun';
 import { harnessReportOf, type HarnessReport, type MappedReport } from './harnessReport';
 import { explainMistake } from './learnerMistakes';
 import { stepLabel, type ScalingStep } from './plan';

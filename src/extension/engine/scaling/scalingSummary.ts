@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { formatBytes, formatMs, formatPercent } from '../../../shared/format';
 import type { ScalingResult } from '../../../shared/scaling';
 import { times } from './verdict';
-import { table } from '../summary';
+import { table } from '../export/summary';
 
 export function formatScalingSummary(result: ScalingResult): string {
   const sections = [header(result), modesSection(result)];

@@ -1,0 +1,33 @@
+"""Who created a channel: the learner, or the library on the learner's behalf (internal).
+
+The frames right above a creation often only pass it on: the learner's mp.Queue() goes
+through the context, a JoinableQueue through Queue.__init__, every queue through Pipe(),
+and the tracer's own wrappers sit in between. The first frame past those decides: a Pool's
+or a ProcessPoolExecutor's own queues are created by multiprocessing or concurrent.futures.
+
+A ProcessPoolExecutor also makes a pipe on which its threads wake its manager thread, in one
+process: not a message between processes, and on every submit. It is not a channel at all.
+"""
+
+from .. import sites
+
+_PASSING_ON = ("multiprocessing.context", "multiprocessing.queues", "multiprocessing.connection")
+_TRACER_PACKAGE = __name__.rpartition(".")[0] + "."
+_LIBRARY = ("multiprocessing.", "concurrent.futures.")
+# (module, class) of the objects whose pipes wake a thread of their own process.
+_WAKE_UPS = (("concurrent.futures.process", "_ThreadWakeup"),)
+
+
+def origin(frame):
+    """(internal, site) for a channel being created by the code of `frame` and its callers;
+    None for a pipe that only wakes a thread of this process."""
+    site = sites.site_of(frame)
+    while frame is not None:
+        module = frame.f_globals.get("__name__") or ""
+        if module not in _PASSING_ON and not module.startswith(_TRACER_PACKAGE):
+            owner = frame.f_locals.get("self") if frame.f_code.co_name == "__init__" else None
+            if owner is not None and (module, type(owner).__name__) in _WAKE_UPS:
+                return None
+            return module.startswith(_LIBRARY), site
+        frame = frame.f_back
+    return False, site

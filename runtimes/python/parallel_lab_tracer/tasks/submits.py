@@ -1,0 +1,63 @@
+"""Tasks handed to a pool by this process: `task-submit` events `[submitKey, submitMs, site]`.
+
+The worker that runs a task reports the same submitKey, so the host can pair the two: how
+long the task waited for a worker, and where the learner submitted it (site ids are per
+process, so the site stays on the parent's side of the pair).
+"""
+
+import itertools
+import os
+
+from ..event_batches import EventBatch
+
+_pool_numbers = itertools.count()
+
+
+def _to_wire(event, to_ms):
+    key, submit_ns, site = event
+    return [key, to_ms(submit_ns), site]
+
+
+_batch = EventBatch("task-submit", _to_wire)
+
+
+def new_pool_id():
+    """The same in the parent and its workers: it travels with the pool's own queues."""
+    return "%d:%d" % (os.getpid(), next(_pool_numbers))
+
+
+def pool_task_key(pool, job, index):
+    return "%s:%s:%s" % (pool, job, index)
+
+
+def executor_task_key(pool, work_id):
+    return "%s:%s" % (pool, work_id)
+
+
+def submitted(key, submit_ns, site):
+    _batch.append((key, submit_ns, site))
+
+
+# multiprocessing.Pool turns a job (one apply, map or imap call) into tasks in its task
+# handler thread, where no learner frame exists. The job's time and site are kept from its
+# creation in the learner's thread until the pool's cache lets go of the job.
+_jobs = {}
+
+
+def job_created(job, submit_ns, site):
+    _jobs[job] = (submit_ns, site)
+
+
+def job_forgotten(job):
+    _jobs.pop(job, None)
+
+
+def pool_task_sent(pool, task):
+    """The task handler put `task` (job, index, func, args, kwds) on the pool's task queue."""
+    if type(task) is not tuple or len(task) != 5:
+        return  # the sentinel None that stops a worker
+    job, index, func = task[0], task[1], task[2]
+    submit = _jobs.get(job)
+    # An iterable that raised becomes a task re-raising the error: no work of the learner's.
+    if submit is not None and getattr(func, "__name__", None) != "_helper_reraises_exception":
+        submitted(pool_task_key(pool, job, index), submit[0], submit[1])

@@ -1,0 +1,118 @@
+// The plain-text summary the command line prints after a run: the process tree, how busy
+// each core was with the run and with other programs, the exit, and the warnings. Pure
+// formatting of a finished record.
+
+import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../../shared/cpuFigures';
+import { formatMs, formatPercent } from '../../../shared/format';
+import { processesAsTree } from '../../../shared/processHierarchy';
+import { channelStats, lockStats, workerTaskStats } from '../../../shared/recordStats';
+import type { LockEventList, RunRecord } from '../../../shared/runRecord';
+
+export function formatSummary(record: RunRecord<LockEventList>): string {
+  const sections = [processSection(record), coreSection(record)];
+  if (record.locks.length > 0) sections.push(lockSection(record));
+  if (record.ipcEvents.length > 0) sections.push(messageSection(record));
+  if (record.tasks.length > 0) sections.push(taskSection(record));
+  sections.push(exitSection(record));
+  if (record.warnings.length > 0) {
+    sections.push(['Warnings', ...record.warnings.map((warning) => `  - ${warning}`)].join('\n'));
+  }
+  return sections.join('\n\n') + '\n';
+}
+
+function processSection(record: RunRecord<LockEventList>): string {
+  const rows = processesAsTree(record.processes).map(({ process, depth }) => {
+    const cpu = processCpu(process, record.durationMs);
+    const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
+    return [
+      '  '.repeat(depth) + process.pid,
+      String(process.ppid),
+      process.role,
+      process.name,
+      `${seconds(process.startMs)}–${process.endMs === null ? '…' : seconds(process.endMs)}`,
+      cpu.meanCpu === null ? '–' : formatPercent(cpu.meanCpu),
+      cpu.maxCpu === null ? '–' : formatPercent(cpu.maxCpu),
+      cpu.cpuMs === null ? '–' : formatMs(cpu.cpuMs),
+      cpu.runQueueMs === null ? '–' : formatMs(cpu.runQueueMs),
+      cores.length > 0 ? cores.join(',') : '–',
+      process.exitCode === null ? '–' : String(process.exitCode),
+    ];
+  });
+  const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'WAITED FOR A CORE', 'CORES', 'EXIT'];
+  return [`Processes (${record.processes.length})`, ...table([header, ...rows])].join('\n');
+}
+
+function coreSection(record: RunRecord<LockEventList>): string {
+  const means = coreMeans(record);
+  const lines = ['Cores (mean over the run)'];
+  if (means.runCores !== null && means.othersCores !== null) {
+    lines.push(`  your run: ${means.runCores.toFixed(2)} cores' worth of work · other programs: ${means.othersCores.toFixed(2)}`);
+  }
+  for (let core = 0; core < record.cores; core++) {
+    const text = record.coreSamples.length > 0 ? coreShareText(means.busy[core], means.run?.[core]) : 'not measured';
+    lines.push(`  core ${core}  ${text}`);
+  }
+  if (means.runCores !== null && means.run === null) {
+    lines.push('  (this platform does not say which core ran which process: the per-core figures are all programs\')');
+  }
+  const wait = coreWaitSentence(record);
+  if (wait !== null) lines.push(`  ${wait}`);
+  return lines.join('\n');
+}
+
+function lockSection(record: RunRecord<LockEventList>): string {
+  const header = ['LOCK', 'API', 'ACQUIRED', 'FAILED', 'WAIT TOTAL', 'WAIT MAX', 'HOLD TOTAL', 'CONTENDED'];
+  const rows = lockStats(record).map((stats) => [
+    stats.lock.id + (stats.lock.internal ? ' (internal)' : ''),
+    stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
+    String(stats.acquisitions),
+    String(stats.failed),
+    formatMs(stats.totalWaitMs),
+    formatMs(stats.maxWaitMs),
+    formatMs(stats.totalHoldMs),
+    formatPercent(stats.contendedShare * 100) + ' of the run',
+  ]);
+  return ['Locks', ...table([header, ...rows])].join('\n');
+}
+
+function messageSection(record: RunRecord<LockEventList>): string {
+  const header = ['CHANNEL', 'KIND', 'MESSAGES', 'BYTES', 'BLOCKED'];
+  const rows = channelStats(record).map((stats) => [
+    stats.channel,
+    stats.api,
+    String(stats.messages),
+    String(stats.bytes),
+    formatMs(stats.blockedMs),
+  ]);
+  return ['Messages', ...table([header, ...rows])].join('\n');
+}
+
+function taskSection(record: RunRecord<LockEventList>): string {
+  const header = ['WORKER PID', 'TASKS', 'ITEMS', 'BUSY', 'FAILED'];
+  const rows = workerTaskStats(record).map((stats) => [
+    String(stats.pid),
+    String(stats.tasks),
+    String(stats.items),
+    formatMs(stats.busyMs),
+    String(stats.failed),
+  ]);
+  return ['Tasks per worker', ...table([header, ...rows])].join('\n');
+}
+
+function exitSection(record: RunRecord<LockEventList>): string {
+  const how =
+    record.outcome === 'timed-out' ? 'timed out' : record.outcome === 'stopped' ? 'stopped' : `exit code ${record.exitCode ?? '–'}`;
+  const truncated = record.truncated ? ' · record truncated (a cap was hit)' : '';
+  return `Run: ${how} · ${seconds(record.durationMs)} · ${record.processes.length} processes${truncated}`;
+}
+
+/** Rows of cells as aligned, indented text columns; the first row is the header. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => '  ' + row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
