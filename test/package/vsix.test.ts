@@ -70,8 +70,8 @@ describe('npm run package (the Marketplace .vsix)', function () {
     ]) {
       assert.ok(names.includes(name), `${name} is in the .vsix: ${names.join(' ')}`);
     }
-    const unwanted = names.filter((name) => /^extension\/(test|src|out|node_modules|bench|scripts|\.cache|\.github|\.ci)\//.test(name) || /\.(ts|map|vsix)$/.test(name) || /__pycache__|\.pyc$/.test(name));
-    assert.deepEqual(unwanted, [], 'no sources, tests, source maps or caches');
+    const unwanted = names.filter((name) => /^extension\/(test|src|out|node_modules|bench|scripts|media\/screenshots|\.cache|\.github|\.ci)\//.test(name) || /\.(ts|map|vsix)$/.test(name) || /__pycache__|\.pyc$/.test(name));
+    assert.deepEqual(unwanted, [], 'no sources, tests, source maps, caches or README screenshots');
     assert.match(zipText(vsix, 'extension.vsixmanifest'), /<Icon>extension\/media\/icon\.png<\/Icon>/, 'the manifest names the icon');
     const size = statSync(vsix).size;
     assert.ok(size < 1_000_000, `the .vsix is ${size} bytes`);
