@@ -5,13 +5,16 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page } from 'playwright-core';
 import { artifactPath, sharedBrowser } from '../helpers/browser';
 import * as path from 'node:path';
-import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
+import { REPO_ROOT, SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 import { codeServerWithParallelLab, startCodeServer, type CodeServer } from './codeServer';
 import { describeNeeding } from '../helpers/platformParts';
+
+/** README.md's first screen, made again by each run of the first test below. */
+const README_SCREENSHOT = path.join(REPO_ROOT, 'media', 'screenshots', 'panel-lesson.png');
 
 async function openWorkbench(page: Page, server: CodeServer, folder = SAMPLES_DIR): Promise<void> {
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -87,6 +90,42 @@ async function panelFrame(page: Page, rows: number, ending = 'finished'): Promis
   throw new Error('the profiler panel did not show the finished run (screenshot: test-artifacts/vscode-panel-missing.png)');
 }
 
+/**
+ * README.md's screenshot of the finished counter run: the code with its lock figure beside
+ * the panel, at 1280 × 800 with the side bar and the terminal closed, checked to show the
+ * run's headline, its lock table and its timeline before it is written.
+ */
+async function readmeScreenshot(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close Primary Side Bar');
+  await runCommand(page, 'View: Hide Panel');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    const frame = await panelFrame(page, 11);
+    // The pointer rests below the code, where nothing shows a hover.
+    await page.mouse.move(300, 700);
+    await page.waitForTimeout(1000);
+    const shown = await frame.evaluate(() => {
+      const visible = (selector: string): boolean => {
+        const box = document.querySelector(selector)?.getBoundingClientRect();
+        return box !== undefined && box.height > 0 && box.top >= 0 && box.top < window.innerHeight;
+      };
+      return {
+        headline: document.querySelector('#summary-heading')?.textContent ?? '',
+        timeline: visible('canvas.timeline-canvas'),
+      };
+    });
+    assert.match(shown.headline, /counter\.py: finished/, 'the panel shows the finished lesson run');
+    assert.ok(shown.timeline, 'the timeline is on the first screen of the panel');
+    const lockLine = page.locator('.monaco-editor .view-line', { hasText: 'with counter.get_lock():' }).first();
+    assert.ok(await lockLine.isVisible(), 'the lock line is on screen');
+    assert.ok((await afterLineTexts(page)).some((text) => /10 processes$/.test(text)), 'with its figure');
+    mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: README_SCREENSHOT });
+  } finally {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  }
+}
+
 /** The text that editor decorations put after the lines (rendered as ::after content). */
 async function afterLineTexts(page: Page): Promise<string[]> {
   return page.$$eval('.monaco-editor .view-line span', (spans) =>
@@ -122,9 +161,10 @@ describeNeeding(['code-server', 'chromium'], 'a new user in VS Code (code-server
   this.timeout(400_000);
   const browser = sharedBrowser();
 
-  it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line', async () => {
+  it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line (and the README screenshot)', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
-    const server = await startCodeServer({ binary, extensionsDir });
+    // No offer to open the checkout's git repository over the screenshot.
+    const server = await startCodeServer({ binary, extensionsDir, settings: { 'git.openRepositoryInParentFolders': 'never' } });
     const page = await browser().newPage({ viewport: { width: 1600, height: 1000 } });
     try {
       await openWorkbench(page, server);
@@ -164,6 +204,7 @@ describeNeeding(['code-server', 'chromium'], 'a new user in VS Code (code-server
       }
       assert.ok(figures.some((text) => /^waited [\d.]+ m?s · held [\d.]+ m?s · 10 processes$/.test(text)), `the lock line's figure: ${figures.join(' | ')}`);
       await page.screenshot({ path: artifactPath('vscode-counter.png') });
+      await readmeScreenshot(page);
 
       // The panel's CSP is there and strict: a script without the nonce does not run.
       const csp = await frame.evaluate(() => {
