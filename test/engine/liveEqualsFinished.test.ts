@@ -16,18 +16,20 @@ import { withEventArray } from '../helpers/records';
 
 /**
  * Fields of the record that no delta carries, and why. The panel replaces the live view with
- * the finished record as soon as the run ends, so these are read from it.
+ * the finished record as soon as the run ends, and reads these from it.
  */
 const NOT_LIVE: Record<string, string> = {
-  python: 'the interpreter is resolved before the run; the processes view does not show it',
-  startMethod: 'the method the program really used is settled only by its last start-method report',
-  exitSignal: 'known when the runner reaps the main process, after the last tracer record',
+  // Known only at the end.
   outcome: 'exited, stopped or timed out: decided when the run ends',
-  durationMs: 'the record ends at the main process\'s exit; live, the axis reaches the latest time seen, which may be later (a helper ending after the main)',
-  truncated: 'the caps of output and events are known only at the end',
-  stdoutTruncated: 'the runner caps the output it keeps for the record only as the run ends',
+  exitSignal: 'known when the runner reaps the main process, after the last tracer record',
+  durationMs: 'the record ends at the main process\'s exit; live, the axis grows to the latest time seen, up to the state "finished", which comes later',
+  truncated: 'whether any cap (output, processes, samples, events) was hit is summed up at the end',
+  stdoutTruncated: 'the runner caps the output it keeps for the record; live output is not capped',
   stderrTruncated: 'as stdoutTruncated',
   events: 'the event server\'s counts, read once its socket is drained at the end',
+  // Known earlier, but not shown while the run goes: no delta carries them.
+  python: 'resolved before the run; no live view shows it',
+  startMethod: 'reported by the main process at its start; no live view shows it',
 };
 
 /** A profiled run with every delta the host would send, JSON-copied as postMessage copies them. */
