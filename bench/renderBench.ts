@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { LiveDeltaCollector } from '../src/extension/engine/record/liveDeltaCollector';
+import { RunRecordBuilder } from '../src/extension/engine/record/recordBuilder';
 import { launchBrowser, waitForRenders, watchedPage } from '../test/helpers/browser';
 import { jsHeapUsedBytes, scriptedZoomAndPan } from '../test/webview/frames';
 import { openPanel, sendToPanel } from '../test/webview/panelPage';
@@ -69,7 +69,7 @@ async function measureTimeline(browser: Browser, lockEvents: number): Promise<Re
 }
 
 /**
- * A host loop as the extension runs it: tracer records into a LiveDeltaCollector, drained
+ * A host loop as the extension runs it: tracer records into a RunRecordBuilder, its changes drained
  * every 100 ms into the panel. Each record starts a new process; the latency is from the
  * record's arrival at the host to the frame after its row appeared in the processes view.
  */
@@ -79,10 +79,10 @@ async function measureLiveLatency(browser: Browser): Promise<RenderBenchResult['
     await openPanel(page);
     await sendToPanel(page, { type: 'live-start', run: { file: '/bench/live.py', argv: [], cores: 4, startedAt: new Date().toISOString() }, source: null });
     await watchNewRows(page);
-    const collector = new LiveDeltaCollector();
+    const builder = new RunRecordBuilder();
     const arrived = new Map<number, number>();
     const timer = setInterval(() => {
-      const deltas = collector.drain();
+      const deltas = builder.drainChanges();
       if (deltas.length > 0) void sendToPanel(page, { type: 'deltas', deltas });
     }, DELTA_INTERVAL_MS);
     for (let i = 0; i < LIVE_EVENTS; i++) {
@@ -90,7 +90,7 @@ async function measureLiveLatency(browser: Browser): Promise<RenderBenchResult['
       await new Promise((resolve) => setTimeout(resolve, 37 + (i * 53) % 90));
       const pid = 50_000 + i;
       arrived.set(pid, Date.now());
-      collector.onTracerRecord({ type: 'process-start', pid, ppid: 1, t: i * 10, role: 'process', name: `Process-${i + 1}` });
+      builder.applyTracerRecord({ type: 'process-start', pid, ppid: 1, t: i * 10, role: 'process', name: `Process-${i + 1}` });
     }
     await page.waitForFunction((count) => Object.keys((window as unknown as { rowShownAt: Record<string, number> }).rowShownAt).length >= count, LIVE_EVENTS);
     clearInterval(timer);

@@ -1,6 +1,10 @@
 // Live mode: a run in progress reaches the panel as small typed deltas, applied to a
 // record-shaped object, so one set of views renders both a live run and a finished one.
 // The host batches deltas (about every 100 ms); the webview applies a batch at a time.
+// They are the record builder's own changes (recordBuilder.ts, drainChanges), so a live run
+// shows what its finished record will: an entry the builder corrects later (a lock event
+// released by another process, a message paired with its receipt, a task given its submit
+// time) is sent again, in full, at its place in the list.
 
 import {
   RUN_RECORD_SCHEMA,
@@ -34,10 +38,11 @@ export type LiveDelta =
   | { kind: 'samples'; index: number; samples: ProcessSample[] }
   | { kind: 'core-samples'; samples: CoreSample[] }
   | { kind: 'locks'; locks: LockInfo[] }
-  | { kind: 'lock-events'; events: LockEvent[] }
+  /** Rows `from`, `from + 1`, ... of the record's list: new ones at its end, or replacements of earlier ones. */
+  | { kind: 'lock-events'; from: number; events: LockEvent[] }
   | { kind: 'channels'; channels: ChannelInfo[] }
-  | { kind: 'ipc-events'; events: IpcEvent[] }
-  | { kind: 'tasks'; tasks: TaskRecord[] }
+  | { kind: 'ipc-events'; from: number; events: IpcEvent[] }
+  | { kind: 'tasks'; from: number; tasks: TaskRecord[] }
   | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | { kind: 'warning'; message: string }
   /** `t` is the run time when the state was entered; the timeline's axis grows with it. */
@@ -108,25 +113,19 @@ export function applyDeltas(record: RunRecord, deltas: readonly LiveDelta[]): Li
         upsertById(record.locks, delta.locks);
         break;
       case 'lock-events':
-        for (const event of delta.events) {
-          record.lockEvents.push(event);
-          later(event.releasedMs ?? event.acquiredMs ?? event.requestMs);
-        }
+        placeRows(record.lockEvents, delta.from, delta.events);
+        for (const event of delta.events) later(event.releasedMs ?? event.acquiredMs ?? event.requestMs);
         break;
       case 'channels':
         upsertById(record.channels, delta.channels);
         break;
       case 'ipc-events':
-        for (const event of delta.events) {
-          record.ipcEvents.push(event);
-          later(event.t);
-        }
+        placeRows(record.ipcEvents, delta.from, delta.events);
+        for (const event of delta.events) later(event.t);
         break;
       case 'tasks':
-        for (const task of delta.tasks) {
-          record.tasks.push(task);
-          later(task.endMs);
-        }
+        placeRows(record.tasks, delta.from, delta.tasks);
+        for (const task of delta.tasks) later(task.endMs);
         break;
       case 'output':
         if (delta.stream === 'stdout') record.stdout += delta.text;
@@ -143,6 +142,12 @@ export function applyDeltas(record: RunRecord, deltas: readonly LiveDelta[]): Li
     }
   }
   return state;
+}
+
+/** Rows the host numbered: a batch starts within the list or right at its end, never past it. */
+function placeRows<T>(list: T[], from: number, rows: readonly T[]): void {
+  if (from > list.length) throw new RangeError(`Rows from ${from} would leave a gap after row ${list.length - 1}.`);
+  rows.forEach((row, i) => (list[from + i] = row));
 }
 
 function upsertById<T extends { id: string }>(list: T[], items: readonly T[]): void {

@@ -7,7 +7,6 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { ProcessFacts } from '../../src/shared/liveDeltas';
 import { writeProgram } from '../helpers/pythonPrograms';
@@ -42,15 +41,7 @@ describe('a run started through a launcher', function () {
           sys.exit(3)
     `);
     const launcher = launcherVenv(path.dirname(file));
-    const collector = new LiveDeltaCollector();
-    const run = await ProfileRun.start(
-      { file, python: launcher, startMethod: 'fork' },
-      {
-        onRoot: (root) => collector.addRoot(root.pid, root.ppid, root.command),
-        onTick: (tick) => collector.onTick(tick),
-        onTracerRecord: (record) => collector.onTracerRecord(record),
-      },
-    );
+    const run = await ProfileRun.start({ file, python: launcher, startMethod: 'fork', live: true });
     const record = await run.finished;
     const [, mainPid, launcherPid] = /main (\d+) launched by (\d+)/.exec(record.stdout)?.map(Number) ?? [];
     assert.ok(mainPid && launcherPid && mainPid !== launcherPid, `the program ran in a child of the launcher: ${record.stdout}${record.stderr}`);
@@ -65,7 +56,7 @@ describe('a run started through a launcher', function () {
     assert.equal(record.processes.filter((p) => p.role === 'process' && p.ppid === mainPid).length, 1, roles.join('\n'));
 
     const live = new Map<number, ProcessFacts>();
-    for (const delta of collector.drain()) if (delta.kind === 'process') live.set(delta.process.index, delta.process);
+    for (const delta of run.drainLiveDeltas()) if (delta.kind === 'process') live.set(delta.process.index, delta.process);
     const liveRoles = [...live.values()].map((p) => `${p.pid} ${p.role} ${p.name}`);
     assert.deepEqual(liveRoles.filter((p) => / main /.test(p)), [`${mainPid} main MainProcess`]);
     assert.ok(liveRoles.includes(`${launcherPid} other launcher`), liveRoles.join('\n'));

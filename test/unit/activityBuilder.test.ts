@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ActivityBuilder } from '../../src/extension/engine/record/activityBuilder';
+import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/liveDeltas';
 
 function withSite(builder: ActivityBuilder, pid: number, id: number, line: number): void {
   builder.apply({ type: 'site', pid, id, file: '/x/a.py', line, function: 'f' });
@@ -60,5 +62,38 @@ describe('ActivityBuilder', () => {
     assert.deepEqual([aggregated.acquisitions, aggregated.sinceMs, aggregated.maxWaitMs, aggregated.waitHistogram], [200, 2, 0.7, [198, 2, 0]]);
     assert.equal(activity.lockEvents.length, 1);
     assert.equal(builder.truncated, true);
+  });
+
+  it('drained after every record, gives a live view the joins as they are made, equal to what it finishes with', () => {
+    // Arrivals out of time order, as flushes from several processes make them.
+    const records: TracerRecord[] = [
+      { type: 'lock-release', pid: 11, events: [[1, 'L', 25, null]] }, // before the cycle it closes
+      { type: 'lock-batch', pid: 10, events: [[1, 'L', 1, 2, null, null]] },
+      { type: 'lock-open', pid: 12, tid: 3, lock: 'M', requestMs: 40, acquiredMs: null, site: null, held: [['L', 30, null]] },
+      { type: 'lock-release', pid: 11, events: [[1, 'L', 45, null]] }, // closes the hold shown from lock-open
+      { type: 'lock-batch', pid: 12, events: [[3, 'M', 40, 50, 55, null], [3, 'L', 30, 30, null, null]] }, // the hold's complete cycle
+      { type: 'lock-stats', pid: 12, lock: 'S', sinceMs: 3, acquisitions: 5, totalWaitMs: 1, maxWaitMs: 0.5, totalHoldMs: 2, bucketsMs: [1], waitHistogram: [5, 0], holdHistogram: [5, 0] },
+      { type: 'lock-new', pid: 12, lock: 'S', kind: 'RLock', api: 'RLock', internal: false, site: null }, // after its counts
+      { type: 'ipc-batch', pid: 20, events: [['get', 'q', 0, 12, 1, 8, null]] }, // a receipt before its send
+      { type: 'ipc-batch', pid: 21, events: [['put', 'q', 0, 14, 0, 8, null], ['put', 'q', 0, 16, 0, 8, null]] },
+      { type: 'ipc-batch', pid: 22, events: [['put', 'q', 0, 10, 0, 8, null]] }, // sent first, arrives last: takes the receipt
+      { type: 'task-batch', pid: 30, events: [['p', 'f', 1, 5, 6, true, null, 'k1']] },
+      { type: 'task-submit', pid: 31, events: [['k1', 4, null], ['k2', 7, null]] },
+      { type: 'task-batch', pid: 30, events: [['p', 'f', 1, 8, 9, true, null, 'k2']] },
+    ];
+    const builder = new ActivityBuilder();
+    const live = emptyLiveRecord({ file: 'a.py', argv: [], cores: 1, startedAt: '' });
+    for (const record of records) {
+      builder.apply(record as Parameters<ActivityBuilder['apply']>[0]);
+      const deltas: LiveDelta[] = [];
+      builder.drainChanges(deltas);
+      applyDeltas(live, JSON.parse(JSON.stringify(deltas)) as LiveDelta[]);
+    }
+    const finished = JSON.parse(JSON.stringify(builder.finish())) as Record<string, unknown>;
+    for (const field of ['locks', 'lockEvents', 'channels', 'ipcEvents', 'tasks'] as const) assert.deepEqual(live[field], finished[field], field);
+    assert.deepEqual(live.lockEvents.map((e) => [e.lock, e.acquiredMs, e.releasedMs, e.releasedBy]), [['L', 2, 25, 11], ['M', 50, 55, undefined], ['L', 30, 45, 11]]);
+    assert.deepEqual(live.ipcEvents.map((e) => [e.op, e.t, e.message]), [['get', 12, 'q#0'], ['put', 14, undefined], ['put', 16, undefined], ['put', 10, 'q#0']]);
+    assert.deepEqual(live.tasks.map((t) => t.submitMs), [4, 7]);
+    assert.deepEqual(live.locks.map((l) => [l.id, l.kind, l.aggregated?.acquisitions]), [['S', 'RLock', 5]]);
   });
 });

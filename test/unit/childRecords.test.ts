@@ -1,9 +1,8 @@
 // What a parent's word on its children (child-start, child-exit) does to the run record and
-// to the live panel's copy of the processes: the same rules on both sides.
+// to the live panel's copy of the processes (the builder's deltas).
 
 import { strict as assert } from 'node:assert';
 import type { ProcessFacts } from '../../src/shared/liveDeltas';
-import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
@@ -28,10 +27,12 @@ function recordProcesses(records: TracerRecord[]): { processes: Array<Record<str
 }
 
 function liveProcesses(records: TracerRecord[]): Array<Record<string, unknown>> {
-  const collector = new LiveDeltaCollector();
-  for (const record of records) collector.onTracerRecord(record);
+  const builder = new RunRecordBuilder();
   const latest = new Map<number, ProcessFacts>();
-  for (const delta of collector.drain()) if (delta.kind === 'process') latest.set(delta.process.index, delta.process);
+  for (const record of records) {
+    builder.applyTracerRecord(record);
+    for (const delta of builder.drainChanges()) if (delta.kind === 'process') latest.set(delta.process.index, delta.process);
+  }
   return [...latest.values()].map(factsOf);
 }
 

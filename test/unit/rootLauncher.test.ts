@@ -1,11 +1,10 @@
 // A run whose root is a launcher (a Windows venv's Scripts\python.exe starts the base
 // interpreter as its child): the record and the live view list one main, the real
 // interpreter, with the run's exit code, and the launcher as a launcher. Fed the sequence
-// Windows produces, through the real tracer-line parser, record builder and live collector;
+// Windows produces, through the real tracer-line parser, record builder and its live deltas;
 // and the sequences of Linux and macOS runs, which must not change.
 
 import { strict as assert } from 'node:assert';
-import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
 import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
@@ -69,15 +68,16 @@ function recordOf(root: ObservedProcess, steps: readonly Step[]): ProcessEntry[]
   return builder.finishProcesses(800);
 }
 
-/** The processes as the live panel last heard of them (a live view never hears the root's exit). */
+/** The processes as the live panel last heard of them: the builder's deltas, drained after each step. */
 function liveOf(root: ObservedProcess, steps: readonly Step[]): ProcessFacts[] {
-  const collector = new LiveDeltaCollector();
-  collector.addRoot(root.pid, HOST, root.command);
+  const builder = new RunRecordBuilder();
+  builder.addRoot(root.pid, HOST, root.command);
   const latest = new Map<number, ProcessFacts>();
   for (const step of steps) {
-    if ('tick' in step) collector.onTick(step.tick);
-    else if ('line' in step) collector.onTracerRecord(parsed(step.line));
-    for (const delta of collector.drain()) if (delta.kind === 'process') latest.set(delta.process.index, delta.process);
+    if ('tick' in step) builder.applySamplerTick(step.tick);
+    else if ('line' in step) builder.applyTracerRecord(parsed(step.line));
+    else builder.setRootExit(step.rootExit.pid, step.rootExit.exitCode, step.rootExit.t);
+    for (const delta of builder.drainChanges()) if (delta.kind === 'process') latest.set(delta.process.index, delta.process);
   }
   return [...latest.values()].sort((a, b) => a.index - b.index);
 }

@@ -12,6 +12,8 @@ export function liveRunStart(record: RunRecord): LiveRunStart {
 export function deltaBatches(record: RunRecord, batchMs: number): LiveDelta[][] {
   const batches: LiveDelta[][] = [];
   const batchCount = Math.ceil(record.durationMs / batchMs);
+  // Lock events go out in the order they complete, each at the next row of the live list.
+  let lockEventsSent = 0;
   const inWindow = (t: number, from: number, to: number, last: boolean): boolean => t >= from && (t < to || last);
   for (let b = 0; b < batchCount; b++) {
     const from = b * batchMs;
@@ -30,7 +32,8 @@ export function deltaBatches(record: RunRecord, batchMs: number): LiveDelta[][] 
     if (cores.length > 0) batch.push({ kind: 'core-samples', samples: cores });
     if (b === 0) batch.push({ kind: 'locks', locks: record.locks });
     const events = record.lockEvents.filter((event) => inWindow(event.releasedMs ?? event.acquiredMs ?? event.requestMs, from, to, last));
-    if (events.length > 0) batch.push({ kind: 'lock-events', events });
+    if (events.length > 0) batch.push({ kind: 'lock-events', from: lockEventsSent, events });
+    lockEventsSent += events.length;
     if (last) {
       batch.push({ kind: 'output', stream: 'stdout', text: record.stdout });
       batch.push({ kind: 'state', state: 'finished', t: record.durationMs, exitCode: record.exitCode });

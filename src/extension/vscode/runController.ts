@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LiveDeltaCollector } from '../engine/record/liveDeltaCollector';
 import type { LockEventList, RunRecord, StartMethod } from '../../shared/runRecord';
 import { UserFacingError } from '../engine/run/errors';
 import { ProfileRun } from '../engine/run/profileRun';
@@ -104,7 +103,6 @@ export class RunController implements vscode.Disposable {
     const settings = vscode.workspace.getConfiguration('parallelLab', vscode.Uri.file(file));
     const startMethod = requestedStartMethod ?? settings.get<string>('startMethod', 'default');
     const timeoutSeconds = settings.get<number>('timeoutSeconds', 120);
-    const collector = new LiveDeltaCollector();
 
     status.starting(path.basename(file));
     output.begin(path.basename(file));
@@ -119,22 +117,12 @@ export class RunController implements vscode.Disposable {
           timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
           // What the user types in the program-output terminal goes to the program.
           stdin: 'pipe',
+          live: true,
         },
         {
-          onOutput: (stream, text) => {
-            output.write(text);
-            collector.onOutput(stream, text);
-          },
-          onTick: (tick) => {
-            status.update(tick);
-            collector.onTick(tick);
-          },
-          onRoot: (root) => collector.addRoot(root.pid, root.ppid, root.command),
-          onTracerRecord: (record) => collector.onTracerRecord(record),
-          onState: (state) => {
-            collector.onState(state);
-            log.info(`run of ${file}: ${state}`);
-          },
+          onOutput: (_stream, text) => output.write(text),
+          onTick: (tick) => status.update(tick),
+          onState: (state) => log.info(`run of ${file}: ${state}`),
         },
       );
     } catch (error) {
@@ -146,13 +134,13 @@ export class RunController implements vscode.Disposable {
     this.current = { run, file };
     const typing = output.acceptInput(run);
     void vscode.commands.executeCommand('setContext', 'parallelLab.running', true);
-    panel.showLive(collector.runStart(file), await readSource(file));
+    panel.showLive(run.liveStart(), await readSource(file));
     decorations.clear();
-    const deltaTimer = setInterval(() => panel.pushDeltas(collector.drain()), DELTA_INTERVAL_MS);
+    const deltaTimer = setInterval(() => panel.pushDeltas(run.drainLiveDeltas()), DELTA_INTERVAL_MS);
     const decorationTimer = setInterval(() => decorations.show(run.activitySnapshot()), DECORATION_INTERVAL_MS);
     try {
       const record = await run.finished;
-      panel.pushDeltas(collector.drain());
+      panel.pushDeltas(run.drainLiveDeltas());
       this.lastRecord = record;
       const savedPath = await this.parts.store.save(record).catch((error: unknown) => {
         log.warn(`could not save the run record: ${String(error)}`);

@@ -5,7 +5,12 @@
 // for every process of the tree, keyed on pid + start time). A process is one entry;
 // a pid that reappears after its entry ended, or with another start time, is a new process.
 // Everything is bounded: when a cap is hit the record says `truncated`.
+//
+// This is the one place where a run's reports are merged. A live view gets what changed
+// since it last asked (drainChanges), as deltas: the same entries the finished record will
+// have, sent again whenever they change.
 
+import type { LiveDelta, ProcessFacts } from '../../../shared/liveDeltas';
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
 import { childExitFacts, childStartFacts, commandName, isUnknownChild, processStartOf, UnplacedExits } from '../tracer/tracerEvents';
@@ -28,8 +33,12 @@ export const DEFAULT_CAPS: RecordCaps = {
 
 interface LiveEntry {
   entry: ProcessEntry;
+  /** Its place in the record's processes. */
+  index: number;
   /** The sampler's pid + start-time key, once the sampler has seen the process. */
   samplerKey: string | null;
+  /** How many of its samples a live view has. */
+  samplesSent: number;
 }
 
 export class RunRecordBuilder {
@@ -43,6 +52,11 @@ export class RunRecordBuilder {
   private truncatedProcesses = false;
   private readonly unplacedExits = new UnplacedExits();
   private readonly rootLauncher = new RootLauncher();
+  // What a live view has yet to get (drainChanges).
+  private readonly changedEntries = new Set<LiveEntry>();
+  private readonly sampledEntries = new Set<LiveEntry>();
+  private coreSamplesSent = 0;
+  private warningsSent = 0;
 
   constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
 
@@ -51,9 +65,32 @@ export class RunRecordBuilder {
     return this.truncatedProcesses || this.activity.truncated;
   }
 
-  /** Locks, messages and tasks, joined across processes. Call once, at the end. */
+  /** Locks, messages and tasks, joined across processes so far. */
   finishActivity(): Activity {
     return this.activity.finish();
+  }
+
+  /**
+   * Everything that changed since the previous call, in an order the webview can apply
+   * (a process before its samples). Joins what waits for a batch first (activityBuilder.ts).
+   */
+  drainChanges(): LiveDelta[] {
+    const deltas: LiveDelta[] = [];
+    for (const live of this.changedEntries) deltas.push({ kind: 'process', process: factsOf(live) });
+    for (const live of this.sampledEntries) {
+      deltas.push({ kind: 'samples', index: live.index, samples: live.entry.samples.slice(live.samplesSent) });
+      live.samplesSent = live.entry.samples.length;
+    }
+    this.changedEntries.clear();
+    this.sampledEntries.clear();
+    if (this.coreSamples.length > this.coreSamplesSent) {
+      deltas.push({ kind: 'core-samples', samples: this.coreSamples.slice(this.coreSamplesSent) });
+      this.coreSamplesSent = this.coreSamples.length;
+    }
+    this.activity.drainChanges(deltas);
+    for (const message of this.warnings.slice(this.warningsSent)) deltas.push({ kind: 'warning', message });
+    this.warningsSent = this.warnings.length;
+    return deltas;
   }
 
   /** The main process, known from the spawn before the tracer says anything. */
@@ -72,12 +109,11 @@ export class RunRecordBuilder {
         if (this.rootLauncher.reveals(record)) this.demoteRoot();
         const live = this.current(record.pid);
         if (live && !live.entry.traced) {
-          // The sampler (or the spawn) found it first; the tracer knows it better.
-          Object.assign(live.entry, { ppid: record.ppid, role: record.role, name: record.name, traced: true });
-          live.entry.startMs = Math.min(live.entry.startMs, processStartOf(record));
+          // The sampler (or the spawn) found it first, even if it has ended since; the tracer knows it better.
+          this.change(live, { ppid: record.ppid, role: record.role, name: record.name, traced: true, startMs: Math.min(live.entry.startMs, processStartOf(record)) });
         } else if (live && live.entry.endMs === null) {
           // The same process again: a fork child that exec'd a new Python interpreter.
-          Object.assign(live.entry, { role: record.role, name: record.name });
+          this.change(live, { role: record.role, name: record.name });
         } else {
           this.placeExit(this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: processStartOf(record), traced: true }));
         }
@@ -86,15 +122,14 @@ export class RunRecordBuilder {
       }
       case 'process-role': {
         const live = this.current(record.pid);
-        if (live) Object.assign(live.entry, { role: record.role, name: record.name });
+        if (live) this.change(live, { role: record.role, name: record.name });
         break;
       }
       case 'process-end': {
         const live = this.current(record.pid);
         if (!live) break;
-        live.entry.endMs = record.t;
-        live.entry.cpuMs = record.cpuMs;
-        if (record.exitCode !== null && live.entry.exitCode === null) live.entry.exitCode = record.exitCode;
+        this.change(live, { endMs: record.t, cpuMs: record.cpuMs });
+        if (record.exitCode !== null && live.entry.exitCode === null) this.change(live, { exitCode: record.exitCode });
         break;
       }
       case 'child-start': {
@@ -105,7 +140,7 @@ export class RunRecordBuilder {
       }
       case 'child-exit': {
         const live = this.current(record.pid);
-        if (live) Object.assign(live.entry, childExitFacts(live.entry, record));
+        if (live) this.change(live, childExitFacts(live.entry, record));
         else this.unplacedExits.hold(record);
         break;
       }
@@ -127,7 +162,7 @@ export class RunRecordBuilder {
       // reported its end can still be seen for a moment while it exits.
       const isNewProcess = !live || (live.samplerKey !== null && live.samplerKey !== observed.key);
       if (isNewProcess) {
-        if (live && live.entry.endMs === null) live.entry.endMs = lastSampleTime(live.entry) ?? tick.t;
+        if (live && live.entry.endMs === null) this.change(live, { endMs: lastSampleTime(live.entry) ?? tick.t });
         live = this.create({
           pid: observed.pid,
           ppid: observed.ppid,
@@ -140,16 +175,16 @@ export class RunRecordBuilder {
       }
       if (!live) continue; // the process cap was hit
       live.samplerKey = observed.key;
-      if (!live.entry.traced && live.entry.command === undefined) live.entry.command = observed.command;
+      if (!live.entry.traced && live.entry.command === undefined) this.change(live, { command: observed.command });
       seen.add(live);
-      this.pushSample(live.entry, processSampleOf(tick.t, observed));
+      this.pushSample(live, processSampleOf(tick.t, observed));
       // Until it ends: then the tracer's figure, taken at its exit, is the last word.
-      if (live.entry.endMs === null && observed.cpuTimeMs !== null) live.entry.cpuMs = observed.cpuTimeMs;
+      if (live.entry.endMs === null && observed.cpuTimeMs !== null && observed.cpuTimeMs !== live.entry.cpuMs) this.change(live, { cpuMs: observed.cpuTimeMs });
     }
     // A process the sampler saw before and no longer sees has ended (the tracer may refine the time).
     for (const live of this.byPid.values()) {
       if (!seen.has(live) && live.samplerKey !== null && live.entry.endMs === null) {
-        live.entry.endMs = tick.t;
+        this.change(live, { endMs: tick.t });
       }
     }
     const coreSample = coreSampleOf(tick);
@@ -177,20 +212,19 @@ export class RunRecordBuilder {
   setRootExit(pid: number, exitCode: number | null, t: number): void {
     const live = this.current(pid);
     if (!live) return;
-    live.entry.exitCode = exitCode;
     // The runner saw the main process exit: that time beats a sampler tick's guess.
-    live.entry.endMs = t;
+    this.change(live, { exitCode, endMs: t });
     // A launcher exits with its interpreter's exit code: that is the main's, which cannot
     // report its own (the tracer's process-end of a main carries none).
     const launcher = this.rootLauncher.launcher;
     const main = launcher?.launcherPid === pid ? this.current(launcher.mainPid) : undefined;
-    if (main && main.entry.exitCode === null) main.entry.exitCode = exitCode;
+    if (main && main.entry.exitCode === null) this.change(main, { exitCode });
   }
 
   /** The processes, each closed at `durationMs` if nothing saw it end. */
   finishProcesses(durationMs: number): ProcessEntry[] {
-    for (const { entry } of this.entries) {
-      if (entry.endMs === null) entry.endMs = durationMs;
+    for (const live of this.entries) {
+      if (live.entry.endMs === null) this.change(live, { endMs: durationMs });
     }
     for (const exit of this.unplacedExits.remaining()) {
       this.addWarning(`Process ${exit.pid} ended with exit code ${exit.exitCode}, but Parallel Lab never saw it start, so it is not in the process list.`);
@@ -217,7 +251,7 @@ export class RunRecordBuilder {
   /** The root turned out to be a launcher (rootLauncher.ts): it is listed as such, not as the main. */
   private demoteRoot(): void {
     const root = this.rootLauncher.launcher && this.current(this.rootLauncher.launcher.launcherPid);
-    if (root) Object.assign(root.entry, { role: 'other', name: LAUNCHER_NAME });
+    if (root) this.change(root, { role: 'other', name: LAUNCHER_NAME });
   }
 
   private current(pid: number): LiveEntry | undefined {
@@ -227,7 +261,7 @@ export class RunRecordBuilder {
   /** A process the tracer just made known may already have an exit waiting for it. */
   private placeExit(live: LiveEntry | undefined): void {
     const exit = live && this.unplacedExits.take(live.entry.pid, live.entry.startMs);
-    if (live && exit) Object.assign(live.entry, childExitFacts(live.entry, exit));
+    if (live && exit) this.change(live, childExitFacts(live.entry, exit));
   }
 
   private create(init: {
@@ -244,16 +278,34 @@ export class RunRecordBuilder {
       return undefined;
     }
     const entry: ProcessEntry = { ...init, endMs: null, exitCode: null, cpuMs: null, samples: [] };
-    const live: LiveEntry = { entry, samplerKey: null };
+    const live: LiveEntry = { entry, index: this.entries.length, samplerKey: null, samplesSent: 0 };
     this.entries.push(live);
     this.byPid.set(init.pid, live);
+    this.changedEntries.add(live);
     return live;
   }
 
-  private pushSample(entry: ProcessEntry, sample: ProcessEntry['samples'][number]): void {
-    if (entry.samples.length < this.caps.samplesPerProcess) entry.samples.push(sample);
-    else this.truncatedProcesses = true;
+  /** Every change to a process's facts goes through here, so that a live view hears of it. */
+  private change(live: LiveEntry, facts: Partial<Omit<ProcessEntry, 'pid' | 'samples'>>): void {
+    Object.assign(live.entry, facts);
+    this.changedEntries.add(live);
   }
+
+  private pushSample(live: LiveEntry, sample: ProcessEntry['samples'][number]): void {
+    if (live.entry.samples.length < this.caps.samplesPerProcess) {
+      live.entry.samples.push(sample);
+      this.sampledEntries.add(live);
+    } else {
+      this.truncatedProcesses = true;
+    }
+  }
+}
+
+/** A process's facts as a live view gets them: without its samples, which go separately. */
+function factsOf(live: LiveEntry): ProcessFacts {
+  const facts: ProcessFacts & Partial<ProcessEntry> = { ...live.entry, index: live.index };
+  delete facts.samples;
+  return facts;
 }
 
 function lastSampleTime(entry: ProcessEntry): number | null {

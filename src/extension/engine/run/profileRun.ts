@@ -12,12 +12,16 @@
 //   stopping   the whole tree is being ended: SIGTERM, then SIGKILL after the grace period.
 //   finishing  leftovers are ended, the sampler stops, the event socket is drained.
 //   finished   the record is complete and `finished` resolves with it.
+//
+// A live view (the panel) asks for deltas with `live: true` and drains them as the run goes:
+// the record builder's changes, then the program's output and the states entered since.
 
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ActivityView } from '../../../shared/lineActivity';
+import type { LiveDelta, LiveRunStart } from '../../../shared/liveDeltas';
 import { RUN_RECORD_SCHEMA, type LockEventList, type RunOutcome, type RunRecord, type StartMethod } from '../../../shared/runRecord';
 import { UserFacingError } from './errors';
 import { EventServer } from '../tracer/eventServer';
@@ -49,6 +53,11 @@ export interface RunRequest {
   stopGraceMs?: number;
   /** The program's standard input (see StdinMode); 'ignore' by default. */
   stdin?: StdinMode;
+  /**
+   * Keep what a live view needs besides the record (output and states) for drainLiveDeltas.
+   * Off by default: a run nobody watches keeps no second copy of its output.
+   */
+  live?: boolean;
 }
 
 export interface RunObserver {
@@ -88,6 +97,8 @@ export class ProfileRun {
     private readonly runner: Runner,
     private readonly sampler: Sampler,
     private readonly observer: RunObserver,
+    /** Output and states not yet drained; null unless the request asked for live deltas. */
+    private readonly liveQueue: LiveDelta[] | null,
   ) {
     this.setState('running');
     if (request.timeoutMs !== undefined) {
@@ -104,6 +115,7 @@ export class ProfileRun {
 
     const builder = new RunRecordBuilder();
     const clock = new RunClock();
+    const liveQueue: LiveDelta[] | null = request.live ? [] : null;
     const events = await EventServer.open(clock, (record) => {
       builder.applyTracerRecord(record);
       observer.onTracerRecord?.(record);
@@ -119,7 +131,10 @@ export class ProfileRun {
         stopGraceMs: request.stopGraceMs ?? DEFAULTS.stopGraceMs,
         knownPids: () => builder.livePids(),
         stdin: request.stdin,
-        onOutput: (stream, text, bytes) => observer.onOutput?.(stream, text, bytes),
+        onOutput: (stream, text, bytes) => {
+          if (liveQueue) queueOutput(liveQueue, stream, text);
+          observer.onOutput?.(stream, text, bytes);
+        },
       });
     } catch (error) {
       await events.close(0);
@@ -139,11 +154,22 @@ export class ProfileRun {
       },
     });
     sampler.start();
-    return new ProfileRun({ ...request, file }, python, clock, builder, events, runner, sampler, observer);
+    return new ProfileRun({ ...request, file }, python, clock, builder, events, runner, sampler, observer, liveQueue);
   }
 
   get state(): RunState {
     return this.currentState;
+  }
+
+  /** What a live view needs to begin rendering this run. */
+  liveStart(): LiveRunStart {
+    return { file: this.request.file, argv: this.request.args ?? [], cores: os.cpus().length, startedAt: this.clock.startedAt.toISOString() };
+  }
+
+  /** Everything that changed since the previous call (about every 100 ms); needs `live: true` in the request. */
+  drainLiveDeltas(): LiveDelta[] {
+    if (!this.liveQueue) throw new Error('drainLiveDeltas needs a run started with live: true.');
+    return [...this.builder.drainChanges(), ...this.liveQueue.splice(0)];
   }
 
   /**
@@ -238,7 +264,7 @@ export class ProfileRun {
       warnings: this.builder.getWarnings(),
       events: { ...this.events.counts },
     };
-    this.setState('finished');
+    this.setState('finished', exit.exitCode);
     return record;
   }
 
@@ -248,8 +274,9 @@ export class ProfileRun {
     return entry?.role === 'other' && entry.traced;
   }
 
-  private setState(state: RunState): void {
+  private setState(state: RunState, exitCode?: number | null): void {
     this.currentState = state;
+    this.liveQueue?.push({ kind: 'state', state, t: this.clock.nowMs(), ...(exitCode !== undefined ? { exitCode } : {}) });
     this.observer.onState?.(state);
   }
 }
@@ -287,6 +314,13 @@ export function tracedEnvironment(events: EventServer, python: PythonInfo, start
   }
   if (startMethod) env[TRACER_ENV.startMethod] = startMethod;
   return env;
+}
+
+/** Output as a live view gets it: a stream's consecutive pieces in one delta. */
+function queueOutput(queue: LiveDelta[], stream: 'stdout' | 'stderr', text: string): void {
+  const last = queue[queue.length - 1];
+  if (last?.kind === 'output' && last.stream === stream) last.text += text;
+  else queue.push({ kind: 'output', stream, text });
 }
 
 function formatSeconds(ms: number): string {

@@ -1,7 +1,7 @@
 // The tracer's compact tuples turned into the record's event objects, the per-process site
 // tables that give them their source lines, and what a parent's word on its children's
-// starts and exits means for their process entries. Used by the run-record builder and by
-// the live-delta collector, so a live run and its finished record describe them alike.
+// starts and exits means for their process entries. Used by the run-record builder, whose
+// changes are also what a live run shows.
 
 import type { IpcEvent, LockEvent, ProcessEntry, SourceSite, TaskRecord } from '../../../shared/runRecord';
 import type { ChildExitRecord, ChildStartRecord, IpcBatchRecord, LockBatchRecord, ProcessStartRecord, SiteRecord, TaskBatchRecord } from './tracerProtocol';

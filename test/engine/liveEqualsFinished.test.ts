@@ -1,0 +1,211 @@
+// The live panel shows what the finished record shows: every delta of a run, applied in order
+// with the webview's own applyDeltas, builds the record that the run ends with, apart from
+// the few fields listed in NOT_LIVE, which the panel takes from the finished record.
+
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/liveDeltas';
+import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
+import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
+import { ProfileRun } from '../../src/extension/engine/run/profileRun';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
+import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
+import { withEventArray } from '../helpers/records';
+
+/**
+ * Fields of the record that no delta carries, and why. The panel replaces the live view with
+ * the finished record as soon as the run ends, and reads these from it.
+ */
+const NOT_LIVE: Record<string, string> = {
+  // Known only at the end.
+  outcome: 'exited, stopped or timed out: decided when the run ends',
+  exitSignal: 'known when the runner reaps the main process, after the last tracer record',
+  durationMs: 'the record ends at the main process\'s exit; live, the axis grows to the latest time seen, up to the state "finished", which comes later',
+  truncated: 'whether any cap (output, processes, samples, events) was hit is summed up at the end',
+  stdoutTruncated: 'the runner caps the output it keeps for the record; live output is not capped',
+  stderrTruncated: 'as stdoutTruncated',
+  events: 'the event server\'s counts, read once its socket is drained at the end',
+  // Known earlier, but not shown while the run goes: no delta carries them.
+  python: 'resolved before the run; no live view shows it',
+  startMethod: 'reported by the main process at its start; no live view shows it',
+};
+
+/** A profiled run with every delta the host would send, JSON-copied as postMessage copies them. */
+async function profileLive(file: string, startMethod?: StartMethod): Promise<{ live: RunRecord; finished: RunRecord; batches: LiveDelta[][] }> {
+  const run = await ProfileRun.start({ file, startMethod, intervalMs: 100, timeoutMs: 30_000, live: true });
+  const live = emptyLiveRecord(run.liveStart());
+  const batches: LiveDelta[][] = [];
+  const send = (): void => {
+    const batch = run.drainLiveDeltas();
+    batches.push(batch);
+    applyDeltas(live, JSON.parse(JSON.stringify(batch)) as LiveDelta[]);
+  };
+  const timer = setInterval(send, 100);
+  const record = await run.finished;
+  clearInterval(timer);
+  send();
+  assert.ok(batches.length > 1, 'the run was seen in more than one batch');
+  return { live, finished: JSON.parse(JSON.stringify(withEventArray(record))) as RunRecord, batches };
+}
+
+function assertLiveEqualsFinished(live: RunRecord, finished: RunRecord): void {
+  for (const field of Object.keys(finished) as Array<keyof RunRecord>) {
+    if (field in NOT_LIVE) continue;
+    assert.deepEqual(live[field], finished[field], `live and finished ${field}`);
+  }
+}
+
+const SAMPLES: Array<{ file: string; startMethod?: StartMethod; shows: (record: RunRecord) => boolean }> = [
+  { file: '02-creating-processes/two_kitchens.py', shows: (r) => r.processes.filter((p) => p.role === 'process').length === 2 },
+  { file: '02-creating-processes/family_tree.py', shows: (r) => r.processes.length > 2 },
+  { file: '03-talking-between-kitchens/queue_result.py', shows: (r) => r.ipcEvents.some((e) => e.message !== undefined) },
+  { file: '03-talking-between-kitchens/copies_not_shared.py', shows: (r) => r.processes.length > 1 },
+  { file: '04-sharing-memory/counter.py', shows: (r) => r.lockEvents.length >= 10 },
+  { file: '04-sharing-memory/lost_update.py', shows: (r) => r.lockEvents.length > 0 },
+  { file: '05-pools/submit_as_completed.py', shows: (r) => r.tasks.some((t) => t.submitMs !== undefined) },
+  { file: '05-pools/map_chunksize.py', shows: (r) => r.tasks.some((t) => t.submitMs !== undefined) },
+];
+
+describe('a live run equals its finished record', function () {
+  this.timeout(90_000);
+
+  for (const sample of SAMPLES) {
+    it(`for ${sample.file}`, async () => {
+      const { live, finished } = await profileLive(path.join(SAMPLES_DIR, sample.file), sample.startMethod);
+      assert.equal(finished.exitCode, 0, finished.stderr);
+      assert.ok(sample.shows(finished), 'the run has what this sample is here for');
+      assertLiveEqualsFinished(live, finished);
+    });
+  }
+
+  it('for a semaphore acquired in a child and released by its parent', async () => {
+    const file = writeProgram('cross_release.py', `
+      import multiprocessing as mp
+      import time
+
+      def take(sem, taken):
+          sem.acquire()
+          taken.set()
+
+      if __name__ == "__main__":
+          sem = mp.Semaphore(1)
+          taken = mp.Event()
+          child = mp.Process(target=take, args=(sem, taken))
+          child.start()
+          taken.wait()
+          child.join()
+          time.sleep(0.3)
+          sem.release()
+          time.sleep(0.5)
+          with sem:
+              pass
+    `);
+    const { live, finished, batches } = await profileLive(file, 'fork');
+    assert.equal(finished.exitCode, 0, finished.stderr);
+    assert.ok(finished.lockEvents.some((e) => e.releasedBy !== undefined), `a release by another process: ${JSON.stringify(finished.lockEvents)}`);
+    assertLiveEqualsFinished(live, finished);
+    // Shown while the program still ran (it sleeps after the release), not only at the end.
+    const batchOf = (found: (delta: LiveDelta) => boolean): number => batches.findIndex((batch) => batch.some(found));
+    const released = batchOf((d) => d.kind === 'lock-events' && d.events.some((e) => e.releasedBy !== undefined));
+    const finishing = batchOf((d) => d.kind === 'state' && d.state === 'finishing');
+    assert.ok(released >= 0 && released < finishing, `the release in batch ${released}, the run finishing in batch ${finishing}`);
+  });
+});
+
+// ---- Fed to the host by hand: cases a real run makes only by chance ---------------------
+
+function observed(pid: number, key: string): ObservedProcess {
+  return { pid, ppid: 100, key, command: `python3 -c work ${pid}`, cpu: 50, cpuTimeMs: 10, runQueueMs: null, rssBytes: 1000, core: 0 };
+}
+
+function tick(t: number, processes: ObservedProcess[]): SamplerTick {
+  return { t, processes, coreUsage: [10, 20], coreRun: [5, 5], runTotal: 10 };
+}
+
+type Input = { tick: SamplerTick } | { tracer: TracerRecord };
+
+/** Feeds inputs to a record builder, and its changes, drained after each, to a live record. */
+function liveAndRecord(inputs: readonly Input[]): { live: RunRecord; builder: RunRecordBuilder } {
+  const builder = new RunRecordBuilder();
+  builder.addRoot(100, 1, 'python3 main.py');
+  const live = emptyLiveRecord({ file: 'main.py', argv: [], cores: 2, startedAt: '' });
+  for (const input of inputs) {
+    if ('tick' in input) builder.applySamplerTick(input.tick);
+    else builder.applyTracerRecord(input.tracer);
+    applyDeltas(live, JSON.parse(JSON.stringify(builder.drainChanges())) as LiveDelta[]);
+  }
+  return { live, builder };
+}
+
+const START_101: TracerRecord = { type: 'process-start', pid: 101, ppid: 100, t: 50, role: 'process', name: 'Process-1' };
+
+describe('the live processes are the record\'s', () => {
+  it('a pid that ends and comes back with another start time is two processes, live as at the end', () => {
+    const { live, builder } = liveAndRecord([
+      { tick: tick(100, [observed(100, '100@1'), observed(200, '200@5')]) },
+      { tick: tick(200, [observed(100, '100@1')]) },
+      { tick: tick(300, [observed(100, '100@1'), observed(200, '200@9')]) },
+      { tick: tick(400, [observed(100, '100@1'), observed(200, '200@9')]) },
+    ]);
+    const finished = JSON.parse(JSON.stringify(builder.finishProcesses(500))) as RunRecord['processes'];
+    assert.deepEqual(finished.map((p) => p.pid), [100, 200, 200]);
+    // The last tick's processes are closed at the end only.
+    const open = (p: RunRecord['processes'][number]): RunRecord['processes'][number] => ({ ...p, endMs: p.endMs === 500 ? null : p.endMs });
+    assert.deepEqual(live.processes, finished.map(open));
+  });
+
+  it('a pid the sampler saw within one tick of its earlier process ending is still a new process', () => {
+    // No tick without it between the two: only the start time tells them apart.
+    const { live, builder } = liveAndRecord([
+      { tick: tick(100, [observed(100, '100@1'), observed(200, '200@5')]) },
+      { tick: tick(200, [observed(100, '100@1'), observed(200, '200@9')]) },
+    ]);
+    const finished = JSON.parse(JSON.stringify(builder.finishProcesses(300))) as RunRecord['processes'];
+    assert.deepEqual(finished.map((p) => [p.pid, p.startMs, p.endMs]), [[100, 0, 300], [200, 100, 100], [200, 200, 300]]);
+    assert.deepEqual(live.processes.map((p) => [p.pid, p.startMs, p.endMs]), [[100, 0, null], [200, 100, 100], [200, 200, null]]);
+  });
+
+  it('an ended process the sampler found, then reported by its tracer, stays one process', () => {
+    const { live, builder } = liveAndRecord([
+      { tick: tick(100, [observed(100, '100@1'), observed(101, '101@2')]) },
+      { tick: tick(200, [observed(100, '100@1')]) },
+      { tracer: START_101 },
+      { tracer: { type: 'process-end', pid: 101, t: 180, exitCode: 0, cpuMs: 40 } },
+    ]);
+    const finished = JSON.parse(JSON.stringify(builder.finishProcesses(300))) as RunRecord['processes'];
+    assert.equal(finished.length, 2);
+    assert.deepEqual(live.processes.map((p) => [p.pid, p.name, p.traced, p.startMs, p.endMs]), [[100, 'MainProcess', false, 0, null], [101, 'Process-1', true, 50, 180]]);
+    assert.deepEqual(live.processes[1], finished[1]);
+  });
+});
+
+describe('what the finished record joins across processes is live before the run ends', () => {
+  const site = (pid: number): TracerRecord => ({ type: 'site', pid, id: 1, file: '/x/main.py', line: 7, function: 'work' });
+
+  it('a lock released by another process than the one that acquired it', () => {
+    const { live } = liveAndRecord([
+      { tracer: START_101 },
+      { tracer: site(101) },
+      { tracer: { type: 'lock-new', pid: 100, lock: 'sem', kind: 'Semaphore', api: 'Semaphore', internal: false, site: null } },
+      { tracer: { type: 'lock-batch', pid: 101, events: [[7, 'sem', 60, 61, null, 1]] } },
+      { tracer: { type: 'lock-release', pid: 100, events: [[1, 'sem', 90, null]] } },
+    ]);
+    assert.deepEqual(live.lockEvents.map((e) => [e.pid, e.acquiredMs, e.releasedMs, e.releasedBy]), [[101, 61, 90, 100]]);
+  });
+
+  it('a message with the receipt that took it, and a pool task with its submit time', () => {
+    const { live } = liveAndRecord([
+      { tracer: START_101 },
+      { tracer: { type: 'channel-new', pid: 100, channel: 'q', kind: 'queue', api: 'Queue', internal: false, site: null } },
+      { tracer: { type: 'ipc-batch', pid: 100, events: [['put', 'q', 0, 70, 0, 40, null]] } },
+      { tracer: { type: 'ipc-batch', pid: 101, events: [['get', 'q', 0, 75, 5, 40, null]] } },
+      { tracer: { type: 'task-batch', pid: 101, events: [['100:0', 'square', 1, 80, 90, true, null, '100:0:0:0']] } },
+      { tracer: site(100) },
+      { tracer: { type: 'task-submit', pid: 100, events: [['100:0:0:0', 65, 1]] } },
+    ]);
+    assert.deepEqual(live.ipcEvents.map((e) => [e.op, e.message]), [['put', 'q#0'], ['get', 'q#0']]);
+    assert.deepEqual(live.tasks.map((t) => [t.fn, t.submitMs, t.site?.line]), [['square', 65, 7]]);
+  });
+});
