@@ -41,7 +41,7 @@ const SPOOL_LINE_START = '{"type":"spool"';
 /** The line ahead of a batch on the socket: the sender's clock when it left. */
 const CLOCK_LINE_START = '{"type":"clock"';
 
-/** Lines of connections that said hello in this protocol version (see the top for the others). */
+/** What became of the records read; a tracer of another protocol version's lines are in none of these (see the top). */
 export interface EventCounts {
   received: number;
   malformed: number;

@@ -1,8 +1,9 @@
 // What the Python tracer (runtimes/python) sends over a run's event socket.
 //
 // Wire format: newline-delimited JSON, UTF-8. Each connection first sends a hello line
-// carrying the run's token; lines of a connection whose hello is missing or wrong are
-// counted as unauthenticated and dropped. A process sends its records in batches (several
+// carrying the run's token and the protocol version; lines of a connection whose hello is
+// missing or wrong are counted as unauthenticated and dropped, those of a tracer of another
+// version dropped with a warning for the learner. A process sends its records in batches (several
 // lines per write). Times are milliseconds since the run started: the host passes its
 // monotonic start in PARALLEL_LAB_T0_NS and the tracer measures from it on Python's own
 // clock, which may not be the host's (macOS after sleep). The hello and a clock line ahead
