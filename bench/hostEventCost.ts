@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProfileRun } from '../src/extension/engine/run/profileRun';
+import { TRACER_PROTOCOL_VERSION } from '../src/extension/engine/tracer/tracerProtocol';
 import { measured, median } from './measure';
 
 export type EventKind = 'task' | 'message' | 'lock cycle';
@@ -24,7 +25,7 @@ pid = os.getpid()
 def send(record):
     s.sendall((json.dumps(record, separators=(",", ":")) + "\\n").encode())
 
-send({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": pid, "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6})
+send({"type": "hello", "v": ${TRACER_PROTOCOL_VERSION}, "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": pid, "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6})
 send({"type": "site", "pid": pid, "id": 0, "file": __file__, "line": 1, "function": "work"})
 BATCH = 256
 if kind == "task":

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeJsonFile } from '../src/extension/engine/storage/jsonFile';
 import { ProfileRun } from '../src/extension/engine/run/profileRun';
+import { TRACER_PROTOCOL_VERSION } from '../src/extension/engine/tracer/tracerProtocol';
 import { RunStore } from '../src/extension/engine/storage/runStore';
 import { formatSummary } from '../src/extension/engine/export/summary';
 
@@ -36,7 +37,7 @@ events = int(sys.argv[1])
 s = socket.socket(socket.AF_UNIX)
 s.connect(os.environ["PARALLEL_LAB_SOCKET"])
 send = s.sendall
-send((json.dumps({"type": "hello", "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": os.getpid(), "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6}) + "\\n").encode())
+send((json.dumps({"type": "hello", "v": ${TRACER_PROTOCOL_VERSION}, "token": os.environ["PARALLEL_LAB_TOKEN"], "pid": os.getpid(), "t": (time.monotonic_ns() - int(os.environ["PARALLEL_LAB_T0_NS"])) / 1e6}) + "\\n").encode())
 pid = os.getpid()
 for n in range(10):
     send((json.dumps({"type": "lock-new", "pid": pid, "lock": "L%d" % n, "kind": "Lock", "api": "Lock", "internal": False, "site": None}) + "\\n").encode())

@@ -5,7 +5,14 @@
 
 export const RUN_RECORD_SCHEMA = 'parallel-lab/run@1';
 
-export type ProcessRole = 'main' | 'process' | 'pool-worker' | 'other';
+/**
+ * What a process is to the run. The tracer reports it (its wire.py has the same list, checked
+ * by test/unit/wireContract.test.ts); helpers (resource tracker, forkserver), Pythons the
+ * program starts itself and processes the tracer never heard from are 'other', told apart
+ * by their names.
+ */
+export const PROCESS_ROLES = ['main', 'process', 'pool-worker', 'other'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 

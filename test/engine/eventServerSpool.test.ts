@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { EventServer } from '../../src/extension/engine/tracer/eventServer';
 import { RunClock } from '../../src/extension/engine/run/runClock';
-import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { TRACER_ENV, TRACER_PROTOCOL_VERSION, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { runTraced } from '../helpers/tracedPython';
 
@@ -34,7 +34,7 @@ function writeSpool(folder: string, name: string, text: string): void {
 async function connect(server: EventServer, text: string): Promise<net.Socket> {
   const socket = net.createConnection(server.endpoint);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(line({ type: 'hello', token: server.token, pid: 7, t: 0 }) + text);
+  socket.write(line({ type: 'hello', v: TRACER_PROTOCOL_VERSION, token: server.token, pid: 7, t: 0 }) + text);
   return socket;
 }
 
@@ -106,6 +106,5 @@ describe('event server spools (real sockets and files)', () => {
     assert.equal(run.stdout.trim(), String(Array.from({ length: 200 }, (_, i) => i * i).reduce((a, b) => a + b)));
     const tasks = run.records.filter((r) => r.type === 'task-batch').flatMap((r) => (r as { events: unknown[] }).events);
     assert.equal(tasks.length, 200);
-    assert.equal(run.rejectedLines, 0);
   });
 });

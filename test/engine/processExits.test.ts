@@ -195,7 +195,6 @@ describe('process exits in the run record', function () {
         `,
       );
       const result = await runTraced(file, { startMethod: method });
-      assert.equal(result.rejectedLines, 0, 'the event server accepted every line');
       const seen = result.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
       assert.deepEqual(seen.map(([, code]) => code), [1, 0, 44], 'what the parent saw');
       const ends = new Map(result.records.flatMap((r) => (r.type === 'process-end' ? [[r.pid, r.exitCode] as const] : [])));

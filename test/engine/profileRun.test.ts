@@ -9,14 +9,19 @@ import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/run/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { RunClock } from '../../src/extension/engine/run/runClock';
+import { TRACER_PROTOCOL_VERSION } from '../../src/extension/engine/tracer/tracerProtocol';
 import { TRACER_DIR } from '../helpers/tracedPython';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
+import { assertEveryLineAccepted } from '../helpers/records';
 
 const COUNTER = path.join(SAMPLES_DIR, '04-sharing-memory', 'counter.py');
 
-async function profile(request: RunRequest): Promise<RunRecord<LockEventList>> {
+/** `sendsGarbage`: the program writes lines of its own to the event socket, which are refused. */
+async function profile(request: RunRequest, sendsGarbage = false): Promise<RunRecord<LockEventList>> {
   const run = await ProfileRun.start(request);
-  return run.finished;
+  const record = await run.finished;
+  if (!sendsGarbage) assertEveryLineAccepted(record);
+  return record;
 }
 
 function mainOf(record: RunRecord<LockEventList>): ProcessEntry {
@@ -140,7 +145,7 @@ describe('profiling a run (engine)', function () {
       if __name__ == "__main__":
           token = os.environ["PARALLEL_LAB_TOKEN"]
           send([json.dumps({"type": "hello", "token": "wrong", "pid": 1}), '{"type": "process-start"}'])
-          send([json.dumps({"type": "hello", "token": token, "pid": 1, "t": 0}), "not json", '{"type": "nonsense"}',
+          send([json.dumps({"type": "hello", "v": ${TRACER_PROTOCOL_VERSION}, "token": token, "pid": 1, "t": 0}), "not json", '{"type": "nonsense"}',
                 '{"type": "process-end", "pid": "x"}', "\\x00\\x01"])
           child = Process(target=work)
           child.start()
@@ -148,7 +153,7 @@ describe('profiling a run (engine)', function () {
           print("done")
       `,
     );
-    const record = await profile({ file, startMethod: 'fork' });
+    const record = await profile({ file, startMethod: 'fork' }, true);
     assert.equal(record.stdout, 'done\n');
     assert.ok(record.events.unauthenticated >= 2, `unauthenticated counted: ${record.events.unauthenticated}`);
     assert.ok(record.events.malformed >= 4, `malformed counted: ${record.events.malformed}`);

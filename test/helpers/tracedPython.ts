@@ -27,9 +27,7 @@ export interface ProgramOutput {
 
 export interface TracedRun extends ProgramOutput {
   records: TracerRecord[];
-  /** Lines the event server could not parse or did not accept. */
-  rejectedLines: number;
-  /** Every line any connection sent, valid or not. */
+  /** Records the event server accepted (runTraced fails when it refused any line). */
   linesReceived: number;
 }
 
@@ -44,7 +42,11 @@ export interface TracedRunOptions {
   killAfterMs?: number;
 }
 
-/** Runs `file` traced and collects everything it sent until the run is quiet. */
+/**
+ * Runs `file` traced and collects everything it sent until the run is quiet. Fails when the
+ * event server refused a line (malformed, unauthenticated) or a hello of another protocol
+ * version: whatever a test then asserts, the tracer and the host disagree.
+ */
 export async function runTraced(file: string, options: TracedRunOptions = {}): Promise<TracedRun> {
   const records: TracerRecord[] = [];
   let lastRecordAt = Date.now();
@@ -67,7 +69,9 @@ export async function runTraced(file: string, options: TracedRunOptions = {}): P
   while (Date.now() - lastRecordAt < 300 && Date.now() < deadline) await delay(50);
   await server.close(2000);
   const { received, malformed, unauthenticated } = server.counts;
-  return { ...output, records, rejectedLines: malformed + unauthenticated, linesReceived: received + malformed + unauthenticated };
+  assert.deepEqual({ malformed, unauthenticated }, { malformed: 0, unauthenticated: 0 }, `every line on the event channel was accepted; stderr:\n${output.stderr}`);
+  assert.deepEqual([...server.otherTracerVersions], [], 'the tracer speaks the host\'s protocol version');
+  return { ...output, records, linesReceived: received };
 }
 
 /** The same program with no tracer at all. `startMethod` is then set by the program itself, if at all. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { SAMPLES_DIR } from '../helpers/pythonPrograms';
-import { withEventArray } from '../helpers/records';
+import { assertEveryLineAccepted, withEventArray } from '../helpers/records';
 
 /** The sampler interval the lesson runs use, so that tests can tell whole ticks apart. */
 export const SAMPLE_INTERVAL_MS = 100;
@@ -23,6 +23,7 @@ export async function runSample(relativeFile: string, options: { startMethod?: S
   const record = await run.finished;
   assert.equal(record.outcome, 'exited', `${relativeFile} ran to its end`);
   assert.equal(record.exitCode, options.expectExitCode ?? 0, `${relativeFile} exit code; stderr:\n${record.stderr}`);
+  assertEveryLineAccepted(record);
   return withEventArray(record);
 }
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
+import { TRACER_PROTOCOL_VERSION } from '../../src/extension/engine/tracer/tracerProtocol';
+import { parseHello, parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
 
 describe('parseTracerLine', () => {
   it('accepts a well-formed record', () => {
@@ -34,5 +35,24 @@ describe('parseTracerLine, batches', () => {
     assert.equal(parseTracerLine('{"type":"ipc-batch","pid":5,"events":[["teleport","Q",0,1.0,0,10,null]]}'), null);
     assert.equal(parseTracerLine('{"type":"start-method","pid":5}'), null);
     assert.ok(parseTracerLine('{"type":"start-method","pid":5,"method":"spawn"}'));
+  });
+});
+
+describe('parseHello', () => {
+  const hello = (fields: object): string => JSON.stringify({ type: 'hello', token: 'run-token', pid: 5, t: 1.5, ...fields });
+
+  it('accepts a hello of this run in this protocol version', () => {
+    assert.deepEqual(parseHello(hello({ v: TRACER_PROTOCOL_VERSION }), 'run-token'), {
+      kind: 'hello',
+      hello: { type: 'hello', token: 'run-token', pid: 5, t: 1.5, v: TRACER_PROTOCOL_VERSION },
+    });
+  });
+
+  it('tells a tracer of another version, or of none, from a stranger', () => {
+    assert.deepEqual(parseHello(hello({ v: TRACER_PROTOCOL_VERSION + 1 }), 'run-token'), { kind: 'other-version', version: TRACER_PROTOCOL_VERSION + 1 });
+    assert.deepEqual(parseHello(hello({}), 'run-token'), { kind: 'other-version', version: null });
+    assert.deepEqual(parseHello(hello({ v: TRACER_PROTOCOL_VERSION }), 'another-run'), { kind: 'refused' });
+    assert.deepEqual(parseHello(hello({ v: TRACER_PROTOCOL_VERSION, t: 'soon' }), 'run-token'), { kind: 'refused' });
+    assert.deepEqual(parseHello('not json', 'run-token'), { kind: 'refused' });
   });
 });

@@ -2,8 +2,9 @@
 
 The hot path of a wrapper only appends a tuple to a list: no encoding, no dict, no clock
 conversion. When the outbox flushes (batch full or old, before a fork, at exit, or when a
-wrapper asks), each EventBatch turns its tuples into one record `{"type", "pid", "events"}`.
-Times are stored as raw clock.monotonic_ns() values and converted to run milliseconds here.
+wrapper asks), each EventBatch turns its tuples into one record with a builder of wire.py,
+which also fixes the tuples' field order. Times are stored as raw clock.monotonic_ns()
+values and converted to run milliseconds there.
 """
 
 import os
@@ -19,12 +20,12 @@ _before_drain = []
 
 
 class EventBatch(object):
-    """One kind of event. `convert(event, to_ms)` turns a stored tuple into its wire form."""
+    """One kind of event. `build(pid, events, to_ms)` (a batch builder of wire.py) turns the
+    stored tuples into their record."""
 
-    def __init__(self, record_type, convert):
-        self.record_type = record_type
+    def __init__(self, build):
         self.events = []
-        self._convert = convert
+        self._build = build
         _batches.append(self)
 
     def append(self, event):
@@ -52,8 +53,7 @@ class EventBatch(object):
     def record_of(self, events, to_ms):
         if not events:
             return None
-        convert = self._convert
-        return {"type": self.record_type, "pid": process_id.current(), "events": [convert(event, to_ms) for event in events]}
+        return self._build(process_id.current(), events, to_ms)
 
 
 def before_drain(hook):

@@ -1,7 +1,7 @@
 """The life of this process as the host sees it: start, role, end, and its children's
 starts (those that run no tracer of their own, see patches/subprocess_popen.py) and exits.
 
-Roles: the first traced interpreter of the run is `main` (it marks the environment so its
+Roles (wire.PROCESS_ROLES): the first traced interpreter of the run is `main` (it marks the environment so its
 descendants know they are not); a multiprocessing child learns that it is a `process` or a
 `pool-worker` only when multiprocessing bootstraps it, and says so with `process-role`;
 everything else (resource tracker, forkserver, a Python started by subprocess) is `other`.
@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-from . import record_buffer
+from . import record_buffer, wire
 from .quiet import quietly
 
 # Set by the main process for its descendants. Holds the main's pid, which is also handy
@@ -36,11 +36,11 @@ def begin(clock, start_method):
     global _clock, _this
     _clock = clock
     if MAIN_PID_ENV in os.environ:
-        _this = _ThisProcess("other", _program_name())
+        _this = _ThisProcess(wire.OTHER, _program_name())
     else:
         os.environ[MAIN_PID_ENV] = str(os.getpid())
-        _this = _ThisProcess("main", "MainProcess")
-    _send_start(start_method if _this.role == "main" else None)
+        _this = _ThisProcess(wire.MAIN, "MainProcess")
+    _send_start(start_method if _this.role == wire.MAIN else None)
     if hasattr(os, "register_at_fork"):
         # Registered after the outbox's own hook, so in the child the outbox is reset first.
         os.register_at_fork(after_in_child=quietly(_begin_fork_child))
@@ -49,25 +49,15 @@ def begin(clock, start_method):
 def _begin_fork_child():
     global _this
     # Unknown until multiprocessing bootstraps it (if it does): a bare os.fork() stays `other`.
-    _this = _ThisProcess("other", "fork of " + _this.name)
+    _this = _ThisProcess(wire.OTHER, "fork of " + _this.name)
     _send_start(None)
 
 
 def _send_start(start_method):
-    record = {
-        "type": "process-start",
-        "pid": _this.pid,
-        "ppid": os.getppid(),
-        "t": _clock.now_ms(),
-        "role": _this.role,
-        "name": _this.name,
-        # The CPU it used before this moment (start-up, or since the fork) was spent after it
-        # began: the host dates its start back by at least that much.
-        "cpuMs": round(time.process_time() * 1000.0, 3),
-    }
-    if start_method:
-        record["startMethod"] = start_method
-    record_buffer.send_now(record)
+    # The CPU it used before this moment (start-up, or since the fork) was spent after it
+    # began: the host dates its start back by at least that much.
+    cpu_ms = round(time.process_time() * 1000.0, 3)
+    record_buffer.send_now(wire.process_start(_this.pid, os.getppid(), _clock.now_ms(), _this.role, _this.name, start_method, cpu_ms))
 
 
 def _program_name():
@@ -82,7 +72,7 @@ def _program_name():
 def announce_role(role, name):
     _this.role = role
     _this.name = name
-    record_buffer.send_now({"type": "process-role", "pid": _this.pid, "role": role, "name": name})
+    record_buffer.send_now(wire.process_role(_this.pid, role, name))
 
 
 @quietly
@@ -92,38 +82,31 @@ def end(exit_code):
         record_buffer.flush()
         return
     _this.ended = True
-    record_buffer.send_now(
-        {
-            "type": "process-end",
-            "pid": _this.pid,
-            "t": _clock.now_ms(),
-            "exitCode": exit_code,
-            # User + system CPU of this process. process_time() rather than os.times(): the
-            # latter counts 10 ms clock ticks, so a short child would report zero.
-            "cpuMs": round(time.process_time() * 1000.0, 3),
-        }
-    )
+    # User + system CPU of this process. process_time() rather than os.times(): the latter
+    # counts 10 ms clock ticks, so a short child would report zero.
+    cpu_ms = round(time.process_time() * 1000.0, 3)
+    record_buffer.send_now(wire.process_end(_this.pid, _clock.now_ms(), exit_code, cpu_ms))
 
 
 @quietly
 def report_child_start(pid, command):
-    record_buffer.send_now({"type": "child-start", "pid": pid, "ppid": _this.pid, "t": _clock.now_ms(), "command": command})
+    record_buffer.send_now(wire.child_start(pid, _this.pid, _clock.now_ms(), command))
 
 
 @quietly
 def report_child_exit(pid, exit_code):
-    record_buffer.send_now({"type": "child-exit", "pid": pid, "t": _clock.now_ms(), "exitCode": exit_code})
+    record_buffer.send_now(wire.child_exit(pid, _clock.now_ms(), exit_code))
 
 
 @quietly
 def report_start_method(method):
     """The main says which start method its children actually use (set_start_method may differ)."""
-    if _this.role != "main" or method in _this.reported_start_methods:
+    if _this.role != wire.MAIN or method in _this.reported_start_methods:
         return
     _this.reported_start_methods.add(method)
-    record_buffer.send_now({"type": "start-method", "pid": _this.pid, "method": method})
+    record_buffer.send_now(wire.start_method(_this.pid, method))
 
 
 @quietly
 def warn(message):
-    record_buffer.send_now({"type": "warning", "pid": _this.pid, "message": message})
+    record_buffer.send_now(wire.warning(_this.pid, message))

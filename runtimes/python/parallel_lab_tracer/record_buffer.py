@@ -23,11 +23,6 @@ from .quiet import quietly
 MAX_BATCH_RECORDS = 256
 MAX_BATCH_AGE_S = 0.05
 
-# Sent ahead of each batch on the socket: when it left, on this process's clock. The host
-# checks its offset against our clock with it (see clock.py): a Mac that sleeps during the
-# run moves the two clocks apart by the sleep.
-_CLOCK_LINE = '{"type":"clock","t":%r}\n'
-
 _outbox = None
 # Producers of batched events (see event_batches): asked for their records at every flush.
 _drains = []
@@ -86,8 +81,11 @@ class _Outbox(object):
                     return
                 data = "".join(self._lines)
                 self._lines = []
-                if self._socket is None:  # not spooling: the host reads this as it arrives
-                    data = _CLOCK_LINE % clock.current.now_ms() + data
+                if self._socket is None:
+                    # Not spooling: the host reads this as it arrives, and checks its offset
+                    # against our clock with this line (see clock.py): a Mac that sleeps
+                    # during the run moves the two clocks apart by the sleep.
+                    data = wire.clock_line(clock.current.now_ms()) + data
                 data = data.encode("ascii")
                 if self._connection is None:
                     self._connection = self._connect()

@@ -7,14 +7,13 @@ Python redirects the files it creates in TEMP to a folder of its own, out of the
 
 import os
 
-from . import clock, record_buffer
+from . import clock, record_buffer, wire
 
 
 def send(report_json):
     """Sends the report (JSON text) now; False when it could not go: the tracer is off in
     this process, or its connection has failed."""
     try:
-        record = {"type": "scale-report", "pid": os.getpid(), "t": clock.current.now_ms(), "report": report_json}
-        return record_buffer.send_now_confirmed(record)
+        return record_buffer.send_now_confirmed(wire.scale_report(os.getpid(), clock.current.now_ms(), report_json))
     except Exception:
         return False

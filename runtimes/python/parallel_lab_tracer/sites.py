@@ -15,7 +15,7 @@ from the library alone has no learner site, as under spawn.
 import os
 import sys
 
-from . import process_id, record_buffer
+from . import process_id, record_buffer, wire
 
 _LIBRARY_DIRS = (
     os.path.dirname(os.__file__) + os.sep,  # the standard library (lib-dynload lives inside it)
@@ -76,9 +76,7 @@ def _intern(key, code, line):
     site = _next_id[0]
     _next_id[0] = site + 1
     _site_ids[key] = site
-    record_buffer.add(
-        {"type": "site", "pid": process_id.current(), "id": site, "file": code.co_filename, "line": line, "function": code.co_name}
-    )
+    record_buffer.add(wire.site(process_id.current(), site, code.co_filename, line, code.co_name))
     return site
 
 

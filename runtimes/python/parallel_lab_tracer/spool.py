@@ -30,7 +30,7 @@ _numbers = [0]
 
 
 def announcement(name):
-    return wire.encode_line({"type": "spool", "file": name}).encode("ascii")
+    return wire.encode_line(wire.spool_line(name)).encode("ascii")
 
 
 class SpoolFile(object):

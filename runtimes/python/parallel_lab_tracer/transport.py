@@ -27,7 +27,7 @@ def connect(endpoint, token):
         return None
     # Read last, right before the send: the host takes the offset from how far it lies
     # behind the moment the hello arrives.
-    hello = wire.encode_line({"type": "hello", "token": token, "pid": os.getpid(), "t": clock.current.now_ms()})
+    hello = wire.encode_line(wire.hello(token, os.getpid(), clock.current.now_ms()))
     return connection if connection.send(hello.encode("ascii")) else None
 
 

@@ -1,8 +1,14 @@
-"""Records as lines of JSON, without importing `json`.
+"""Every line the tracer sends, built here: the Python half of the wire contract.
 
-`import json` pulls in `re` and costs milliseconds at every interpreter start; the tracer's
-records are small dicts of strings, numbers, booleans, None, lists and dicts, which this
-encoder writes with the C string quoter that `json` itself uses.
+The other half is src/extension/engine/tracer/tracerProtocol.ts. Each builder below names
+its TypeScript counterpart and writes the fields in the order that declares them. The
+version, the roles and the field orders of event tuples are checked equal to the
+TypeScript ones by test/unit/wireContract.test.ts.
+
+Lines are encoded without importing `json`: `import json` pulls in `re` and costs
+milliseconds at every interpreter start; the tracer's records are small dicts of strings,
+numbers, booleans, None, lists and dicts, which this encoder writes with the C string
+quoter that `json` itself uses.
 """
 
 try:
@@ -12,6 +18,193 @@ except ImportError:  # Interpreters without the C accelerator.
     from json.encoder import encode_basestring_ascii as _quote
 
     _make_encoder = None
+
+# TRACER_PROTOCOL_VERSION. Raise both together whenever a record changes in a way the
+# other side would misread: the host ignores a connection whose hello carries another.
+PROTOCOL_VERSION = 1
+
+# ProcessRole (src/shared/runRecord.ts). Helpers (resource tracker, forkserver, manager)
+# and Pythons the program starts itself are OTHER, told apart by their names.
+MAIN = "main"
+PROCESS = "process"
+POOL_WORKER = "pool-worker"
+OTHER = "other"
+PROCESS_ROLES = (MAIN, PROCESS, POOL_WORKER, OTHER)
+
+# ---- Connection lines --------------------------------------------------------------------
+
+
+def hello(token, pid, t):
+    """HelloRecord: the first line of every connection."""
+    return {"type": "hello", "v": PROTOCOL_VERSION, "token": token, "pid": pid, "t": t}
+
+
+def clock_line(t):
+    """ClockLine, ahead of each batch on the socket (encoded here: it goes out at every flush)."""
+    return '{"type":"clock","t":%r}\n' % t
+
+
+def spool_line(file_name):
+    """SpoolLine: the last line on a socket, naming the spool file that carries on from it."""
+    return {"type": "spool", "file": file_name}
+
+
+# ---- Lifecycle records ---------------------------------------------------------------------
+
+
+def process_start(pid, ppid, t, role, name, start_method, cpu_ms):
+    """ProcessStartRecord; `start_method` None (left out) except in the main."""
+    record = {"type": "process-start", "pid": pid, "ppid": ppid, "t": t, "role": role, "name": name}
+    if start_method:
+        record["startMethod"] = start_method
+    record["cpuMs"] = cpu_ms
+    return record
+
+
+def process_role(pid, role, name):
+    """ProcessRoleRecord."""
+    return {"type": "process-role", "pid": pid, "role": role, "name": name}
+
+
+def process_end(pid, t, exit_code, cpu_ms):
+    """ProcessEndRecord; `exit_code` None when unknown."""
+    return {"type": "process-end", "pid": pid, "t": t, "exitCode": exit_code, "cpuMs": cpu_ms}
+
+
+def child_start(pid, ppid, t, command):
+    """ChildStartRecord."""
+    return {"type": "child-start", "pid": pid, "ppid": ppid, "t": t, "command": command}
+
+
+def child_exit(pid, t, exit_code):
+    """ChildExitRecord."""
+    return {"type": "child-exit", "pid": pid, "t": t, "exitCode": exit_code}
+
+
+def start_method(pid, method):
+    """StartMethodRecord."""
+    return {"type": "start-method", "pid": pid, "method": method}
+
+
+def warning(pid, message):
+    """WarningRecord."""
+    return {"type": "warning", "pid": pid, "message": message}
+
+
+def scale_report(pid, t, report):
+    """ScaleReportRecord; `report` is the harness's JSON text."""
+    return {"type": "scale-report", "pid": pid, "t": t, "report": report}
+
+
+# ---- Sites, locks, channels ------------------------------------------------------------------
+
+
+def site(pid, site_id, file_name, line, function):
+    """SiteRecord."""
+    return {"type": "site", "pid": pid, "id": site_id, "file": file_name, "line": line, "function": function}
+
+
+def lock_new(pid, lock, kind, api, internal, site_id):
+    """LockNewRecord."""
+    return {"type": "lock-new", "pid": pid, "lock": lock, "kind": kind, "api": api, "internal": internal, "site": site_id}
+
+
+def lock_open(pid, tid, lock, request_ms, acquired_ms, site_id, held):
+    """LockOpenRecord; `held` in wire form (held_locks)."""
+    return {
+        "type": "lock-open", "pid": pid, "tid": tid, "lock": lock, "requestMs": request_ms,
+        "acquiredMs": acquired_ms, "site": site_id, "held": held,
+    }
+
+
+def lock_stats(pid, lock, since_ms, acquisitions, total_wait_ms, max_wait_ms, total_hold_ms, buckets_ms,
+               wait_histogram, hold_histogram):
+    """LockStatsRecord."""
+    return {
+        "type": "lock-stats", "pid": pid, "lock": lock, "sinceMs": since_ms, "acquisitions": acquisitions,
+        "totalWaitMs": total_wait_ms, "maxWaitMs": max_wait_ms, "totalHoldMs": total_hold_ms,
+        "bucketsMs": buckets_ms, "waitHistogram": wait_histogram, "holdHistogram": hold_histogram,
+    }
+
+
+def channel_new(pid, channel, kind, api, internal, site_id):
+    """ChannelNewRecord."""
+    return {"type": "channel-new", "pid": pid, "channel": channel, "kind": kind, "api": api, "internal": internal, "site": site_id}
+
+
+# ---- Batches of events -------------------------------------------------------------------------
+#
+# Hot paths (a lock cycle, a message) cost about 1 us, and a call would add 50-80 ns: they
+# build their tuple inline, in the order of the *_FIELDS below (EVENT_FIELDS in
+# tracerProtocol.ts), with times as raw clock.monotonic_ns() readings and thread idents
+# where the wire has native thread ids. The batch builders turn such tuples into the wire's
+# lists at flush, one call per batch.
+
+LOCK_CYCLE_FIELDS = ("tid", "lock", "requestMs", "acquiredMs", "releasedMs", "site")
+
+
+def lock_batch(pid, cycles, to_ms, native_tids):
+    """LockBatchRecord; `native_tids` maps every thread ident in `cycles` to its native id."""
+    events = [
+        [native_tids[tid], lock, to_ms(request_ns), None if acquired_ns is None else to_ms(acquired_ns),
+         None if released_ns is None else to_ms(released_ns), site_id]
+        for tid, lock, request_ns, acquired_ns, released_ns, site_id in cycles
+    ]
+    return {"type": "lock-batch", "pid": pid, "events": events}
+
+
+LOCK_RELEASE_FIELDS = ("tid", "lock", "releasedMs", "site")
+
+
+def lock_release(pid, releases, to_ms, native_tids):
+    """LockReleaseRecord; `native_tids` as for lock_batch."""
+    events = [[native_tids[tid], lock, to_ms(released_ns), site_id] for tid, lock, released_ns, site_id in releases]
+    return {"type": "lock-release", "pid": pid, "events": events}
+
+
+HELD_LOCK_FIELDS = ("lock", "acquiredMs", "site")
+
+
+def held_locks(held, to_ms):
+    """LockOpenRecord's `held`."""
+    return [[lock, to_ms(acquired_ns), site_id] for lock, acquired_ns, site_id in held]
+
+
+MESSAGE_FIELDS = ("op", "channel", "endpoint", "t", "waitMs", "bytes", "site")
+
+
+def ipc_batch(pid, messages, to_ms):
+    """IpcBatchRecord; a message is stored with its wait as a raw duration in ns."""
+    # Whole microseconds as ms: integer division is several times cheaper than round(x, 3).
+    events = [
+        [op, channel, endpoint, to_ms(end_ns), wait_ns // 1000 / 1000, size, site_id]
+        for op, channel, endpoint, end_ns, wait_ns, size, site_id in messages
+    ]
+    return {"type": "ipc-batch", "pid": pid, "events": events}
+
+
+TASK_FIELDS = ("pool", "fn", "items", "startMs", "endMs", "ok", "site", "submitKey")
+
+
+def task_batch(pid, tasks, to_ms):
+    """TaskBatchRecord."""
+    events = [
+        [pool, fn, items, to_ms(start_ns), to_ms(end_ns), ok, site_id, key]
+        for pool, fn, items, start_ns, end_ns, ok, site_id, key in tasks
+    ]
+    return {"type": "task-batch", "pid": pid, "events": events}
+
+
+TASK_SUBMIT_FIELDS = ("submitKey", "submitMs", "site")
+
+
+def task_submit(pid, submits, to_ms):
+    """TaskSubmitRecord."""
+    events = [[key, to_ms(submit_ns), site_id] for key, submit_ns, site_id in submits]
+    return {"type": "task-submit", "pid": pid, "events": events}
+
+
+# ---- Encoding ------------------------------------------------------------------------------------
 
 # The C encoder `json` itself uses, for batch records of hundreds of events: the Python
 # encoder below costs about 4 us per event, a third of it here. It refuses what JSON has no

@@ -1,14 +1,14 @@
 """Messages as `ipc-batch` events, and the `channel-new` record each process sends first.
 
-An event is `[op, channel, endpoint, t, waitMs, bytes, site]`; the hot path stores a tuple
-with raw monotonic nanoseconds. A channel is announced once per process, on its first
+An event is `[op, channel, endpoint, t, waitMs, bytes, site]` (wire.MESSAGE_FIELDS); the hot
+path stores a tuple with raw monotonic nanoseconds. A channel is announced once per process, on its first
 message there (a fork child starts with nothing announced): the host learns about channels
 that carry messages, not about every pipe the library opens.
 """
 
 import os
 
-from .. import clock, process_id, record_buffer, sites
+from .. import clock, process_id, record_buffer, sites, wire
 from ..event_batches import EventBatch
 
 _monotonic_ns = clock.monotonic_ns
@@ -17,13 +17,9 @@ _monotonic_ns = clock.monotonic_ns
 _announced = set()
 
 
-def _to_wire(event, to_ms):
-    op, channel_id, endpoint, end_ns, wait_ns, size, site = event
-    # Whole microseconds as ms: integer division is several times cheaper than round(x, 3).
-    return [op, channel_id, endpoint, to_ms(end_ns), wait_ns // 1000 / 1000, size, site]
-
-
-_batch = EventBatch("ipc-batch", _to_wire)
+# Tuples in wire.MESSAGE_FIELDS order, built inline below (a call costs more than a
+# message's share of the hot path allows).
+_batch = EventBatch(wire.ipc_batch)
 
 
 def record(op, end, start_ns, size, frame):
@@ -38,7 +34,7 @@ def record(op, end, start_ns, size, frame):
         if channel.id not in _announced:
             _announce(channel)
         site = None if channel.internal else sites.site_of(frame)
-        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, site))
+        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, site))  # wire.MESSAGE_FIELDS
     except Exception:
         pass
 
@@ -49,7 +45,7 @@ def record_at(op, end, start_ns, end_ns, size, site):
         channel = end.channel
         if channel.id not in _announced:
             _announce(channel)
-        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, site))
+        _batch.append((op, channel.id, end.endpoint, end_ns, end_ns - start_ns, size, site))  # wire.MESSAGE_FIELDS
     except Exception:
         pass
 
@@ -57,17 +53,8 @@ def record_at(op, end, start_ns, end_ns, size, site):
 def _announce(channel):
     _announced.add(channel.id)
     pid = process_id.current()
-    record_buffer.add(
-        {
-            "type": "channel-new",
-            "pid": pid,
-            "channel": channel.id,
-            "kind": channel.kind,
-            "api": channel.api,
-            "internal": channel.internal,
-            "site": channel.site if channel.site_pid == pid else None,
-        }
-    )
+    site = channel.site if channel.site_pid == pid else None
+    record_buffer.add(wire.channel_new(pid, channel.id, channel.kind, channel.api, channel.internal, site))
 
 
 def _forget_parent_channels():

@@ -10,7 +10,7 @@ they changed. Cycles already recorded are still sent.
 import os
 from bisect import bisect_right
 
-from .. import clock, process_id, record_buffer
+from .. import clock, process_id, record_buffer, wire
 
 RATE_LIMIT_PER_S = 20000
 # The fast path only appends the hold time of an uncontended cycle (its wait is zero) to a
@@ -66,19 +66,18 @@ class LockStats(object):
         del quick_holds[:]
 
     def record(self, to_ms):
-        return {
-            "type": "lock-stats",
-            "pid": process_id.current(),
-            "lock": self.lock,
-            "sinceMs": to_ms(self.since_ns),
-            "acquisitions": self.acquisitions,
-            "totalWaitMs": round(self.total_wait_ns / 1e6, 3),
-            "maxWaitMs": round(self.max_wait_ns / 1e6, 3),
-            "totalHoldMs": round(self.total_hold_ns / 1e6, 3),
-            "bucketsMs": list(BUCKET_BOUNDS_MS),
-            "waitHistogram": list(self.wait_histogram),
-            "holdHistogram": list(self.hold_histogram),
-        }
+        return wire.lock_stats(
+            process_id.current(),
+            self.lock,
+            to_ms(self.since_ns),
+            self.acquisitions,
+            round(self.total_wait_ns / 1e6, 3),
+            round(self.max_wait_ns / 1e6, 3),
+            round(self.total_hold_ns / 1e6, 3),
+            list(BUCKET_BOUNDS_MS),
+            list(self.wait_histogram),
+            list(self.hold_histogram),
+        )
 
 
 def start(lock_id, now_ns):

@@ -176,7 +176,7 @@ class LockState(object):
         if stats is not None and acquired_ns is not None and released_ns is not None:
             stats.add(acquired_ns - request_ns, released_ns - acquired_ns)
         else:
-            records.cycles.add((tid, self.id, request_ns, acquired_ns, released_ns, site), _now())
+            records.cycles.add((tid, self.id, request_ns, acquired_ns, released_ns, site), _now())  # wire.LOCK_CYCLE_FIELDS
 
     def holds_of(self, tid):
         """(lock id, acquired ns, site) of every open cycle of `tid` on this lock."""
@@ -275,7 +275,7 @@ def _released(state, tid, index, frame, exit_args, now):
     from . import roles
 
     if index is None:
-        records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))
+        records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))  # wire.LOCK_RELEASE_FIELDS
     else:
         hold = state.holds[index]
         if hold[4] > 1:

@@ -9,7 +9,7 @@ the rate of each lock as it drains (see aggregation.py).
 import os
 import sys
 
-from .. import clock, process_id, record_buffer
+from .. import clock, process_id, record_buffer, wire
 from ..event_batches import MAX_PENDING, EventBatch
 
 MAX_AGE_NS = 50 * 1000 * 1000
@@ -30,33 +30,33 @@ def native_tid(ident):
     return tid
 
 
-def _cycle_to_wire(event, to_ms):
-    tid, lock, request_ns, acquired_ns, released_ns, site = event
-    return [
-        _native_tids.get(tid) or native_tid(tid),
-        lock,
-        to_ms(request_ns),
-        None if acquired_ns is None else to_ms(acquired_ns),
-        None if released_ns is None else to_ms(released_ns),
-        site,
-    ]
+def _native_tids_of(events):
+    """The native id of each thread ident in `events` (the first field of every lock tuple)."""
+    for ident in {event[0] for event in events}:
+        if ident not in _native_tids:
+            native_tid(ident)
+    return _native_tids
 
 
-def _release_to_wire(event, to_ms):
-    tid, lock, released_ns, site = event
-    return [native_tid(tid), lock, to_ms(released_ns), site]
+def _lock_batch(pid, cycles, to_ms):
+    return wire.lock_batch(pid, cycles, to_ms, _native_tids_of(cycles))
+
+
+def _lock_release(pid, releases, to_ms):
+    return wire.lock_release(pid, releases, to_ms, _native_tids_of(releases))
 
 
 class CycleBatch(EventBatch):
     """lock-batch events; `on_drain(events)` sees the raw tuples before they are converted."""
 
     def __init__(self):
-        EventBatch.__init__(self, "lock-batch", _cycle_to_wire)
+        EventBatch.__init__(self, _lock_batch)
         self.due_ns = 0
         self.on_drain = None
 
     def add(self, event, now_ns):
-        """Queues a cycle; `now_ns` is a recent monotonic_ns() reading the caller already has."""
+        """Queues a cycle (a tuple in wire.LOCK_CYCLE_FIELDS order); `now_ns` is a recent
+        monotonic_ns() reading the caller already has."""
         events = self.events
         if not events:
             self.due_ns = now_ns + MAX_AGE_NS
@@ -72,20 +72,13 @@ class CycleBatch(EventBatch):
 
 
 cycles = CycleBatch()
-foreign_releases = EventBatch("lock-release", _release_to_wire)
+# Tuples in wire.LOCK_RELEASE_FIELDS order.
+foreign_releases = EventBatch(_lock_release)
 
 
 def lock_new(identity):
     record_buffer.add(
-        {
-            "type": "lock-new",
-            "pid": process_id.current(),
-            "lock": identity.id,
-            "kind": identity.kind,
-            "api": identity.api,
-            "internal": identity.internal,
-            "site": identity.site_here(),
-        }
+        wire.lock_new(process_id.current(), identity.id, identity.kind, identity.api, identity.internal, identity.site_here())
     )
 
 
@@ -94,16 +87,7 @@ def lock_open(tid, lock_id, request_ns, site, held):
     [(lock id, acquired ns, site)]."""
     to_ms = clock.current.ns_to_ms
     record_buffer.send_now(
-        {
-            "type": "lock-open",
-            "pid": process_id.current(),
-            "tid": native_tid(tid),
-            "lock": lock_id,
-            "requestMs": to_ms(request_ns),
-            "acquiredMs": None,
-            "site": site,
-            "held": [[lock, to_ms(acquired_ns), held_site] for lock, acquired_ns, held_site in held],
-        }
+        wire.lock_open(process_id.current(), native_tid(tid), lock_id, to_ms(request_ns), None, site, wire.held_locks(held, to_ms))
     )
 
 

@@ -76,6 +76,7 @@ def exit(self, *args):
         state.idle = state.plain
         quick_holds = state.quick_holds
         if quick_holds is None:
+            # wire.LOCK_CYCLE_FIELDS, inline: the hot path has no room for a call.
             _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
         elif hold[1] == hold[2]:
             quick_holds.append(now - hold[2])
@@ -147,7 +148,7 @@ def _bound_methods(state):
             state.idle = state.plain
             quick_holds = state.quick_holds
             if quick_holds is None:
-                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
+                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)  # wire.LOCK_CYCLE_FIELDS
             elif hold[1] == hold[2]:
                 quick_holds.append(now - hold[2])
                 if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:

@@ -8,7 +8,7 @@ forkserver prints when the learner's module starts processes while being importe
 
 import sys
 
-from .. import lifecycle
+from .. import lifecycle, wire
 
 HELPER_NAMES = {
     "multiprocessing.resource_tracker": "resource_tracker",
@@ -18,7 +18,7 @@ HELPER_NAMES = {
 
 def patch(module):
     if _launched_to_run(module.__name__):
-        lifecycle.announce_role("other", HELPER_NAMES[module.__name__])
+        lifecycle.announce_role(wire.OTHER, HELPER_NAMES[module.__name__])
 
 
 def _launched_to_run(module_name):

@@ -8,7 +8,7 @@ when that is an int, so `sys.exit(True)` returns True and `sys.exit(300)` 300: t
 reports the code the parent sees (1 and 44 on POSIX).
 """
 
-from .. import lifecycle
+from .. import lifecycle, wire
 from ..own_exit import exit_status
 
 # Targets multiprocessing gives the processes of its pools, as (module, qualified name).
@@ -36,4 +36,4 @@ def patch(process_module):
 def _role_of(process):
     target = getattr(process, "_target", None)
     key = (getattr(target, "__module__", None), getattr(target, "__qualname__", None))
-    return "pool-worker" if key in POOL_WORKER_TARGETS else "process"
+    return wire.POOL_WORKER if key in POOL_WORKER_TARGETS else wire.PROCESS

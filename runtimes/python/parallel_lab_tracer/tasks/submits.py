@@ -8,17 +8,14 @@ process, so the site stays on the parent's side of the pair).
 import itertools
 import os
 
+from .. import wire
 from ..event_batches import EventBatch
 
 _pool_numbers = itertools.count()
 
 
-def _to_wire(event, to_ms):
-    key, submit_ns, site = event
-    return [key, to_ms(submit_ns), site]
-
-
-_batch = EventBatch("task-submit", _to_wire)
+# Tuples in wire.TASK_SUBMIT_FIELDS order.
+_batch = EventBatch(wire.task_submit)
 
 
 def new_pool_id():
@@ -35,7 +32,7 @@ def executor_task_key(pool, work_id):
 
 
 def submitted(key, submit_ns, site):
-    _batch.append((key, submit_ns, site))
+    _batch.append((key, submit_ns, site))  # wire.TASK_SUBMIT_FIELDS
 
 
 # multiprocessing.Pool turns a job (one apply, map or imap call) into tasks in its task

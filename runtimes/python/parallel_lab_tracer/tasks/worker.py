@@ -14,7 +14,7 @@ the parent and pairs through submitKey.
 import functools
 import sys
 
-from .. import clock, record_buffer
+from .. import clock, record_buffer, wire
 from ..event_batches import EventBatch
 from .submits import executor_task_key, pool_task_key
 
@@ -27,12 +27,8 @@ _monotonic_ns = clock.monotonic_ns
 _running = None
 
 
-def _to_wire(event, to_ms):
-    pool, fn, items, start_ns, end_ns, ok, key = event
-    return [pool, fn, items, to_ms(start_ns), to_ms(end_ns), ok, None, key]
-
-
-_batch = EventBatch("task-batch", _to_wire)
+# Tuples in wire.TASK_FIELDS order.
+_batch = EventBatch(wire.task_batch)
 
 
 def waiting_for_task():
@@ -57,7 +53,8 @@ def result_leaving(tasks, message):
         return
     _running = None
     pool, fn, items, start_ns, key = running
-    _batch.append((pool, fn, items, start_ns, _monotonic_ns(), outcome[1], key))
+    # wire.TASK_FIELDS; no site: the learner's submit site is the parent's (see above).
+    _batch.append((pool, fn, items, start_ns, _monotonic_ns(), outcome[1], None, key))
     record_buffer.flush()
 
 

@@ -32,6 +32,7 @@ import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from '../sampling/sampler';
 import { TRACER_ENV, type TracerRecord } from '../tracer/tracerProtocol';
+import { otherTracerVersionWarning } from './otherTracerVersion';
 import { silentTracerWarning } from './silentTracer';
 import { warningsFromStderr } from './stderrWarnings';
 import { userCacheDir } from '../storage/userCache';
@@ -226,8 +227,10 @@ export class ProfileRun {
     if (outcome === 'timed-out') {
       this.builder.addWarning(`The run was stopped because it went past its time limit of ${formatSeconds(this.request.timeoutMs ?? 0)}.`);
     }
-    const silent = silentTracerWarning(this.events.tracerConnected, outcome, durationMs);
-    if (silent) this.builder.addWarning(silent);
+    // A tracer of another version did report: the silence warning would blame PYTHONPATH.
+    const tracerWarning =
+      otherTracerVersionWarning(this.events.otherTracerVersions) ?? silentTracerWarning(this.events.tracerConnected, outcome, durationMs);
+    if (tracerWarning) this.builder.addWarning(tracerWarning);
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
     const activity = this.builder.finishActivity();
     for (const lock of activity.aggregatedLocks) {

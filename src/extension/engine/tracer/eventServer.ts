@@ -9,6 +9,10 @@
 // private folder, announced as the last line the socket carries, read every SPOOL_READ_MS
 // and to its end once the socket has closed. Its lines are the connection's, in order.
 //
+// A hello with the run's token from a tracer of another protocol version (an old copy of the
+// tracer on the Python path) marks the run for a warning, and its connection's lines are
+// dropped unread and uncounted: they may not mean what the parser would take them for.
+//
 // Every time a connection sends is moved onto the run's clock by the offset of the clock its
 // process reads (tracerClocks.ts), learned from its hello and the clock line ahead of each
 // batch on the socket. A spool's lines keep the offset their connection had last.
@@ -22,8 +26,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { RunClock } from '../run/runClock';
 import { SPOOL_FILE_NAME, SpoolTail } from './spoolTail';
 import { TracerClocks } from './tracerClocks';
-import { parseTracerRecords } from './tracerRecordParser';
-import { TRACER_ENV, type TracerRecord } from './tracerProtocol';
+import { parseHello, parseTracerRecords, type HelloVerdict } from './tracerRecordParser';
+import { TRACER_ENV, type SpoolLine, type TracerRecord } from './tracerProtocol';
 
 /** A line longer than this is not a tracer record; it is dropped as malformed. */
 const MAX_LINE_CHARS = 1 << 20;
@@ -37,6 +41,7 @@ const SPOOL_LINE_START = '{"type":"spool"';
 /** The line ahead of a batch on the socket: the sender's clock when it left. */
 const CLOCK_LINE_START = '{"type":"clock"';
 
+/** What became of the records read; a tracer of another protocol version's lines are in none of these (see the top). */
 export interface EventCounts {
   received: number;
   malformed: number;
@@ -51,6 +56,7 @@ export class EventServer {
   private spoolTimer: NodeJS.Timeout | null = null;
   private readonly clocks = new TracerClocks();
   private helloArrived = false;
+  private readonly otherVersions = new Set<number | null>();
 
   private constructor(
     private readonly server: net.Server,
@@ -66,6 +72,14 @@ export class EventServer {
   /** True once a connection opened with the run's token: a tracer loaded in some process of the run. */
   get tracerConnected(): boolean {
     return this.helloArrived;
+  }
+
+  /**
+   * The protocol versions of the tracers whose hello had the run's token but not this
+   * host's version (null: a tracer older than versions). Their records were ignored.
+   */
+  get otherTracerVersions(): ReadonlySet<number | null> {
+    return this.otherVersions;
   }
 
   /** The environment variables that point the tracer here and give it the run's start. */
@@ -129,9 +143,10 @@ export class EventServer {
     const reader = new ConnectionReader(
       this.counts,
       (line) => {
-        const reading = this.helloClockReading(line);
-        this.helloArrived ||= reading !== null;
-        return reading;
+        const hello = parseHello(line, this.token);
+        if (hello.kind === 'other-version') this.otherVersions.add(hello.version);
+        this.helloArrived ||= hello.kind === 'hello';
+        return hello;
       },
       (tracerMs) => this.clocks.place(tracerMs, this.clock.nowMs()),
       (clock) => this.clocks.offsetMs(clock),
@@ -179,18 +194,6 @@ export class EventServer {
     if (this.spooled.size === 0 && this.spoolTimer) {
       clearInterval(this.spoolTimer);
       this.spoolTimer = null;
-    }
-  }
-
-  /** The clock reading of a valid hello; null when the line is not one. */
-  private helloClockReading(line: string): number | null {
-    try {
-      const hello: unknown = JSON.parse(line);
-      if (typeof hello !== 'object' || hello === null) return null;
-      const { type, token, t } = hello as { type?: unknown; token?: unknown; t?: unknown };
-      return type === 'hello' && token === this.token ? clockReadingOf(t) : null;
-    } catch {
-      return null;
     }
   }
 }
@@ -251,14 +254,14 @@ class ConnectionReader {
   spool: SpoolTail | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
-  private authenticated: boolean | null = null; // null until the hello line arrives
+  /** What the hello said; null until it arrives. */
+  private hello: HelloVerdict['kind'] | null = null;
   /** The clock this connection's process reads (an index of the run's TracerClocks). */
   private clock = 0;
 
   constructor(
     private readonly counts: EventCounts,
-    /** The hello's clock reading, or null when the line is not a valid hello. */
-    private readonly helloReading: (line: string) => number | null,
+    private readonly readHello: (line: string) => HelloVerdict,
     private readonly placeReading: (tracerMs: number) => number,
     private readonly offsetOf: (clock: number) => number,
     private readonly onRecord: (record: TracerRecord) => void,
@@ -288,14 +291,15 @@ class ConnectionReader {
 
   private handleLine(line: string): void {
     if (line.length === 0) return;
-    if (this.authenticated === null) {
-      const reading = this.helloReading(line);
-      this.authenticated = reading !== null;
-      if (reading === null) this.counts.unauthenticated++;
-      else this.clock = this.placeReading(reading);
+    if (this.hello === null) {
+      const hello = this.readHello(line);
+      this.hello = hello.kind;
+      if (hello.kind === 'hello') this.clock = this.placeReading(hello.hello.t);
+      else if (hello.kind === 'refused') this.counts.unauthenticated++;
       return;
     }
-    if (!this.authenticated) {
+    if (this.hello === 'other-version') return;
+    if (this.hello === 'refused') {
       this.counts.unauthenticated++;
       return;
     }
@@ -330,7 +334,7 @@ function clockLineReading(line: string): number | null {
 function spoolFileOf(line: string): string {
   try {
     const value: unknown = JSON.parse(line);
-    const file = (value as { file?: unknown }).file;
+    const file = (value as Partial<Record<keyof SpoolLine, unknown>>).file;
     return typeof file === 'string' ? file : '';
   } catch {
     return '';

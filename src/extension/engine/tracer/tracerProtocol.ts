@@ -1,13 +1,28 @@
 // What the Python tracer (runtimes/python) sends over a run's event socket.
 //
 // Wire format: newline-delimited JSON, UTF-8. Each connection first sends a hello line
-// carrying the run's token; lines of a connection whose hello is missing or wrong are
-// counted as unauthenticated and dropped. A process sends its records in batches (several
+// carrying the run's token and the protocol version; lines of a connection whose hello is
+// missing or wrong are counted as unauthenticated and dropped, those of a tracer of another
+// version dropped with a warning for the learner. A process sends its records in batches (several
 // lines per write). Times are milliseconds since the run started: the host passes its
 // monotonic start in PARALLEL_LAB_T0_NS and the tracer measures from it on Python's own
 // clock, which may not be the host's (macOS after sleep). The hello and a clock line ahead
 // of each batch on the socket carry the sender's clock; the host moves every time of the
 // connection onto its own axis by the offset they show (tracerClocks.ts).
+//
+// The tracer's runtimes/python/parallel_lab_tracer/wire.py builds every line declared here,
+// fields in this order; test/unit/wireContract.test.ts checks that both sides agree on the
+// version, the roles and the fields of event tuples.
+
+import type { ProcessRole } from '../../../shared/runRecord';
+
+/**
+ * The version of this protocol, which every hello carries (wire.PROTOCOL_VERSION on the
+ * tracer's side). Raise both together whenever a record changes in a way the other side
+ * would misread: the host ignores the records of a connection whose hello carries another
+ * version (an old copy of the tracer on the Python path, say) and warns the learner.
+ */
+export const TRACER_PROTOCOL_VERSION = 1;
 
 /** Environment variables the host sets for the traced program. */
 export const TRACER_ENV = {
@@ -22,8 +37,11 @@ export const TRACER_ENV = {
   spool: 'PARALLEL_LAB_SPOOL',
 } as const;
 
+/** The first line of every connection. */
 export interface HelloRecord {
   type: 'hello';
+  /** TRACER_PROTOCOL_VERSION of the tracer that sent it; absent from tracers older than versions. */
+  v: number;
   token: string;
   pid: number;
   /** The sender's clock as it sent the hello, in run milliseconds on its own clock. */
@@ -36,13 +54,19 @@ export interface ClockLine {
   t: number;
 }
 
+/** The last line on a socket: the connection goes on in this spool file (the tracer's spool.py). */
+export interface SpoolLine {
+  type: 'spool';
+  file: string;
+}
+
 /** A Python process of the run began: the main interpreter, a spawned one, or a fork child. */
 export interface ProcessStartRecord {
   type: 'process-start';
   pid: number;
   ppid: number;
   t: number;
-  role: 'main' | 'process' | 'pool-worker' | 'other';
+  role: ProcessRole;
   name: string;
   /** Set by the main process: the start method in effect. */
   startMethod?: string;
@@ -57,7 +81,7 @@ export interface ProcessStartRecord {
 export interface ProcessRoleRecord {
   type: 'process-role';
   pid: number;
-  role: 'main' | 'process' | 'pool-worker' | 'other';
+  role: ProcessRole;
   name: string;
 }
 
@@ -159,14 +183,14 @@ export interface LockNewRecord {
 export interface LockBatchRecord {
   type: 'lock-batch';
   pid: number;
-  events: Array<[number, string, number, number | null, number | null, number | null]>;
+  events: Array<[tid: number, lock: string, requestMs: number, acquiredMs: number | null, releasedMs: number | null, site: number | null]>;
 }
 
 /** Releases of a lock this process did not acquire: `[tid, lock, releasedMs, site]`. */
 export interface LockReleaseRecord {
   type: 'lock-release';
   pid: number;
-  events: Array<[number, string, number, number | null]>;
+  events: Array<[tid: number, lock: string, releasedMs: number, site: number | null]>;
 }
 
 /**
@@ -183,7 +207,7 @@ export interface LockOpenRecord {
   requestMs: number;
   acquiredMs: number | null;
   site: number | null;
-  held: Array<[string, number, number | null]>;
+  held: Array<[lock: string, acquiredMs: number, site: number | null]>;
 }
 
 /**
@@ -218,6 +242,9 @@ export interface ChannelNewRecord {
   site: number | null;
 }
 
+export const MESSAGE_OPS = ['put', 'get', 'send', 'recv'] as const;
+export type MessageOp = (typeof MESSAGE_OPS)[number];
+
 /**
  * Messages: `[op, channel, endpoint, t, waitMs, bytes, site]`. `t` is when the call
  * returned, `waitMs` how long it blocked. `endpoint` says which end of a Pipe (0 or 1;
@@ -227,7 +254,7 @@ export interface ChannelNewRecord {
 export interface IpcBatchRecord {
   type: 'ipc-batch';
   pid: number;
-  events: Array<['put' | 'get' | 'send' | 'recv', string, number, number, number, number, number | null]>;
+  events: Array<[op: MessageOp, channel: string, endpoint: number, t: number, waitMs: number, bytes: number, site: number | null]>;
 }
 
 /**
@@ -238,15 +265,38 @@ export interface IpcBatchRecord {
 export interface TaskBatchRecord {
   type: 'task-batch';
   pid: number;
-  events: Array<[string, string, number, number, number, boolean, number | null, string | null]>;
+  events: Array<[pool: string, fn: string, items: number, startMs: number, endMs: number, ok: boolean, site: number | null, submitKey: string | null]>;
 }
 
 /** Tasks handed to a pool by this process: `[submitKey, submitMs, site]`. */
 export interface TaskSubmitRecord {
   type: 'task-submit';
   pid: number;
-  events: Array<[string, number, number | null]>;
+  events: Array<[submitKey: string, submitMs: number, site: number | null]>;
 }
+
+/**
+ * The fields of each kind of event tuple, by name, in order: the tracer's hot paths build
+ * these tuples inline, in the order of wire.py's *_FIELDS lists, which the contract test
+ * compares with these. Each list has as many names as its tuple type has elements.
+ */
+export const EVENT_FIELDS = {
+  LOCK_CYCLE: ['tid', 'lock', 'requestMs', 'acquiredMs', 'releasedMs', 'site'],
+  LOCK_RELEASE: ['tid', 'lock', 'releasedMs', 'site'],
+  HELD_LOCK: ['lock', 'acquiredMs', 'site'],
+  MESSAGE: ['op', 'channel', 'endpoint', 't', 'waitMs', 'bytes', 'site'],
+  TASK: ['pool', 'fn', 'items', 'startMs', 'endMs', 'ok', 'site', 'submitKey'],
+  TASK_SUBMIT: ['submitKey', 'submitMs', 'site'],
+} as const satisfies {
+  LOCK_CYCLE: ArityOf<LockBatchRecord['events'][number]>;
+  LOCK_RELEASE: ArityOf<LockReleaseRecord['events'][number]>;
+  HELD_LOCK: ArityOf<LockOpenRecord['held'][number]>;
+  MESSAGE: ArityOf<IpcBatchRecord['events'][number]>;
+  TASK: ArityOf<TaskBatchRecord['events'][number]>;
+  TASK_SUBMIT: ArityOf<TaskSubmitRecord['events'][number]>;
+};
+
+type ArityOf<Tuple extends readonly unknown[]> = { readonly length: Tuple['length'] };
 
 // ---- The scaling lab ------------------------------------------------------------------
 

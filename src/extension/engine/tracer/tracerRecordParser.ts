@@ -3,8 +3,18 @@
 // so nothing from it is trusted: every field a consumer reads is checked here, including
 // every tuple of a batch. Times are moved onto the run's axis here too, by the offset of
 // the clock the connection's process reads (tracerClocks.ts).
+//
+// The table of fields is typed from the records of tracerProtocol.ts: a field added to a
+// record and not here, or checked as a kind its type cannot have, fails to compile.
 
-import type { TracerRecord, TracerRecordType } from './tracerProtocol';
+import { PROCESS_ROLES } from '../../../shared/runRecord';
+import {
+  MESSAGE_OPS,
+  TRACER_PROTOCOL_VERSION,
+  type HelloRecord,
+  type TracerRecord,
+  type TracerRecordType,
+} from './tracerProtocol';
 
 type Kind =
   | 'number'
@@ -20,12 +30,41 @@ type Kind =
   | { oneOf: readonly string[] }
   | { tuples: readonly Kind[] };
 
-const ROLE: Kind = { oneOf: ['main', 'process', 'pool-worker', 'other'] };
+/**
+ * The kinds a field of type V may be checked as: a number may be a time (moved onto the
+ * run's axis), a string union is one of its strings, an optional field has an optional kind.
+ */
+type KindOf<V> = undefined extends V
+  ? OptionalKindOf<Exclude<V, undefined>>
+  : [V] extends [boolean]
+    ? 'boolean'
+    : [V] extends [number]
+      ? 'number' | 'time'
+      : [V] extends [number | null]
+        ? 'number|null' | 'time|null'
+        : [V] extends [string]
+          ? string extends V
+            ? 'string'
+            : { oneOf: readonly V[] }
+          : [V] extends [string | null]
+            ? 'string|null'
+            : [V] extends [readonly number[]]
+              ? 'number[]'
+              : V extends ReadonlyArray<infer Tuple extends readonly unknown[]>
+                ? { tuples: { readonly [I in keyof Tuple]: KindOf<Tuple[I]> } }
+                : never;
+
+type OptionalKindOf<V> = [V] extends [string] ? 'string?' : [V] extends [number] ? 'number?' : never;
+
+/** A kind for every field of record R but its type, optional ones included. */
+type FieldsOf<R> = { readonly [F in Exclude<keyof R, 'type'>]-?: KindOf<R[F]> };
+
+const ROLE = { oneOf: PROCESS_ROLES };
 const TIME = 'time';
 const TIME_OR_NULL = 'time|null';
 const SITE = 'number|null';
 
-const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
+const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: K }>> } = {
   'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?', cpuMs: 'number?' },
   'process-role': { pid: 'number', role: ROLE, name: 'string' },
   'process-end': { pid: 'number', t: TIME, exitCode: 'number|null', cpuMs: 'number' },
@@ -48,7 +87,7 @@ const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
   'channel-new': { pid: 'number', channel: 'string', kind: { oneOf: ['queue', 'pipe'] }, api: 'string', internal: 'boolean', site: SITE },
   'ipc-batch': {
     pid: 'number',
-    events: { tuples: [{ oneOf: ['put', 'get', 'send', 'recv'] }, 'string', 'number', TIME, 'number', 'number', SITE] },
+    events: { tuples: [{ oneOf: MESSAGE_OPS }, 'string', 'number', TIME, 'number', 'number', SITE] },
   },
   'task-batch': {
     pid: 'number',
@@ -57,6 +96,33 @@ const FIELDS: { [K in TracerRecordType]: Record<string, Kind> } = {
   'task-submit': { pid: 'number', events: { tuples: ['string', TIME, SITE] } },
   'scale-report': { pid: 'number', t: TIME, report: 'string' },
 };
+
+const HELLO_FIELDS: FieldsOf<HelloRecord> = { v: 'number', token: 'string', pid: 'number', t: 'number' };
+
+/**
+ * What a connection's first line says: a hello of this run (`t` is the sender's clock, left
+ * as it is), one of this run from a tracer of another protocol version (`version` null when
+ * the hello has none: tracers older than versions), or nothing the host accepts.
+ */
+export type HelloVerdict =
+  | { kind: 'hello'; hello: HelloRecord }
+  | { kind: 'other-version'; version: number | null }
+  | { kind: 'refused' };
+
+export function parseHello(line: string, token: string): HelloVerdict {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { kind: 'refused' };
+  }
+  if (typeof value !== 'object' || value === null) return { kind: 'refused' };
+  const hello = value as Record<string, unknown>;
+  if (hello.type !== 'hello' || hello.token !== token) return { kind: 'refused' };
+  // The version first: another version's hello may lack fields or mean others.
+  if (hello.v !== TRACER_PROTOCOL_VERSION) return { kind: 'other-version', version: isNumber(hello.v) ? hello.v : null };
+  return hasFields(hello, HELLO_FIELDS) ? { kind: 'hello', hello: hello as unknown as HelloRecord } : { kind: 'refused' };
+}
 
 export function parseTracerLine(line: string): TracerRecord | null {
   let value: unknown;
@@ -95,14 +161,16 @@ function recordOf(value: unknown, offsetMs: number): TracerRecord | null {
   const record = value as Record<string, unknown>;
   const type = record.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) return null;
-  const fields = FIELDS[type as TracerRecordType];
-  for (const [name, kind] of Object.entries(fields)) {
-    if (!hasKind(record[name], kind)) return null;
-  }
+  const fields: Readonly<Record<string, Kind>> = FIELDS[type as TracerRecordType];
+  if (!hasFields(record, fields)) return null;
   if (offsetMs !== 0) {
     for (const [name, kind] of Object.entries(fields)) record[name] = shifted(record[name], kind, offsetMs);
   }
   return record as unknown as TracerRecord;
+}
+
+function hasFields(record: Record<string, unknown>, fields: Readonly<Record<string, Kind>>): boolean {
+  return Object.entries(fields).every(([name, kind]) => hasKind(record[name], kind));
 }
 
 /** A checked value with its times moved back by `offsetMs`, kept to whole microseconds. */

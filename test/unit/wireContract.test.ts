@@ -1,0 +1,105 @@
+// The wire contract from both ends: the tracer's wire.py and tracerProtocol.ts agree on the
+// protocol version, the process roles and the fields of event tuples, and every record
+// wire.py builds is one the host's parser accepts. Runs the real wire.py in Python.
+
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { PROCESS_ROLES } from '../../src/shared/runRecord';
+import { EVENT_FIELDS, TRACER_PROTOCOL_VERSION, type TracerRecordType } from '../../src/extension/engine/tracer/tracerProtocol';
+import { parseHello, parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
+import { DEFAULT_PYTHON, TRACER_DIR } from '../helpers/tracedPython';
+
+// One record of every kind, built by wire.py's builders from values of the types the tracer
+// passes them (times of event tuples as raw nanoseconds, thread idents as in the hot paths).
+const WIRE_SAMPLES = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from parallel_lab_tracer import wire
+
+def to_ms(ns):
+    return ns // 1000 / 1000
+
+tids = {1: 101}
+records = [
+    wire.process_start(5, 1, 1.5, wire.MAIN, "MainProcess", "spawn", 20.125),
+    wire.process_start(6, 5, 2.5, wire.OTHER, "python -c", None, 3.0),
+    wire.process_role(6, wire.POOL_WORKER, "ForkPoolWorker-1"),
+    wire.process_end(6, 9.0, None, 4.0),
+    wire.child_start(7, 5, 3.0, "ls -l"),
+    wire.child_exit(7, 4.0, -9),
+    wire.start_method(5, "fork"),
+    wire.warning(5, "Careful."),
+    wire.scale_report(5, 8.0, "{}"),
+    wire.site(5, 0, "/x/a.py", 3, "main"),
+    wire.lock_new(5, "L", "Lock", "Lock", False, 0),
+    wire.lock_open(5, 101, "L", 1.0, None, 0, wire.held_locks([("M", 500000, None)], to_ms)),
+    wire.lock_stats(5, "L", 1.0, 300, 0.5, 0.25, 2.0, [0.001, 0.01], [299, 1, 0], [300, 0, 0]),
+    wire.channel_new(5, "c", "queue", "Queue", False, None),
+    wire.lock_batch(5, [(1, "L", 1000000, 2000000, 3000000, 0), (1, "L", 4000000, None, None, None)], to_ms, tids),
+    wire.lock_release(5, [(1, "L", 3000000, None)], to_ms, tids),
+    wire.ipc_batch(5, [("put", "c", 0, 3000000, 1500, 26, None)], to_ms),
+    wire.task_batch(5, [("1:0", "square", 1, 1000000, 2000000, True, None, "1:0:0:0")], to_ms),
+    wire.task_submit(5, [("1:0:0:0", 1000000, 0)], to_ms),
+]
+fields = {name[: -len("_FIELDS")]: list(value) for name, value in vars(wire).items() if name.endswith("_FIELDS")}
+print(json.dumps({
+    "version": wire.PROTOCOL_VERSION,
+    "roles": list(wire.PROCESS_ROLES),
+    "fields": fields,
+    "records": [wire.encode_line(record) for record in records],
+    "hello": wire.encode_line(wire.hello("run-token", 5, 1.0)),
+    "clock": wire.clock_line(2.0),
+    "spool": wire.encode_line(wire.spool_line("5-1.spool")),
+}))
+`;
+
+interface WireSamples {
+  version: number;
+  roles: string[];
+  fields: Record<string, string[]>;
+  records: string[];
+  hello: string;
+  clock: string;
+  spool: string;
+}
+
+// Every record type, so that a new one without a sample fails to compile.
+const EVERY_TYPE: { [K in TracerRecordType]: true } = {
+  'process-start': true, 'process-role': true, 'process-end': true, 'child-start': true, 'child-exit': true, 'start-method': true,
+  warning: true, site: true, 'lock-new': true, 'lock-batch': true, 'lock-release': true, 'lock-open': true, 'lock-stats': true,
+  'channel-new': true, 'ipc-batch': true, 'task-batch': true, 'task-submit': true, 'scale-report': true,
+};
+
+describe('the wire contract between wire.py and tracerProtocol.ts', function () {
+  this.timeout(20_000);
+  let wire: WireSamples;
+
+  before(() => {
+    wire = JSON.parse(execFileSync(DEFAULT_PYTHON, ['-c', WIRE_SAMPLES, TRACER_DIR], { encoding: 'utf8' })) as WireSamples;
+  });
+
+  it('has one protocol version, one list of roles and one order of fields for each event tuple', () => {
+    assert.equal(wire.version, TRACER_PROTOCOL_VERSION);
+    assert.deepEqual(wire.roles, [...PROCESS_ROLES]);
+    assert.deepEqual(wire.fields, EVENT_FIELDS);
+  });
+
+  it('builds only records the host accepts, one of every type', () => {
+    const types = new Set<string>();
+    for (const line of wire.records) {
+      const record = parseTracerLine(line);
+      assert.ok(record, `the host refused ${line}`);
+      types.add(record.type);
+    }
+    assert.deepEqual([...types].sort(), Object.keys(EVERY_TYPE).sort());
+  });
+
+  it('opens with a hello of this version, and names clocks and spools as the host reads them', () => {
+    assert.deepEqual(parseHello(wire.hello, 'run-token'), {
+      kind: 'hello',
+      hello: { type: 'hello', v: TRACER_PROTOCOL_VERSION, token: 'run-token', pid: 5, t: 1 },
+    });
+    assert.deepEqual(JSON.parse(wire.clock), { type: 'clock', t: 2 });
+    assert.deepEqual(JSON.parse(wire.spool), { type: 'spool', file: '5-1.spool' });
+  });
+});
