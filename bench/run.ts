@@ -202,7 +202,7 @@ async function main(): Promise<void> {
       'of one lock never overlap on the timeline. With 4 processes on 2 cores any time added inside a',
       'critical section is multiplied into everyone else\'s wait. A lock busier than 20,000 cycles a',
       'second switches to counts and histograms, which bounds the cost of the hottest locks; before it',
-      'switches, a cycle costs about 4 µs to convert and encode at flush.',
+      'switches, a cycle costs about 1.3 µs to convert and encode at flush (3.11; the conversion, 0.33 µs, runs once per batch).',
       '',
     );
   }
