@@ -9,7 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { findDescendants, signalProcessTree } from '../src/extension/engine/run/processTree';
+import { signalProcessTree } from '../src/extension/engine/run/processTree';
+import { findDescendants } from '../test/helpers/descendants';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { Sampler } from '../src/extension/engine/sampling/sampler';
 import { delay, measured, median } from './measure';

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { ListingProcessSource } from '../../src/extension/engine/sampling/listing/listingProcessSource';
 import { LongLivedListing, type ListingCommand } from '../../src/extension/engine/sampling/listing/longLivedListing';
 import { longLivedListingCommand, parseCimListing, parsePsListing } from '../../src/extension/engine/sampling/listing/processListing';
-import { findDescendants, isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { findDescendants } from '../helpers/descendants';
 
 const sh = (script: string): ListingCommand => ({ command: 'sh', args: ['-c', script] });
 

@@ -6,7 +6,7 @@
 
 import { strict as assert } from 'node:assert';
 import { LiveDeltaCollector } from '../../src/extension/engine/record/liveDeltaCollector';
-import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';
