@@ -111,7 +111,7 @@ async function measureOne(processes: number): Promise<SamplerCost> {
     forker.stop();
     await sampler.stop();
     const tree = await findDescendants(rootPid);
-    signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
+    await signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
 }
 
@@ -135,10 +135,10 @@ interface Forker {
 // copy-on-write for a while, and the next tick would pay page faults no real run causes.
 function startForker(): Forker {
   const forker = spawn('python3', ['-c', FORKER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: forker.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: forker.stdout })[Symbol.asyncIterator]();
   return {
     createProcess: async () => {
-      forker.stdin!.write('\n');
+      forker.stdin.write('\n');
       await lines.next();
     },
     stop: () => forker.kill(),

@@ -77,7 +77,7 @@ export async function measureThreadReads(): Promise<ThreadReadsCost | null> {
   } finally {
     await sampler.stop();
     const tree = await findDescendants(rootPid);
-    signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
+    await signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
 }
 

@@ -71,6 +71,7 @@ export type LockKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore' | 'Co
 export interface LockInfo {
   /** Stable across processes: the semaphore's name, or an id the tracer carries through pickling. */
   id: string;
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the kinds known today, and any a newer tracer reports
   kind: LockKind | string;
   /** How the learner made it, e.g. "Lock", "Value.get_lock", "Array.get_lock", "Condition". */
   api: string;

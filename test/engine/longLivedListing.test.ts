@@ -111,7 +111,7 @@ listing.next().then(() => {
 });
 `], { stdio: ['ignore', 'pipe', 'inherit'] });
     let printed = '';
-    host.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    host.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const exited = new Promise<boolean>((resolve) => host.once('exit', () => resolve(true)));
     const exitedAlone = await Promise.race([exited, delay(5000).then(() => false)]);
     if (!exitedAlone) host.kill('SIGKILL');

@@ -26,7 +26,7 @@ interface PythonRun {
 /** Starts `python3 -c source` as the leader of its own process group, as the runner does. */
 function startPython(source: string): PythonRun {
   const child = spawn('python3', ['-c', source], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   started.push(child);
   return {
     child,
@@ -47,7 +47,7 @@ async function endStartedPrograms(): Promise<void> {
   for (const child of started.splice(0)) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       const tree = await findDescendants(child.pid);
-      signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
+      await signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
     }
   }
 }
@@ -648,7 +648,7 @@ time.sleep(30)
     const tree = await findDescendants(run.pid);
     assert.equal(tree.length, 4, `3 children and a grandchild: ${JSON.stringify(tree)}`);
     const pids = tree.map(({ pid }) => pid);
-    signalProcessTree(run.pid, pids, 'SIGKILL');
+    await signalProcessTree(run.pid, pids, 'SIGKILL');
     await run.exited;
     await waitUntil(() => [run.pid, ...pids].every((pid) => !isProcessAlive(pid)), 'every process is gone', 3000);
   });
@@ -663,11 +663,11 @@ time.sleep(30)
 `);
     await run.nextLine();
     const [escaper] = await findDescendants(run.pid);
-    signalProcessTree(run.pid, [], 'SIGKILL');
+    await signalProcessTree(run.pid, [], 'SIGKILL');
     await run.exited;
     await delay(200);
     assert.ok(isProcessAlive(escaper.pid), 'the escaper survives a group-only signal');
-    signalProcessTree(run.pid, [escaper.pid], 'SIGKILL');
+    await signalProcessTree(run.pid, [escaper.pid], 'SIGKILL');
     await waitUntil(() => !isProcessAlive(escaper.pid), 'the escaper is gone');
   });
 

@@ -440,7 +440,7 @@ describe('Lock tracer', function () {
       const eventWaits = locks.cycles.filter((c) => c.site?.line === eventLine && eventIds.has(c.lock));
       assert.equal(eventWaits.length, 1);
       assert.ok(eventWaits[0].acquiredMs !== null && eventWaits[0].acquiredMs === eventWaits[0].releasedMs);
-      assert.ok((eventWaits[0].acquiredMs as number) - eventWaits[0].requestMs >= 150, 'waited for set()');
+      assert.ok(eventWaits[0].acquiredMs - eventWaits[0].requestMs >= 150, 'waited for set()');
 
       const barrier = locks.lockWith((news) => news.kind === 'Barrier');
       const barrierWaits = locks.cyclesOf(barrier.lock);

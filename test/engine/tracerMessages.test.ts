@@ -208,10 +208,10 @@ function assertPingPong(run: TracedRun, file: string): void {
   const childSends = onChannel(events, channel, 'send', child);
   const childRecvs = onChannel(events, channel, 'recv', child);
   const exact = Array.from({ length: 20 }, (_, i) => 100 + i);
-  assert.deepEqual(mainSends.map((e) => e.bytes), [...exact, ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(childRecvs.map((e) => e.bytes), [...exact, ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(childSends.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(mainRecvs.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array(20).fill(pickled), 7]);
+  assert.deepEqual(mainSends.map((e) => e.bytes), [...exact, ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(childRecvs.map((e) => e.bytes), [...exact, ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(childSends.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(mainRecvs.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array<number>(20).fill(pickled), 7]);
   assert.ok([...mainSends, ...mainRecvs].every((e) => e.endpoint === 0), "the main's end is end 0");
   assert.ok([...childSends, ...childRecvs].every((e) => e.endpoint === 1), "the child's end is end 1");
   assert.equal(events.length, 4 * 41);

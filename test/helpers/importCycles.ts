@@ -7,9 +7,9 @@ import * as ts from 'typescript';
 
 /** The files and compiler options a tsconfig.json names. */
 export function projectFiles(tsconfigPath: string): { files: string[]; options: ts.CompilerOptions } {
-  const { config, error } = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, path.dirname(tsconfigPath));
+  const read = ts.readConfigFile(tsconfigPath, (file) => ts.sys.readFile(file));
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfigPath));
   return { files: parsed.fileNames, options: parsed.options };
 }
 

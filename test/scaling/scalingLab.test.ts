@@ -97,7 +97,7 @@ async function measureWithOneRetry(request: ScalingRequest, check: (result: Scal
   try {
     check(first.result);
     return first;
-  } catch (error) {
+  } catch {
     const second = await runScalingLab(request);
     try {
       check(second.result);
@@ -105,7 +105,7 @@ async function measureWithOneRetry(request: ScalingRequest, check: (result: Scal
     } catch (again) {
       const numbers = `\n  first try: ${numbersOf(first.result)}\n  second try: ${numbersOf(second.result)}`;
       const why = noisy(second.result);
-      if (why === null) throw new Error(`${(again as Error).message}, on a machine that ran the same work at the same speed${numbers}`);
+      if (why === null) throw new Error(`${(again as Error).message}, on a machine that ran the same work at the same speed${numbers}`, { cause: again });
       console.log(`      (wall times not held to their bounds: ${why}; ${(again as Error).message})${numbers}`);
       return second;
     }

@@ -8,7 +8,7 @@ interface Recorder {
   actions: TreeKillActions;
   log: string[];
   /** Makes the pending taskkill exit. */
-  finishTaskkill(): void;
+  finishTaskkill: () => void;
 }
 
 function recorder(): Recorder {

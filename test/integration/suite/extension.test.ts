@@ -42,7 +42,10 @@ describe('Parallel Lab inside VS Code', function () {
   it('lists the lessons in order in the lesson tree', async () => {
     const { lessons } = await parallelLab();
     const nodes = lessons.getChildren();
-    const labels = nodes.map((node) => String(lessons.getTreeItem(node).label));
+    const labels = nodes.map((node) => {
+      const { label } = lessons.getTreeItem(node);
+      return typeof label === 'object' ? label.label : String(label);
+    });
     assert.ok(labels.length >= 7, `at least seven lessons (${labels.length})`);
     labels.forEach((label, i) => assert.match(label, new RegExp(`^${i + 1}\\. `), `lesson ${i + 1} is in place: ${label}`));
     assert.match(labels[0], /processes/i);
