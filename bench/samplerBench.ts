@@ -10,12 +10,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import pidusage from 'pidusage';
 import { signalProcessTree } from '../src/extension/engine/run/processTree';
 import { findDescendants } from '../test/helpers/descendants';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { Sampler } from '../src/extension/engine/sampling/sampler';
-import { delay, measured, median, type WorkCost } from './measure';
+import { measured, median, type WorkCost } from './measure';
 
 export interface SamplerCost {
   processes: number;

@@ -9,11 +9,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as readline from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { signalProcessTree } from '../src/extension/engine/run/processTree';
 import { findDescendants } from '../test/helpers/descendants';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { Sampler } from '../src/extension/engine/sampling/sampler';
-import { delay, measured, median } from './measure';
+import { measured, median } from './measure';
 
 export const THREAD_TREE = { processes: 10, threadsPerProcess: 4 };
 

@@ -5,6 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ListingProcessSource } from '../../src/extension/engine/sampling/listing/listingProcessSource';
 import { LongLivedListing, type ListingCommand } from '../../src/extension/engine/sampling/listing/longLivedListing';
 import { longLivedListingCommand, parseCimListing, parsePsListing } from '../../src/extension/engine/sampling/listing/processListing';
@@ -12,10 +13,6 @@ import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { findDescendants } from '../helpers/descendants';
 
 const sh = (script: string): ListingCommand => ({ command: 'sh', args: ['-c', script] });
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/run/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
@@ -163,7 +164,7 @@ describe('profiling a run (engine)', function () {
     const file = writeProgram('sleeper.py', 'import time\ntime.sleep(30)\n');
     const states: RunState[] = [];
     const run = await ProfileRun.start({ file }, { onState: (state) => states.push(state) });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await delay(300);
     await run.stop();
     const record = await run.finished;
     assert.deepEqual(states, ['starting', 'running', 'stopping', 'finishing', 'finished']);

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as readline from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LinuxProcessTable } from '../../src/extension/engine/sampling/linux/linuxProcessTable';
 import { parseLastPid } from '../../src/extension/engine/sampling/linux/linuxProcStat';
 import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
@@ -71,10 +72,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

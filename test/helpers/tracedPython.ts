@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EventServer } from '../../src/extension/engine/tracer/eventServer';
 import { RunClock } from '../../src/extension/engine/run/runClock';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
@@ -98,10 +99,6 @@ function runPython(python: string, file: string, env: NodeJS.ProcessEnv, killAft
       resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 });
     });
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // ---- The records, flattened -------------------------------------------------------------
