@@ -97,7 +97,7 @@ describe('the listing process kept for a run (real processes)', function () {
 
   it('keeps no host alive, and its process ends with a host that never closed it', async function () {
     if (process.platform === 'win32') this.skip();
-    const modulePath = require.resolve('../../src/extension/engine/longLivedListing');
+    const modulePath = require.resolve('../../src/extension/engine/sampling/listing/longLivedListing');
     const host = spawn(process.execPath, ['-e', `
 const { LongLivedListing } = require(${JSON.stringify(modulePath)});
 const listing = new LongLivedListing({ command: 'sh', args: ['-c', 'while read -r _; do echo x; echo "--- end of listing 0 ---"; done'] });
