@@ -7,7 +7,8 @@ export const RUN_RECORD_SCHEMA = 'parallel-lab/run@1';
 
 export type ProcessRole = 'main' | 'process' | 'pool-worker' | 'other';
 
-export type StartMethod = 'fork' | 'spawn' | 'forkserver';
+export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
+export type StartMethod = (typeof START_METHODS)[number];
 
 export interface ProcessSample {
   t: number;

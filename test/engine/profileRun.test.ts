@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
+import { START_METHODS, type LockEventList, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/run/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { RunClock } from '../../src/extension/engine/run/runClock';
@@ -33,7 +33,7 @@ function mean(values: number[]): number {
 describe('profiling a run (engine)', function () {
   this.timeout(60_000);
 
-  for (const startMethod of ['fork', 'spawn', 'forkserver'] as StartMethod[]) {
+  for (const startMethod of START_METHODS) {
     it(`records the counter example's 11 processes under ${startMethod}`, async () => {
       const record = await profile({ file: COUNTER, startMethod });
       assert.equal(record.stdout, '10\n');

@@ -15,7 +15,8 @@ import {
   type SiteRecord,
   type TracerRecord,
 } from '../../src/extension/engine/tracer/tracerProtocol';
-import { runTraced, START_METHODS } from '../helpers/tracedPython';
+import { START_METHODS } from '../../src/shared/runRecord';
+import { runTraced } from '../helpers/tracedPython';
 
 const REPO = path.resolve(__dirname, '../../..');
 const COUNTER_SAMPLE = path.join(REPO, 'samples/04-sharing-memory/counter.py');
