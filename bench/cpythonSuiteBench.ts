@@ -7,7 +7,7 @@
 // Part of `npm run bench`; alone: npm run build && npm run compile-tests && node out/bench/cpythonSuiteBench.js
 
 import { type SuiteRun, type TracedSuiteRun, WHOLE_SUITE, runSuitePlain, runSuiteTraced } from '../test/helpers/cpythonSuite';
-import { START_METHODS, type StartMethod } from '../test/helpers/tracedPython';
+import { START_METHODS, type StartMethod } from '../src/shared/runRecord';
 
 export const SUITE_RATIO_TARGET = 1.3;
 // WithThreadsTestPool.test_terminate: map_async of 10,000 time.sleep(LONG_TIMEOUT = 300 s)

@@ -4,6 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { HostMemoryChildResult, SaveMode } from './hostMemoryChild';
 
 export interface HostMemoryResult {
@@ -21,12 +22,9 @@ export interface HostMemoryResult {
   baselineCliSavedPeakRssMb: number;
 }
 
-function runChild(events: number, mode: SaveMode): Promise<HostMemoryChildResult> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(__dirname, 'hostMemoryChild.js'), String(events), mode], { maxBuffer: 1 << 20 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')),
-    );
-  });
+async function runChild(events: number, mode: SaveMode): Promise<HostMemoryChildResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'hostMemoryChild.js'), String(events), mode], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as HostMemoryChildResult;
 }
 
 export async function measureHostMemory(events = 1_000_000): Promise<HostMemoryResult> {

@@ -1,13 +1,9 @@
-// What the benchmarks share: medians, waiting, and the host's CPU time of a piece of work.
+// What the benchmarks share: medians and the host's CPU time of a piece of work.
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export interface WorkCost {

@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createProcessSource } from '../src/extension/engine/sampling/processSource';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { measureLockCost } from './lockBench';
@@ -49,7 +50,7 @@ async function measureSourceRead(): Promise<SourceReadCost> {
   let processesSeen = 0;
   try {
     for (let i = 0; i < READS; i++) {
-      await new Promise((resolve) => setTimeout(resolve, READ_SPACING_MS));
+      await delay(READ_SPACING_MS);
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       processesSeen = (await source.read(roots, clock.nowMs())).length;

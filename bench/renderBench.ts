@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { RunRecordBuilder } from '../src/extension/engine/record/recordBuilder';
 import { launchBrowser, waitForRenders, watchedPage } from '../test/helpers/browser';
@@ -87,7 +88,7 @@ async function measureLiveLatency(browser: Browser): Promise<RenderBenchResult['
     }, DELTA_INTERVAL_MS);
     for (let i = 0; i < LIVE_EVENTS; i++) {
       // Spread over the batching interval, so waits for the next batch vary as in a real run.
-      await new Promise((resolve) => setTimeout(resolve, 37 + (i * 53) % 90));
+      await delay(37 + (i * 53) % 90);
       const pid = 50_000 + i;
       arrived.set(pid, Date.now());
       builder.applyTracerRecord({ type: 'process-start', pid, ppid: 1, t: i * 10, role: 'process', name: `Process-${i + 1}` });

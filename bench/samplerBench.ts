@@ -10,11 +10,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import pidusage from 'pidusage';
-import { findDescendants, signalProcessTree } from '../src/extension/engine/run/processTree';
+import { signalProcessTree } from '../src/extension/engine/run/processTree';
+import { findDescendants } from '../test/helpers/descendants';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { Sampler } from '../src/extension/engine/sampling/sampler';
-import { delay, measured, median, type WorkCost } from './measure';
+import { measured, median, type WorkCost } from './measure';
 
 export interface SamplerCost {
   processes: number;
@@ -110,7 +112,7 @@ async function measureOne(processes: number): Promise<SamplerCost> {
     forker.stop();
     await sampler.stop();
     const tree = await findDescendants(rootPid);
-    signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
+    await signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
 }
 
@@ -134,10 +136,10 @@ interface Forker {
 // copy-on-write for a while, and the next tick would pay page faults no real run causes.
 function startForker(): Forker {
   const forker = spawn('python3', ['-c', FORKER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: forker.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: forker.stdout })[Symbol.asyncIterator]();
   return {
     createProcess: async () => {
-      forker.stdin!.write('\n');
+      forker.stdin.write('\n');
       await lines.next();
     },
     stop: () => forker.kill(),

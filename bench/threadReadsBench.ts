@@ -9,10 +9,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { findDescendants, signalProcessTree } from '../src/extension/engine/run/processTree';
+import { setTimeout as delay } from 'node:timers/promises';
+import { signalProcessTree } from '../src/extension/engine/run/processTree';
+import { findDescendants } from '../test/helpers/descendants';
 import { RunClock } from '../src/extension/engine/run/runClock';
 import { Sampler } from '../src/extension/engine/sampling/sampler';
-import { delay, measured, median } from './measure';
+import { measured, median } from './measure';
 
 export const THREAD_TREE = { processes: 10, threadsPerProcess: 4 };
 
@@ -76,7 +78,7 @@ export async function measureThreadReads(): Promise<ThreadReadsCost | null> {
   } finally {
     await sampler.stop();
     const tree = await findDescendants(rootPid);
-    signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
+    await signalProcessTree(rootPid, tree.map(({ pid }) => pid), 'SIGKILL');
   }
 }
 

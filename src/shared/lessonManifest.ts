@@ -3,7 +3,7 @@
 // with no file-system access, so the extension host, the webview and the tests can all
 // use it; checking that the files exist is the engine's job (engine/lessons/lessonCatalog.ts).
 
-import type { StartMethod } from './runRecord';
+import { START_METHODS, type StartMethod } from './runRecord';
 
 export const LESSON_MANIFEST_SCHEMA = 'parallel-lab/lessons@1';
 
@@ -48,7 +48,6 @@ export interface LessonManifest {
 
 export type ManifestCheck = { ok: true; manifest: LessonManifest } | { ok: false; problems: string[] };
 
-const START_METHODS: readonly string[] = ['fork', 'spawn', 'forkserver'];
 const LESSON_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
@@ -123,7 +122,7 @@ function checkSample(sample: unknown, where: string, problems: string[]): void {
     checkRelativePath(sample.file, '.py', where, problems);
   }
   if (!isNonEmptyString(sample.title)) problems.push(`${where} needs a "title".`);
-  if (sample.startMethod !== undefined && !START_METHODS.includes(sample.startMethod as string)) {
+  if (sample.startMethod !== undefined && !(START_METHODS as readonly unknown[]).includes(sample.startMethod)) {
     problems.push(`${where} has an unknown "startMethod"; use one of ${START_METHODS.join(', ')}.`);
   }
   if (sample.minCores !== undefined && !(Number.isInteger(sample.minCores) && (sample.minCores as number) >= 1)) {

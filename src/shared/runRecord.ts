@@ -14,7 +14,8 @@ export const RUN_RECORD_SCHEMA = 'parallel-lab/run@1';
 export const PROCESS_ROLES = ['main', 'process', 'pool-worker', 'other'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
-export type StartMethod = 'fork' | 'spawn' | 'forkserver';
+export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
+export type StartMethod = (typeof START_METHODS)[number];
 
 export interface ProcessSample {
   t: number;
@@ -78,6 +79,7 @@ export type LockKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore' | 'Co
 export interface LockInfo {
   /** Stable across processes: the semaphore's name, or an id the tracer carries through pickling. */
   id: string;
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the kinds known today, and any a newer tracer reports
   kind: LockKind | string;
   /** How the learner made it, e.g. "Lock", "Value.get_lock", "Array.get_lock", "Condition". */
   api: string;

@@ -20,7 +20,6 @@ interface VsCodeApi {
 
 declare global {
   // Defined by VS Code inside a webview, absent in a report opened from disk.
-  // eslint-disable-next-line no-var
   var acquireVsCodeApi: (() => VsCodeApi) | undefined;
 }
 

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RunRecord } from '../../src/shared/runRecord';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { runCli } from '../helpers/cli';
@@ -131,7 +132,7 @@ describe('parallel-lab run (command line)', function () {
     const child = spawn(process.execPath, [CLI, 'run', file, '--', pidFile], { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
     while ((!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim().split('\n').length < 3) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
     }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -80,7 +80,7 @@ describe('parallel-lab run --trace', function () {
     assert.ok(document.traceEvents.some((e) => e.ph === 's') && document.traceEvents.some((e) => e.ph === 'f'), 'flow arrows');
     const tracks = new Map<string, Array<{ start: number; end: number }>>();
     for (const slice of slices) {
-      const key = `${slice.pid}/${slice.tid}`;
+      const key = `${String(slice.pid)}/${String(slice.tid)}`;
       tracks.set(key, [...(tracks.get(key) ?? []), { start: Number(slice.ts), end: Number(slice.ts) + Number(slice.dur) }]);
     }
     for (const [key, track] of tracks) {

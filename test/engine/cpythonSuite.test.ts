@@ -18,7 +18,7 @@ import {
   runSuitePlain,
   runSuiteTraced,
 } from '../helpers/cpythonSuite';
-import type { StartMethod } from '../helpers/tracedPython';
+import type { StartMethod } from '../../src/shared/runRecord';
 
 const METHODS: StartMethod[] = ['fork', 'spawn'];
 

@@ -5,16 +5,14 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ListingProcessSource } from '../../src/extension/engine/sampling/listing/listingProcessSource';
 import { LongLivedListing, type ListingCommand } from '../../src/extension/engine/sampling/listing/longLivedListing';
 import { longLivedListingCommand, parseCimListing, parsePsListing } from '../../src/extension/engine/sampling/listing/processListing';
-import { findDescendants, isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { findDescendants } from '../helpers/descendants';
 
 const sh = (script: string): ListingCommand => ({ command: 'sh', args: ['-c', script] });
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -99,7 +97,7 @@ describe('the listing process kept for a run (real processes)', function () {
 
   it('keeps no host alive, and its process ends with a host that never closed it', async function () {
     if (process.platform === 'win32') this.skip();
-    const modulePath = require.resolve('../../src/extension/engine/longLivedListing');
+    const modulePath = require.resolve('../../src/extension/engine/sampling/listing/longLivedListing');
     const host = spawn(process.execPath, ['-e', `
 const { LongLivedListing } = require(${JSON.stringify(modulePath)});
 const listing = new LongLivedListing({ command: 'sh', args: ['-c', 'while read -r _; do echo x; echo "--- end of listing 0 ---"; done'] });
@@ -110,7 +108,7 @@ listing.next().then(() => {
 });
 `], { stdio: ['ignore', 'pipe', 'inherit'] });
     let printed = '';
-    host.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    host.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const exited = new Promise<boolean>((resolve) => host.once('exit', () => resolve(true)));
     const exitedAlone = await Promise.race([exited, delay(5000).then(() => false)]);
     if (!exitedAlone) host.kill('SIGKILL');

@@ -4,14 +4,12 @@
 
 import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LockEventList, ProcessEntry, RunRecord } from '../../src/shared/runRecord';
+import { START_METHODS, type LockEventList, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
-import { DEFAULT_PYTHON, PYTHON_313, PYTHON_38, START_METHODS, runTraced } from '../helpers/tracedPython';
+import { DEFAULT_PYTHON, runTraced } from '../helpers/tracedPython';
+import { findPython, itWithPython } from '../helpers/pythonVersions';
 import { writeProgram } from '../helpers/pythonPrograms';
-
-const PYTHON_312 = '/root/.pyenv/versions/3.12.1/bin/python3.12';
 
 function profile(file: string, python?: string): Promise<RunRecord<LockEventList>> {
   return ProfileRun.start({ file, python }).then((run) => run.finished);
@@ -52,15 +50,13 @@ function forkChildOf(record: RunRecord<LockEventList>): ProcessEntry {
   return theProcess(record, (p) => p.ppid === main.pid && p.name === 'fork of MainProcess', 'fork child');
 }
 
-/** Available interpreters among the versions the tracer promises to support. */
-function pythons(): Array<[string, string]> {
-  const versions: Array<[string, string]> = [['default', DEFAULT_PYTHON], ['3.8', PYTHON_38], ['3.12', PYTHON_312], ['3.13', PYTHON_313]];
-  return versions.filter(([label, python]) => label === 'default' || existsSync(python));
-}
+/** Versions the tracer promises to support, beside the default python3 (undefined). */
+const VERSIONS = [undefined, '3.8', '3.12', '3.13'];
 
 interface ForkCase {
   what: string;
-  python: string;
+  /** undefined: DEFAULT_PYTHON. */
+  version: string | undefined;
   /** How the parent collects the child: os.waitpid(pid, 0) or os.wait(). */
   collect: string;
   /** Killed by the parent with SIGKILL after 0.3 s, rather than leaving with os._exit(7) after 0.3 s. */
@@ -69,9 +65,9 @@ interface ForkCase {
 
 function forkCases(): ForkCase[] {
   return [
-    ...pythons().map(([label, python]) => ({ what: `calls os._exit(7), collected with os.waitpid (Python ${label})`, python, collect: 'os.waitpid(pid, 0)', killed: false })),
-    { what: 'calls os._exit(7), collected with os.wait()', python: DEFAULT_PYTHON, collect: 'os.wait()', killed: false },
-    { what: 'is killed by SIGKILL (the negative signal number)', python: DEFAULT_PYTHON, collect: 'os.wait()', killed: true },
+    ...VERSIONS.map((version) => ({ what: `calls os._exit(7), collected with os.waitpid (Python ${version ?? 'default'})`, version, collect: 'os.waitpid(pid, 0)', killed: false })),
+    { what: 'calls os._exit(7), collected with os.wait()', version: undefined, collect: 'os.wait()', killed: false },
+    { what: 'is killed by SIGKILL (the negative signal number)', version: undefined, collect: 'os.wait()', killed: true },
   ];
 }
 
@@ -99,16 +95,16 @@ function forkChildProgram(collect: string, killed: boolean): string {
 }
 
 /** Before 3.11 a re-raise keeps the re-raising wrapper's frame in the traceback (see channels/wrappers.py). */
-function dropsWrapperFrames(python: string): boolean {
-  return spawnSync(python, ['-c', 'import sys; sys.exit(sys.version_info < (3, 11))']).status === 0;
+function dropsWrapperFrames(python: string | undefined): boolean {
+  return python !== undefined && spawnSync(python, ['-c', 'import sys; sys.exit(sys.version_info < (3, 11))']).status === 0;
 }
 
 describe('process exits in the run record', function () {
   this.timeout(60_000);
   this.slow(5_000);
 
-  for (const { python, collect, killed, what } of forkCases()) {
-    it(`records the exit code and the real end of a bare fork child that ${what}`, async () => {
+  for (const { version, collect, killed, what } of forkCases()) {
+    itWithPython(version, `records the exit code and the real end of a bare fork child that ${what}`, async (python) => {
       const record = await profile(writeProgram('fork_child.py', forkChildProgram(collect, killed)), python);
       assert.equal(record.stdout, `True ${killed ? 'killed by 9' : 'exited with 7'}\n`);
       assert.equal(record.exitCode, 0);
@@ -202,8 +198,8 @@ describe('process exits in the run record', function () {
     });
   }
 
-  for (const [label, python] of pythons().filter(([, python]) => dropsWrapperFrames(python))) {
-    it(`leaves a traceback raised through os.waitpid, and the program's output and exit code, unchanged (Python ${label})`, async () => {
+  for (const version of VERSIONS.filter((version) => dropsWrapperFrames(version === undefined ? DEFAULT_PYTHON : findPython(version)))) {
+    itWithPython(version, `leaves a traceback raised through os.waitpid, and the program's output and exit code, unchanged (Python ${version ?? 'default'})`, async (python) => {
       const file = writeProgram(
         'not_my_child.py',
         `

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LockEventList, ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
+import { setTimeout as delay } from 'node:timers/promises';
+import { START_METHODS, type LockEventList, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
 import { ProfileRun, type RunRequest, type RunState } from '../../src/extension/engine/run/profileRun';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
 import { RunClock } from '../../src/extension/engine/run/runClock';
@@ -37,7 +38,7 @@ function mean(values: number[]): number {
 describe('profiling a run (engine)', function () {
   this.timeout(60_000);
 
-  for (const startMethod of ['fork', 'spawn', 'forkserver'] as StartMethod[]) {
+  for (const startMethod of START_METHODS) {
     it(`records the counter example's 11 processes under ${startMethod}`, async () => {
       const record = await profile({ file: COUNTER, startMethod });
       assert.equal(record.stdout, '10\n');
@@ -168,7 +169,7 @@ describe('profiling a run (engine)', function () {
     const file = writeProgram('sleeper.py', 'import time\ntime.sleep(30)\n');
     const states: RunState[] = [];
     const run = await ProfileRun.start({ file }, { onState: (state) => states.push(state) });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await delay(300);
     await run.stop();
     const record = await run.finished;
     assert.deepEqual(states, ['starting', 'running', 'stopping', 'finishing', 'finished']);

@@ -5,10 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as readline from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LinuxProcessTable } from '../../src/extension/engine/sampling/linux/linuxProcessTable';
 import { parseLastPid } from '../../src/extension/engine/sampling/linux/linuxProcStat';
-import { PROCESS_SOURCE_ENV, type ObservedProcess } from '../../src/extension/engine/sampling/processSource';
-import { findDescendants, isProcessAlive, signalProcessTree } from '../../src/extension/engine/run/processTree';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
+import { PROCESS_SOURCE_ENV } from '../../src/extension/engine/sampling/processSource';
+import { isProcessAlive, signalProcessTree } from '../../src/extension/engine/run/processTree';
+import { findDescendants } from '../helpers/descendants';
 import { PidusageMeter, type ProcessUsage } from '../../src/extension/engine/sampling/listing/processUsage';
 import { RunClock } from '../../src/extension/engine/run/runClock';
 import { Sampler, type SamplerTick } from '../../src/extension/engine/sampling/sampler';
@@ -24,7 +27,7 @@ interface PythonRun {
 /** Starts `python3 -c source` as the leader of its own process group, as the runner does. */
 function startPython(source: string): PythonRun {
   const child = spawn('python3', ['-c', source], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   started.push(child);
   return {
     child,
@@ -45,7 +48,7 @@ async function endStartedPrograms(): Promise<void> {
   for (const child of started.splice(0)) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       const tree = await findDescendants(child.pid);
-      signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
+      await signalProcessTree(child.pid, tree.map(({ pid }) => pid), 'SIGKILL');
     }
   }
 }
@@ -69,10 +72,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -646,7 +645,7 @@ time.sleep(30)
     const tree = await findDescendants(run.pid);
     assert.equal(tree.length, 4, `3 children and a grandchild: ${JSON.stringify(tree)}`);
     const pids = tree.map(({ pid }) => pid);
-    signalProcessTree(run.pid, pids, 'SIGKILL');
+    await signalProcessTree(run.pid, pids, 'SIGKILL');
     await run.exited;
     await waitUntil(() => [run.pid, ...pids].every((pid) => !isProcessAlive(pid)), 'every process is gone', 3000);
   });
@@ -661,11 +660,11 @@ time.sleep(30)
 `);
     await run.nextLine();
     const [escaper] = await findDescendants(run.pid);
-    signalProcessTree(run.pid, [], 'SIGKILL');
+    await signalProcessTree(run.pid, [], 'SIGKILL');
     await run.exited;
     await delay(200);
     assert.ok(isProcessAlive(escaper.pid), 'the escaper survives a group-only signal');
-    signalProcessTree(run.pid, [escaper.pid], 'SIGKILL');
+    await signalProcessTree(run.pid, [escaper.pid], 'SIGKILL');
     await waitUntil(() => !isProcessAlive(escaper.pid), 'the escaper is gone');
   });
 

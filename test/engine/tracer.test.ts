@@ -2,22 +2,19 @@
 // small multiprocessing programs, and the records they send are checked for every process.
 
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import { START_METHODS, type StartMethod } from '../../src/shared/runRecord';
 import {
-  PYTHON_313,
-  PYTHON_38,
-  START_METHODS,
   runTraced as runTracedFile,
   runUntraced as runUntracedFile,
   type ProgramOutput,
-  type StartMethod,
   type TracedRun,
   type TracedRunOptions,
 } from '../helpers/tracedPython';
+import { itWithPython } from '../helpers/pythonVersions';
 
 const PROGRAMS: Record<string, string> = {
   'counter.py': `
@@ -235,13 +232,9 @@ describe('Python tracer', function () {
     });
   }
 
-  for (const [label, python] of [
-    ['3.8', PYTHON_38],
-    ['3.13', PYTHON_313],
-  ]) {
+  for (const version of ['3.8', '3.13']) {
     for (const method of ['fork', 'spawn'] as const) {
-      it(`works on Python ${label} under ${method}`, async function () {
-        if (!existsSync(python)) this.skip();
+      itWithPython(version, `works on Python ${version} under ${method}`, async (python) => {
         assertCounterRun(await runTraced('counter.py', { python, startMethod: method }), method);
       });
     }

@@ -15,7 +15,8 @@ import {
   type SiteRecord,
   type TracerRecord,
 } from '../../src/extension/engine/tracer/tracerProtocol';
-import { runTraced, START_METHODS } from '../helpers/tracedPython';
+import { START_METHODS } from '../../src/shared/runRecord';
+import { runTraced } from '../helpers/tracedPython';
 
 const REPO = path.resolve(__dirname, '../../..');
 const COUNTER_SAMPLE = path.join(REPO, 'samples/04-sharing-memory/counter.py');
@@ -440,7 +441,7 @@ describe('Lock tracer', function () {
       const eventWaits = locks.cycles.filter((c) => c.site?.line === eventLine && eventIds.has(c.lock));
       assert.equal(eventWaits.length, 1);
       assert.ok(eventWaits[0].acquiredMs !== null && eventWaits[0].acquiredMs === eventWaits[0].releasedMs);
-      assert.ok((eventWaits[0].acquiredMs as number) - eventWaits[0].requestMs >= 150, 'waited for set()');
+      assert.ok(eventWaits[0].acquiredMs - eventWaits[0].requestMs >= 150, 'waited for set()');
 
       const barrier = locks.lockWith((news) => news.kind === 'Barrier');
       const barrierWaits = locks.cyclesOf(barrier.lock);

@@ -3,16 +3,13 @@
 // `ipc-batch` records they send are checked, along with the program's unchanged output.
 
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { START_METHODS, type StartMethod } from '../../src/shared/runRecord';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 import {
   DEFAULT_PYTHON,
-  PYTHON_313,
-  PYTHON_38,
-  START_METHODS,
   type IpcEvent,
-  type StartMethod,
   type TracedRun,
   channelsOf,
   learnerIpcEventsOf,
@@ -22,6 +19,7 @@ import {
   runUntraced,
   sitesOf,
 } from '../helpers/tracedPython';
+import { itWithPython } from '../helpers/pythonVersions';
 
 const QUEUE_SAMPLE = path.join(SAMPLES_DIR, '03-talking-between-kitchens', 'queue_result.py');
 
@@ -207,10 +205,10 @@ function assertPingPong(run: TracedRun, file: string): void {
   const childSends = onChannel(events, channel, 'send', child);
   const childRecvs = onChannel(events, channel, 'recv', child);
   const exact = Array.from({ length: 20 }, (_, i) => 100 + i);
-  assert.deepEqual(mainSends.map((e) => e.bytes), [...exact, ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(childRecvs.map((e) => e.bytes), [...exact, ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(childSends.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array(20).fill(pickled), 7]);
-  assert.deepEqual(mainRecvs.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array(20).fill(pickled), 7]);
+  assert.deepEqual(mainSends.map((e) => e.bytes), [...exact, ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(childRecvs.map((e) => e.bytes), [...exact, ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(childSends.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array<number>(20).fill(pickled), 7]);
+  assert.deepEqual(mainRecvs.map((e) => e.bytes), [...exact.map((n) => n + 1), ...Array<number>(20).fill(pickled), 7]);
   assert.ok([...mainSends, ...mainRecvs].every((e) => e.endpoint === 0), "the main's end is end 0");
   assert.ok([...childSends, ...childRecvs].every((e) => e.endpoint === 1), "the child's end is end 1");
   assert.equal(events.length, 4 * 41);
@@ -234,13 +232,9 @@ describe('Python tracer: messages', function () {
     });
   }
 
-  for (const [label, python] of [
-    ['3.8', PYTHON_38],
-    ['3.13', PYTHON_313],
-  ]) {
+  for (const version of ['3.8', '3.13']) {
     for (const method of ['fork', 'spawn'] as StartMethod[]) {
-      it(`reports the Queue sample and a Pipe ping-pong on Python ${label} under ${method}`, async function () {
-        if (!existsSync(python)) this.skip();
+      itWithPython(version, `reports the Queue sample and a Pipe ping-pong on Python ${version} under ${method}`, async (python) => {
         assertQueueSample(await runTraced(QUEUE_SAMPLE, { python, startMethod: method }));
         const file = writeProgram('ping_pong.py', PING_PONG);
         assertPingPong(await runTraced(file, { python, startMethod: method }), file);
@@ -321,10 +315,9 @@ describe('Python tracer: messages', function () {
     assert.equal(puts.length, 1, JSON.stringify(puts));
   });
 
-  it('runs the same failing calls on Python 3.13 with unchanged tracebacks', async function () {
-    if (!existsSync(PYTHON_313)) this.skip();
+  itWithPython('3.13', 'runs the same failing calls on Python 3.13 with unchanged tracebacks', async (python) => {
     const file = writeProgram('failures.py', FAILURES);
-    const [traced, untraced] = await Promise.all([runTraced(file, { python: PYTHON_313, startMethod: 'fork' }), runUntraced(file, PYTHON_313)]);
+    const [traced, untraced] = await Promise.all([runTraced(file, { python, startMethod: 'fork' }), runUntraced(file, python)]);
     assertTransparent(traced, untraced);
   });
 

@@ -3,13 +3,10 @@
 // `task-submit` records of the parent are checked against each other and the processes.
 
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { START_METHODS, type StartMethod } from '../../src/shared/runRecord';
 import { writeProgram } from '../helpers/pythonPrograms';
 import {
-  PYTHON_313,
-  PYTHON_38,
-  START_METHODS,
-  type StartMethod,
   type TaskEvent,
   type TracedRun,
   lineOf,
@@ -20,6 +17,7 @@ import {
   submitsOf,
   tasksOf,
 } from '../helpers/tracedPython';
+import { itWithPython } from '../helpers/pythonVersions';
 
 const MAPS = `
   import multiprocessing as mp
@@ -151,13 +149,9 @@ describe('Python tracer: pool tasks', function () {
     });
   }
 
-  for (const [label, python] of [
-    ['3.8', PYTHON_38],
-    ['3.13', PYTHON_313],
-  ]) {
+  for (const version of ['3.8', '3.13']) {
     for (const method of ['fork', 'spawn'] as StartMethod[]) {
-      it(`reports map tasks on Python ${label} under ${method}`, async function () {
-        if (!existsSync(python)) this.skip();
+      itWithPython(version, `reports map tasks on Python ${version} under ${method}`, async (python) => {
         const file = writeProgram('maps.py', MAPS);
         assertMaps(await runTraced(file, { python, startMethod: method }), file);
       });

@@ -13,7 +13,8 @@ import { tracedEnvironment } from '../../src/extension/engine/run/profileRun';
 import { resolvePython } from '../../src/extension/engine/interpreter/pythonInterpreter';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { REPO_ROOT } from './pythonPrograms';
-import { DEFAULT_PYTHON, type StartMethod } from './tracedPython';
+import type { StartMethod } from '../../src/shared/runRecord';
+import { DEFAULT_PYTHON } from './tracedPython';
 
 const RUNNER = path.join(REPO_ROOT, 'test/python/run_cpython_mp_tests.py');
 

@@ -5,17 +5,15 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EventServer } from '../../src/extension/engine/tracer/eventServer';
 import { RunClock } from '../../src/extension/engine/run/runClock';
 import { TRACER_ENV, type TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import type { StartMethod } from '../../src/shared/runRecord';
 import { REPO_ROOT } from './pythonPrograms';
 
 export const TRACER_DIR = path.join(REPO_ROOT, 'runtimes', 'python');
 export const DEFAULT_PYTHON = process.env.PARALLEL_LAB_TEST_PYTHON ?? 'python3';
-export const PYTHON_38 = '/root/.pyenv/versions/3.8.18/bin/python3.8';
-export const PYTHON_313 = '/root/.pyenv/versions/3.13.0/bin/python3.13';
-export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
-export type StartMethod = (typeof START_METHODS)[number];
 
 export interface ProgramOutput {
   stdout: string;
@@ -102,10 +100,6 @@ function runPython(python: string, file: string, env: NodeJS.ProcessEnv, killAft
       resolve({ stdout, stderr, exitCode, pid: child.pid ?? -1 });
     });
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // ---- The records, flattened -------------------------------------------------------------

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { PROCESS_SOURCE_ENV } from '../../src/extension/engine/sampling/processSource';
 import { formatSummary } from '../../src/extension/engine/export/summary';
 import { coreShare, coreWait } from '../../src/shared/cpuFigures';
@@ -113,7 +114,7 @@ describe('lesson 1: many kitchens', function () {
     // a whole core from the run.
     const hog: ChildProcess = spawn('python3', ['-c', 'while True: pass'], { detached: true, stdio: 'ignore' });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await delay(300);
       const hogBefore = cpuMsOf(hog.pid!);
       const record = await runSample(SAMPLE);
       const hogDuring = cpuMsOf(hog.pid!) - hogBefore;

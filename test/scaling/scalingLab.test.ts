@@ -8,6 +8,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { coreShare } from '../../src/shared/cpuFigures';
 import type { LockEventList, RunRecord } from '../../src/shared/runRecord';
 import type { ScalingResult } from '../../src/shared/scaling';
@@ -97,7 +98,7 @@ async function measureWithOneRetry(request: ScalingRequest, check: (result: Scal
   try {
     check(first.result);
     return first;
-  } catch (error) {
+  } catch {
     const second = await runScalingLab(request);
     try {
       check(second.result);
@@ -105,7 +106,7 @@ async function measureWithOneRetry(request: ScalingRequest, check: (result: Scal
     } catch (again) {
       const numbers = `\n  first try: ${numbersOf(first.result)}\n  second try: ${numbersOf(second.result)}`;
       const why = noisy(second.result);
-      if (why === null) throw new Error(`${(again as Error).message}, on a machine that ran the same work at the same speed${numbers}`);
+      if (why === null) throw new Error(`${(again as Error).message}, on a machine that ran the same work at the same speed${numbers}`, { cause: again });
       console.log(`      (wall times not held to their bounds: ${why}; ${(again as Error).message})${numbers}`);
       return second;
     }
@@ -150,7 +151,7 @@ describe('scaling lab (engine, real processes)', function () {
       // In its own session, as another program on a learner's machine is.
       const hog: ChildProcess = spawn('python3', ['-c', 'while True: pass'], { detached: true, stdio: 'ignore' });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await delay(300);
         const { result } = await runScalingLab({ file, functionName: 'crunch', inputs: 'range(4)', maxWorkers: 1 });
         const warning = result.warnings.find((text) => SHARED_MACHINE.test(text));
         assert.ok(warning, `no word of the hog: ${numbersOf(result)}`);

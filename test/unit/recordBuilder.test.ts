@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
-import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 
 function observed(pid: number, ppid: number, key: string, cpu = 50): ObservedProcess {

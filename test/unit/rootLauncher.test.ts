@@ -5,7 +5,7 @@
 // and the sequences of Linux and macOS runs, which must not change.
 
 import { strict as assert } from 'node:assert';
-import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 import { parseTracerLine } from '../../src/extension/engine/tracer/tracerRecordParser';

@@ -2,13 +2,14 @@
 // (the order, with the system's actions recorded; taskkill cannot run here).
 
 import { strict as assert } from 'node:assert';
+import { setTimeout as delay } from 'node:timers/promises';
 import { endWindowsTree, runTaskkill, type StopSignal, type TreeKillActions } from '../../src/extension/engine/run/windowsTreeKill';
 
 interface Recorder {
   actions: TreeKillActions;
   log: string[];
   /** Makes the pending taskkill exit. */
-  finishTaskkill(): void;
+  finishTaskkill: () => void;
 }
 
 function recorder(): Recorder {
@@ -34,7 +35,7 @@ describe('ending a tree on Windows', function () {
   it('kills no pid, the root included, until taskkill has walked the tree', async function () {
     const { actions, log, finishTaskkill } = recorder();
     const ended = endWindowsTree(10, [10, 11, 12], 'SIGKILL', actions, 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await delay(50);
     assert.deepEqual(log, ['taskkill 10'], 'nothing killed while taskkill runs');
     finishTaskkill();
     await ended;

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { REPO_ROOT } from '../helpers/pythonPrograms';
 
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<string> {
@@ -91,7 +92,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const deadline = Date.now() + 60_000;
   while (!/HTTP server listening/.test(log)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`code-server did not start:\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await delay(200);
   }
   return {
     url: `http://127.0.0.1:${port}`,

@@ -2,6 +2,7 @@
 // follows the run, and the final rendering equals that of the finished record.
 
 import { strict as assert } from 'node:assert';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { deltaBatches, liveRunStart } from './liveDeltaFeed';
@@ -23,8 +24,6 @@ async function renderedView(page: Page): Promise<Record<string, string>> {
   }), LOCK_LINE);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 describeNeeding(['chromium'], 'live mode (headless Chromium)', function () {
   this.timeout(120_000);
   const browser = sharedBrowser();
@@ -42,7 +41,7 @@ describeNeeding(['chromium'], 'live mode (headless Chromium)', function () {
     const rowsSeen: number[] = [];
     let sawRunning = false;
     for (let b = 0; b < batches.length; b++) {
-      await sleep(Math.max(0, started + b * BATCH_MS - Date.now()));
+      await delay(Math.max(0, started + b * BATCH_MS - Date.now()));
       await sendToPanel(live.page, { type: 'deltas', deltas: batches[b] });
       if (b % 10 === 5) {
         rowsSeen.push(await live.page.locator('.process-table tbody tr').count());

@@ -146,7 +146,7 @@ describeNeeding(['chromium'], 'the HTML report (headless Chromium)', function ()
     await page.keyboard.press('+');
     await page.keyboard.press('ArrowRight');
     const saved = await page.evaluate(() => sessionStorage.getItem('parallel-lab-view'));
-    assert.ok(saved && JSON.parse(saved).viewStartMs > 0, `zoom and pan are kept in the view state: ${saved}`);
+    assert.ok(saved && (JSON.parse(saved) as { viewStartMs: number }).viewStartMs > 0, `zoom and pan are kept in the view state: ${saved}`);
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
 
-export const PYTHON_PATH_SETTING = 'parallelLab.pythonPath';
 const PYTHON_EXTENSION_ID = 'ms-python.python';
 
 /** The interpreter to ask the engine for, or undefined to let it search PATH. */

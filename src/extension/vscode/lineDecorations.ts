@@ -44,7 +44,7 @@ export class LineDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.disposables.forEach((disposable) => disposable.dispose());
+    for (const disposable of this.disposables) disposable.dispose();
   }
 
   private apply(): void {

@@ -88,7 +88,7 @@ export class ProfilerPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.disposables.forEach((disposable) => disposable.dispose());
+    for (const disposable of this.disposables) disposable.dispose();
   }
 
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -157,8 +157,8 @@ export class ProfilerPanel implements vscode.Disposable {
 
   private html(webview: vscode.Webview): string {
     const nonce = randomBytes(18).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.css'));
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString();
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.css')).toString();
     const csp = panelContentSecurityPolicy(nonce, webview.cspSource);
     return `<!DOCTYPE html>
 <html lang="en">

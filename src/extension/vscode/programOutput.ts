@@ -24,8 +24,10 @@ const CTRL_D = '\x04';
  * One key of what arrives: an escape sequence (arrow keys, function keys: ignored, as the
  * line cannot be edited in the middle), a line break, or one character (a whole code point).
  */
+// eslint-disable-next-line no-control-regex -- escape sequences are what it reads
 const KEY = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b.?|\r\n|[\s\S]/gu;
 // Other control characters have no meaning here and would upset the echo.
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
 const CONTROL = /^[\x00-\x1f\x7f-\x9f]$/u;
 
 export class ProgramOutput implements vscode.Disposable {

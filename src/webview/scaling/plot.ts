@@ -26,7 +26,7 @@ export interface PlotOptions {
   yMax: number;
   xTicks: number[];
   yTicks: number[];
-  formatY(value: number): string;
+  formatY: (value: number) => string;
 }
 
 export function svgElement<K extends keyof SVGElementTagNameMap>(tagName: K, attributes: Record<string, string | number>, className?: string): SVGElementTagNameMap[K] {

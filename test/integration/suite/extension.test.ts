@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { ParallelLabApi } from '../../../src/extension/extension';
 import { isProcessAlive } from '../../../src/extension/engine/run/processTree';
@@ -42,7 +43,10 @@ describe('Parallel Lab inside VS Code', function () {
   it('lists the lessons in order in the lesson tree', async () => {
     const { lessons } = await parallelLab();
     const nodes = lessons.getChildren();
-    const labels = nodes.map((node) => String(lessons.getTreeItem(node).label));
+    const labels = nodes.map((node) => {
+      const { label } = lessons.getTreeItem(node);
+      return typeof label === 'object' ? label.label : String(label);
+    });
     assert.ok(labels.length >= 7, `at least seven lessons (${labels.length})`);
     labels.forEach((label, i) => assert.match(label, new RegExp(`^${i + 1}\\. `), `lesson ${i + 1} is in place: ${label}`));
     assert.match(labels[0], /processes/i);
@@ -98,8 +102,8 @@ describe('Parallel Lab inside VS Code', function () {
     );
     const running = controller.run(file);
     const deadline = Date.now() + 20_000;
-    while (!controller.isRunning && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the children are up
+    while (!controller.isRunning && Date.now() < deadline) await delay(100);
+    await delay(1500); // the children are up
     await vscode.commands.executeCommand('parallelLab.stop');
     const record = await running;
     assert.ok(record);

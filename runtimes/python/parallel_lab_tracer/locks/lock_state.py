@@ -16,7 +16,7 @@ import weakref
 
 from .. import clock
 from ..quiet import quietly
-from . import aggregation, identity as identities, learner_site, records
+from . import aggregation, identity as identities, learner_site, records, roles
 
 LIVE_WAIT_S = 0.05
 # Open cycles kept per lock and process (a semaphore's count may be far higher).
@@ -82,8 +82,6 @@ class LockState(object):
         return self.acquire_slow(True, None, frame)
 
     def acquire_slow(self, block, timeout, frame):
-        from . import roles
-
         if self.identity.role in identities.UNCOUNTED_ROLES:
             return roles.acquire_uncounted(self, block, timeout, frame)
         tid = _tid()
@@ -149,8 +147,6 @@ class LockState(object):
         return self.release_slow(frame, exit_args)
 
     def release_slow(self, frame, exit_args=None):
-        from . import roles
-
         if self.identity.role in identities.UNCOUNTED_ROLES:
             return roles.release_uncounted(self, frame, exit_args)
         tid = _tid()
@@ -185,6 +181,11 @@ class LockState(object):
         if hold is not None and hold[0] == tid:
             held.append((self.id, hold[2], hold[3]))
         return held
+
+    def partner(self):
+        """The state, in this process, of the lock this one's role ties it to (roles.py): a
+        Condition's semaphores name its lock; an Event's flag and its lock name each other."""
+        return state_with_id(self.identity.partner)
 
     def forget_parent_holds(self):
         self.fast_hold = None
@@ -272,8 +273,6 @@ def _hold_to_release(state, tid):
 
 @quietly
 def _released(state, tid, index, frame, exit_args, now):
-    from . import roles
-
     if index is None:
         records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))  # wire.LOCK_RELEASE_FIELDS
     else:
@@ -289,8 +288,6 @@ def _released(state, tid, index, frame, exit_args, now):
 
 @quietly
 def _report_open(state, tid, request_ns, site):
-    from . import roles
-
     lock_id, request_ns, site = roles.open_wait_of(state, tid, request_ns, site)
     held = []
     for other in list(_states.values()):

@@ -13,9 +13,15 @@ the learner the same traceback as without the tracer. Instead:
   carries an exception (BrokenBarrierError).
 """
 
+import _thread
+
+from .. import clock
 from ..quiet import quietly
 from . import identity as identities, learner_site
-from .lock_state import _now, _tid, state_with_id
+
+# The readings lock_state.py takes, read here too: lock_state imports this module.
+_now = clock.monotonic_ns
+_tid = _thread.get_ident
 
 # Code objects, set by configure()
 _event_wait = None
@@ -43,7 +49,7 @@ def _called_by(frame, code):
 def link(state):
     """An Event's flag tells the Event's Condition lock which Event it belongs to."""
     if state.identity.role == identities.EVENT_FLAG:
-        event_lock = state_with_id(state.identity.partner)
+        event_lock = state.partner()
         if event_lock is not None:
             event_lock.identity.partner = state.id
 
@@ -51,7 +57,7 @@ def link(state):
 @quietly
 def before_acquire(state, tid, frame):
     if state.identity.role == identities.EVENT_LOCK and _called_by(frame, _event_wait):
-        flag = state_with_id(state.identity.partner)
+        flag = state.partner()
         if flag is not None:
             flag.marks[tid] = [_now(), learner_site.site_at(frame), False]
 
@@ -83,7 +89,7 @@ def release_uncounted(state, frame, exit_args):
 
 @quietly
 def _begin_condition_wait(sleeping, tid, frame):
-    condition_lock = state_with_id(sleeping.identity.partner)
+    condition_lock = sleeping.partner()
     if condition_lock is not None:
         condition_lock.wait_marks[tid] = (_now(), learner_site.site_at(frame))
         condition_lock.settle()
@@ -119,7 +125,7 @@ def _wait_cycle(state, tid, request_ns, returned_ns, site):
 
 def after_release(state, tid, now, frame, exit_args):
     if state.identity.role == identities.EVENT_LOCK and exit_args is not None and _called_by(frame, _event_wait):
-        flag = state_with_id(state.identity.partner)
+        flag = state.partner()
         mark = flag.marks.pop(tid, None) if flag is not None else None
         if mark is not None:
             _wait_cycle(flag, tid, mark[0], now if mark[2] else None, mark[1])
@@ -133,11 +139,11 @@ def open_wait_of(state, tid, request_ns, site):
     """
     if state.identity.role != identities.WAITING:
         return state.id, request_ns, site
-    owner = state_with_id(state.identity.partner)
+    owner = state.partner()
     if owner is None:
         return state.id, request_ns, site
     if owner.identity.role == identities.EVENT_LOCK:
-        owner = state_with_id(owner.identity.partner)
+        owner = owner.partner()
         mark = owner.marks.get(tid) if owner is not None else None
     elif owner.identity.role == identities.BARRIER:
         mark = owner.marks.get(tid)

@@ -23,7 +23,7 @@ export function formatSummary(record: RunRecord<LockEventList>): string {
 function processSection(record: RunRecord<LockEventList>): string {
   const rows = processesAsTree(record.processes).map(({ process, depth }) => {
     const cpu = processCpu(process, record.durationMs);
-    const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a! - b!);
+    const cores = [...new Set(process.samples.map((sample) => sample.core).filter((core) => core !== null))].sort((a, b) => a - b);
     return [
       '  '.repeat(depth) + process.pid,
       String(process.ppid),

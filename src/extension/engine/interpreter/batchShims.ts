@@ -14,7 +14,7 @@ export interface SearchEnvironment {
   pathList: string;
   /** PATHEXT: the extensions cmd.exe tries, in order. */
   pathExt: string;
-  isFile(file: string): boolean;
+  isFile: (file: string) => boolean;
 }
 
 const BATCH_FILE = /\.(bat|cmd)$/i;

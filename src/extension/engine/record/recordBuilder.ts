@@ -232,10 +232,6 @@ export class RunRecordBuilder {
     return this.entries.map((live) => live.entry);
   }
 
-  snapshotProcesses(): readonly ProcessEntry[] {
-    return this.entries.map((live) => live.entry);
-  }
-
   getCoreSamples(): CoreSample[] {
     return this.coreSamples;
   }

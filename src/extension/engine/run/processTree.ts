@@ -1,61 +1,8 @@
-// The processes of a run: finding every descendant of its root, telling whether one is
-// still alive, and ending them all. Linux walks /proc; other platforms list all processes.
+// The processes of a run: telling whether one is still alive, and ending them all.
 
 import * as fs from 'node:fs';
-import { LinuxProcessTable } from '../sampling/linux/linuxProcessTable';
 import { isExitedState, parseProcPidStat } from '../sampling/linux/linuxProcStat';
-import { listProcesses, type ListedProcess } from '../sampling/listing/processListing';
-import { walkTree, type TreeSource } from '../sampling/treeWalk';
 import { endWindowsTree, runTaskkill, type StopSignal } from './windowsTreeKill';
-
-export interface TreeProcess {
-  pid: number;
-  ppid: number;
-  /** pid + start time: a reused PID gets a different key. */
-  key: string;
-  command: string;
-}
-
-export interface FindDescendantsOptions {
-  /** Report the root itself too, when it is alive. */
-  includeRoot?: boolean;
-}
-
-/** Descendants (children, grandchildren, ...) of a live process; the root excluded unless asked. */
-export async function findDescendants(rootPid: number, options: FindDescendantsOptions = {}): Promise<TreeProcess[]> {
-  const include = options.includeRoot === true;
-  if (process.platform === 'linux') {
-    // A first reading of a new table walks the whole tree.
-    const table = new LinuxProcessTable();
-    try {
-      const found = await table.read({ rootPid, extraPids: [] }, 0);
-      return found.filter(({ pid }) => include || pid !== rootPid);
-    } finally {
-      table.close();
-    }
-  }
-  return walkTree(listingTreeSource(await listProcesses()), [{ pid: rootPid, include }]);
-}
-
-export function listingTreeSource(listing: ListedProcess[]): TreeSource<ListedProcess> {
-  const byPid = new Map<number, ListedProcess>();
-  const childrenByParent = new Map<number, number[]>();
-  for (const listed of listing) {
-    byPid.set(listed.pid, listed);
-    const siblings = childrenByParent.get(listed.ppid) ?? [];
-    siblings.push(listed.pid);
-    childrenByParent.set(listed.ppid, siblings);
-  }
-  return {
-    lookup: (pid) => byPid.get(pid) ?? null,
-    keyOf: (listed) => listed.key,
-    childrenOf: (pid) => childrenByParent.get(pid) ?? [],
-    // Windows does not re-parent orphans: a child's parent pid may since have been reused
-    // by a younger process, which is not its parent.
-    isChildOf: (child, parentPid, parent) =>
-      child.ppid === parentPid && !(child.startedMs < parent.startedMs),
-  };
-}
 
 /**
  * POSIX: signals the process group -rootPid (the runner makes the root a group leader)

@@ -71,8 +71,6 @@ export interface RunObserver {
   onTracerRecord?(record: TracerRecord): void;
 }
 
-export const START_METHODS: readonly StartMethod[] = ['fork', 'spawn', 'forkserver'];
-
 const DEFAULTS = { intervalMs: 100, maxOutputChars: 1 << 20, stopGraceMs: 1500 };
 
 /** runtimes/python, found next to the bundle (dist/) or the compiled sources (out/src/...). */

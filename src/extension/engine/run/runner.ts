@@ -4,6 +4,7 @@
 // period. On Windows the tree is ended with taskkill /T.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CappedText } from './cappedText';
 import { UserFacingError } from './errors';
 import { isProcessAlive, signalProcessTree } from './processTree';
@@ -168,10 +169,6 @@ export class Runner {
       await delay(POLL_MS);
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

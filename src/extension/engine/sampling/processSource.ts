@@ -1,60 +1,12 @@
-// What the sampler learns of the run's processes on each tick, and where it comes from on
-// this platform: on Linux a table of the run's processes kept from tick to tick
-// (linuxProcessTable.ts), elsewhere a listing of every process plus pidusage
-// (listingProcessSource.ts). PARALLEL_LAB_PROCESS_SOURCE=listing takes the listing on
-// Linux too, so that the path of macOS and Windows runs in the tests here.
+// Where the sampler's readings of the run's processes come from on this platform: on Linux
+// a table of the run's processes kept from tick to tick (linuxProcessTable.ts), elsewhere a
+// listing of every process plus pidusage (listingProcessSource.ts).
+// PARALLEL_LAB_PROCESS_SOURCE=listing takes the listing on Linux too, so that the path of
+// macOS and Windows runs in the tests here.
 
 import { LinuxProcessTable } from './linux/linuxProcessTable';
 import { ListingProcessSource } from './listing/listingProcessSource';
-import type { TreeProcess } from '../run/processTree';
-
-export interface ObservedProcess extends TreeProcess {
-  /**
-   * % of ONE core over the interval since the previous tick. Linux: the CPU time it used
-   * since it began, over that interval, on the first tick that sees it. Elsewhere 0 until
-   * its CPU time has been read twice, or, where that time counts whole seconds, until it
-   * has stepped twice (cpuTimeRate.ts).
-   */
-  cpu: number;
-  /** CPU time (user + system) it has used so far; null where the platform does not say. */
-  cpuTimeMs: number | null;
-  /**
-   * Linux: how long its threads were ready to run but waited for a free CPU during the
-   * interval (added up over threads); null where the platform does not say.
-   */
-  runQueueMs: number | null;
-  /** Resident set size. */
-  rssBytes: number;
-  /** Linux: field 39 of /proc/PID/stat, else null. */
-  core: number | null;
-}
-
-/** Where the run's processes are looked for: these pids and all their descendants. */
-export interface RunRoots {
-  /** The program the runner started. */
-  rootPid: number;
-  /**
-   * Pids the tracer reported alive (a process can be reported before the tree walk sees it,
-   * or after its parent died and it was re-parented).
-   */
-  extraPids: Iterable<number>;
-}
-
-export interface ProcessSource {
-  /**
-   * Every live process of the run, with its usage since the previous call. `atMs`, on the
-   * run's clock, is when the reading started.
-   */
-  read(roots: RunRoots, atMs: number): Promise<ObservedProcess[]>;
-  /**
-   * After read(): the CPU time the run's processes used since the previous read, in ms,
-   * indexed by logical CPU number (each thread's at the CPU it last ran on); null where the
-   * platform does not say which CPU a process ran on.
-   */
-  cpuMsByCore(): readonly number[] | null;
-  /** Releases what read() holds open. */
-  close(): void;
-}
+import type { ProcessSource } from './processReading';
 
 export const PROCESS_SOURCE_ENV = 'PARALLEL_LAB_PROCESS_SOURCE';
 

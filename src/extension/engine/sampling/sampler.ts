@@ -5,7 +5,8 @@
 import type { CoreSample, ProcessSample } from '../../../shared/runRecord';
 import { placeRunOnCores } from './coreShare';
 import { CoreUsageMeter, CpuTimesReader } from './coreUsage';
-import { createProcessSource, type ObservedProcess, type ProcessSource } from './processSource';
+import type { ObservedProcess, ProcessSource } from './processReading';
+import { createProcessSource } from './processSource';
 import type { RunClock } from '../run/runClock';
 
 export interface SamplerTick {

@@ -28,7 +28,8 @@ export interface HarnessOutcome {
 /** A mode's profiled run, and the report its harness sent, once it has. */
 export interface HarnessRun {
   run: ProfileRun;
-  report(): HarnessReport | null;
+  /** The report the harness has sent so far; a property, so it can be passed on alone. */
+  report: () => HarnessReport | null;
 }
 
 /** `__main__.py` rather than `-m`: ProfileRun runs a program file. */

@@ -4,7 +4,10 @@
 import type { MistakeReport } from './harnessReport';
 
 export function explainMistake(mistake: MistakeReport['error'], file: string): string {
-  const text = (key: string): string => String(mistake[key] ?? '');
+  const text = (key: string): string => {
+    const value = mistake[key];
+    return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+  };
   const fn = text('function');
   switch (mistake.kind) {
     case 'lambda':

@@ -23,6 +23,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RunClock } from '../run/runClock';
 import { SPOOL_FILE_NAME, SpoolTail } from './spoolTail';
 import { TracerClocks } from './tracerClocks';
@@ -128,7 +129,8 @@ export class EventServer {
     const drained = Promise.all(
       [...this.sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))),
     );
-    await Promise.race([drained, delay(graceMs)]);
+    // Unreferenced: the grace alone does not keep the host process alive.
+    await Promise.race([drained, delay(graceMs, undefined, { ref: false })]);
     for (const socket of this.sockets) socket.destroy();
     await closed;
     // The processes are gone: what their spools hold is all there will be.
@@ -216,10 +218,6 @@ function withPendingPipeInstances(listen: () => void): void {
     if (before === undefined) delete process.env.NODE_PENDING_PIPE_INSTANCES;
     else process.env.NODE_PENDING_PIPE_INSTANCES = before;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**

@@ -12,7 +12,7 @@ export class SiteTable {
 
   define(record: SiteRecord): void {
     let table = this.byPid.get(record.pid);
-    if (!table) this.byPid.set(record.pid, (table = new Map()));
+    if (!table) this.byPid.set(record.pid, (table = new Map<number, SourceSite>()));
     table.set(record.id, { file: record.file, line: record.line, function: record.function });
   }
 

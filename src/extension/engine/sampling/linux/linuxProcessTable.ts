@@ -23,7 +23,7 @@ import { kernelUnits } from './linuxAuxv';
 import { ChildrenFiles, haveChildrenFiles, openIfExists, readCommandLine, readFromStart, READ_BUFFER_BYTES, scanChildrenByParent } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseComm, parseLastPid, parseProcPidStatInto, processKey, type ProcPidStat } from './linuxProcStat';
 import { addCpuNs, haveSchedstat, ProcessThreadTimes } from './linuxThreadTimes';
-import type { ObservedProcess, ProcessSource, RunRoots } from '../processSource';
+import type { ObservedProcess, ProcessSource, RunRoots } from '../processReading';
 
 /** A full walk at least this often, in case a process was missed. */
 const MAX_TICKS_BETWEEN_FULL_WALKS = 10;

@@ -7,9 +7,8 @@
 
 import { ListedUsageMeter } from './listedUsage';
 import { LongLivedListing, type ListingCommand } from './longLivedListing';
-import { longLivedListingCommand, parseListing, type ListedProcess } from './processListing';
-import type { ObservedProcess, ProcessSource, RunRoots } from '../processSource';
-import { listingTreeSource } from '../../run/processTree';
+import { listingTreeSource, longLivedListingCommand, parseListing, type ListedProcess } from './processListing';
+import type { ObservedProcess, ProcessSource, RunRoots } from '../processReading';
 import { PidusageMeter, type ProcessUsage } from './processUsage';
 import { walkTree, type WalkRoot } from '../treeWalk';
 

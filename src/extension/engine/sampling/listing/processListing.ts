@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ListingCommand } from './longLivedListing';
-import type { TreeProcess } from '../../run/processTree';
+import type { TreeProcess } from '../processReading';
+import type { TreeSource } from '../treeWalk';
 
 const execFileAsync = promisify(execFile);
 
@@ -158,4 +159,25 @@ function usageOf(fields: Record<string, unknown>): { usage?: ListedUsage } {
     return {};
   }
   return { usage: { cpuTimeMs: (kernel + user) / 10_000, rssBytes: workingSet } };
+}
+
+/** The tree a listing describes, for walkTree. */
+export function listingTreeSource(listing: ListedProcess[]): TreeSource<ListedProcess> {
+  const byPid = new Map<number, ListedProcess>();
+  const childrenByParent = new Map<number, number[]>();
+  for (const listed of listing) {
+    byPid.set(listed.pid, listed);
+    const siblings = childrenByParent.get(listed.ppid) ?? [];
+    siblings.push(listed.pid);
+    childrenByParent.set(listed.ppid, siblings);
+  }
+  return {
+    lookup: (pid) => byPid.get(pid) ?? null,
+    keyOf: (listed) => listed.key,
+    childrenOf: (pid) => childrenByParent.get(pid) ?? [],
+    // Windows does not re-parent orphans: a child's parent pid may since have been reused
+    // by a younger process, which is not its parent.
+    isChildOf: (child, parentPid, parent) =>
+      child.ppid === parentPid && !(child.startedMs < parent.startedMs),
+  };
 }
