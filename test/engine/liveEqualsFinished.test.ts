@@ -8,7 +8,7 @@ import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/l
 import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
-import type { ObservedProcess } from '../../src/extension/engine/sampling/processSource';
+import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';

@@ -344,7 +344,7 @@ export class ActivityBuilder {
   /** A process's latest counts of a lock it switched to counts; the lock shows all processes' added up. */
   private applyStats(stats: LockStats): void {
     let byPid = this.lockStats.get(stats.lock);
-    if (!byPid) this.lockStats.set(stats.lock, (byPid = new Map()));
+    if (!byPid) this.lockStats.set(stats.lock, (byPid = new Map<number, LockStats>()));
     byPid.set(stats.pid, stats);
     let total: LockAggregate | undefined;
     for (const each of byPid.values()) {
