@@ -3,18 +3,17 @@ and they stay out of the tracebacks the learner reads.
 
 A wrapper around a call that can raise into the learner's code (Queue.get raising Empty,
 recv raising EOFError) would show its own frame between the learner's line and the
-library's. The wrapper catches the exception, unlinks its own entry from the traceback and
-re-raises with a bare `raise`: since Python 3.11 a bare raise re-raises with the
-exception's current __traceback__ and adds no entry for the re-raising frame. Python 3.8 to
-3.10 re-raise with the traceback as it was caught, so one tracer frame stays visible there.
+library's. The wrapper catches the exception, unlinks its own entry (and any other of the
+tracer's) from the traceback and re-raises with a bare `raise`, which then adds none: see
+tracebacks.py, which on Python 3.8 to 3.10 also makes that traceback the one re-raised.
 """
+
+from ..tracebacks import drop_tracer_frames
 
 
 def drop_own_frame(error):
     """Call from the wrapper's `except` block, right before a bare `raise`."""
-    traceback = error.__traceback__
-    if traceback is not None:
-        error.__traceback__ = traceback.tb_next
+    drop_tracer_frames(error)
 
 
 def like(original, wrapper):

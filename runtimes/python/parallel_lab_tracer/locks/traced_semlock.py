@@ -13,14 +13,19 @@ The release fast path is written out twice, in `exit` and in the `release` closu
 purpose: a shared helper would add a Python call (about 0.05 µs) to every cycle, a sixth of
 the budget. Change one, change the other.
 
-No try/except on the fast paths: every operation there is an attribute read or write on
-a state this module created, a C call whose errors are the learner's own (the semlock's),
-or a tuple; the site lookup and the batch flush they may call are guarded themselves.
+Nothing on the fast paths guards against the tracer's own errors: every operation there is
+an attribute read or write on a state this module created, a C call whose errors are the
+learner's own (the semlock's), or a tuple; the site lookup and the batch flush they may call
+are guarded themselves. Each method's body is one `try` whose `except` only re-raises the
+learner's exception (a KeyboardInterrupt while blocked, "released too many times") with the
+traceback it has without the tracer (tracebacks.py): from Python 3.11 a `try` costs
+nothing until something is raised; before, two cheap opcodes.
 """
 
 import sys
 
 from ..quiet import quietly
+from ..tracebacks import drop_tracer_frames as _drop_tracer_frames
 from . import identity as identities, learner_site, records, roles
 from .aggregation import QUICK_HOLDS_FOLDED_AT
 from .lock_state import LIVE_WAIT_S, UNTRACED, LockState, _now, _tid
@@ -34,58 +39,75 @@ _cached_site = learner_site.cached_site
 _site_at = learner_site.site_at
 _add_cycle = records.cycles.add
 
+# The entries SemLock's own __enter__ and __exit__ (multiprocessing/synchronize.py) have in a
+# traceback raised through them, as tracebacks.stand_in_entry reads them: set by
+# patches/synchronize.py. `enter` and `exit` replace those methods, so an exception they
+# pass on shows that entry where theirs would be, as it reads without the tracer.
+ENTERED_AT = [None]
+EXITED_AT = [None]
+
 
 def enter(self):
-    state = self._parallel_lab_lock
-    if state.idle:
-        tid = _tid()
-        if state.c_acquire(False):
-            # The clock read once the lock is ours, and (in exit) before it is let go: a
-            # recorded hold lies within the real one, so two never overlap on the timeline.
-            now = _now()
-            state.idle = False
-            if state.quick_holds is None:
-                frame = _getframe(1)
-                site = _cached_site((id(frame.f_code), frame.f_lasti))
-                if site is None:
-                    site = _site_at(frame)
-                state.fast_hold = (tid, now, now, site)
-            else:
-                state.fast_hold = (tid, now, now, None)
+    try:
+        state = self._parallel_lab_lock
+        if state.idle:
+            tid = _tid()
+            if state.c_acquire(False):
+                # The clock read once the lock is ours, and (in exit) before it is let go: a
+                # recorded hold lies within the real one, so two never overlap on the timeline.
+                now = _now()
+                state.idle = False
+                if state.quick_holds is None:
+                    frame = _getframe(1)
+                    site = _cached_site((id(frame.f_code), frame.f_lasti))
+                    if site is None:
+                        site = _site_at(frame)
+                    state.fast_hold = (tid, now, now, site)
+                else:
+                    state.fast_hold = (tid, now, now, None)
+                return True
+            return _acquire_contended(state, _getframe(1), _now(), tid)
+        hold = state.fast_hold
+        if hold is not None and state.recursive and hold[0] == _tid():
+            state.c_acquire()  # the holder re-entering its RLock: cannot block
+            state.depth += 1
             return True
-        return _acquire_contended(state, _getframe(1), _now(), tid)
-    hold = state.fast_hold
-    if hold is not None and state.recursive and hold[0] == _tid():
-        state.c_acquire()  # the holder re-entering its RLock: cannot block
-        state.depth += 1
-        return True
-    return state.enter_slow(self, _getframe(1))
+        return state.enter_slow(self, _getframe(1))
+    except BaseException as error:
+        # KeyboardInterrupt while blocked, say: the traceback the learner would read.
+        _drop_tracer_frames(error, ENTERED_AT[0])
+        raise
 
 
 def exit(self, *args):
-    state = self._parallel_lab_lock
-    hold = state.fast_hold
-    if hold is not None:
-        if state.depth:
+    try:
+        state = self._parallel_lab_lock
+        hold = state.fast_hold
+        if hold is not None:
+            if state.depth:
+                state.c_release()
+                state.depth -= 1
+                return None
+            now = _now()
             state.c_release()
-            state.depth -= 1
+            state.fast_hold = None
+            state.idle = state.plain
+            quick_holds = state.quick_holds
+            if quick_holds is None:
+                # wire.LOCK_CYCLE_FIELDS, inline: the hot path has no room for a call.
+                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
+            elif hold[1] == hold[2]:
+                quick_holds.append(now - hold[2])
+                if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
+                    state.stats.fold(quick_holds)
+            else:
+                state.stats.add(hold[2] - hold[1], now - hold[2])
             return None
-        now = _now()
-        state.c_release()
-        state.fast_hold = None
-        state.idle = state.plain
-        quick_holds = state.quick_holds
-        if quick_holds is None:
-            # wire.LOCK_CYCLE_FIELDS, inline: the hot path has no room for a call.
-            _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
-        elif hold[1] == hold[2]:
-            quick_holds.append(now - hold[2])
-            if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
-                state.stats.fold(quick_holds)
-        else:
-            state.stats.add(hold[2] - hold[1], now - hold[2])
-        return None
-    return state.exit_slow(self, _getframe(1), args)
+        return state.exit_slow(self, _getframe(1), args)
+    except BaseException as error:
+        # "released too many times" after a release inside the block, say.
+        _drop_tracer_frames(error, EXITED_AT[0])
+        raise
 
 
 def _acquire_contended(state, frame, request_ns, tid):
@@ -112,51 +134,59 @@ def _bound_methods(state):
     c_release = state.c_release
 
     def acquire(block=True, timeout=None):
-        if state.idle and block is True and timeout is None:
-            tid = _tid()
-            if c_acquire(False):
-                now = _now()  # once the lock is ours (see enter)
-                state.idle = False
-                if state.quick_holds is None:
-                    frame = _getframe(1)
-                    site = _cached_site((id(frame.f_code), frame.f_lasti))
-                    if site is None:
-                        site = _site_at(frame)
-                    state.fast_hold = (tid, now, now, site)
-                else:
-                    state.fast_hold = (tid, now, now, None)
-                return True
-            return _acquire_contended(state, _getframe(1), _now(), tid)
-        hold = state.fast_hold
-        if hold is not None and state.recursive and hold[0] == _tid():
-            acquired = c_acquire(block, timeout)
-            if acquired:
-                state.depth += 1
-            return acquired
-        return state.acquire_slow(block, timeout, _getframe(1))
+        try:
+            if state.idle and block is True and timeout is None:
+                tid = _tid()
+                if c_acquire(False):
+                    now = _now()  # once the lock is ours (see enter)
+                    state.idle = False
+                    if state.quick_holds is None:
+                        frame = _getframe(1)
+                        site = _cached_site((id(frame.f_code), frame.f_lasti))
+                        if site is None:
+                            site = _site_at(frame)
+                        state.fast_hold = (tid, now, now, site)
+                    else:
+                        state.fast_hold = (tid, now, now, None)
+                    return True
+                return _acquire_contended(state, _getframe(1), _now(), tid)
+            hold = state.fast_hold
+            if hold is not None and state.recursive and hold[0] == _tid():
+                acquired = c_acquire(block, timeout)
+                if acquired:
+                    state.depth += 1
+                return acquired
+            return state.acquire_slow(block, timeout, _getframe(1))
+        except BaseException as error:
+            _drop_tracer_frames(error)  # the C method they stand for has no frame
+            raise
 
     def release():
-        hold = state.fast_hold
-        if hold is not None:
-            if state.depth:
+        try:
+            hold = state.fast_hold
+            if hold is not None:
+                if state.depth:
+                    c_release()
+                    state.depth -= 1
+                    return None
+                now = _now()  # before the lock is let go (see enter)
                 c_release()
-                state.depth -= 1
+                state.fast_hold = None
+                state.idle = state.plain
+                quick_holds = state.quick_holds
+                if quick_holds is None:
+                    _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)  # wire.LOCK_CYCLE_FIELDS
+                elif hold[1] == hold[2]:
+                    quick_holds.append(now - hold[2])
+                    if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
+                        state.stats.fold(quick_holds)
+                else:
+                    state.stats.add(hold[2] - hold[1], now - hold[2])
                 return None
-            now = _now()  # before the lock is let go (see enter)
-            c_release()
-            state.fast_hold = None
-            state.idle = state.plain
-            quick_holds = state.quick_holds
-            if quick_holds is None:
-                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)  # wire.LOCK_CYCLE_FIELDS
-            elif hold[1] == hold[2]:
-                quick_holds.append(now - hold[2])
-                if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
-                    state.stats.fold(quick_holds)
-            else:
-                state.stats.add(hold[2] - hold[1], now - hold[2])
-            return None
-        return state.release_slow(_getframe(1))
+            return state.release_slow(_getframe(1))
+        except BaseException as error:
+            _drop_tracer_frames(error)
+            raise
 
     return acquire, release
 
@@ -192,7 +222,13 @@ def _state_of(lock):
 
 def traced_getstate(original_getstate):
     def __getstate__(self):
-        state = original_getstate(self)
+        try:
+            state = original_getstate(self)
+        except BaseException as error:
+            # "should only be shared between processes through inheritance": the library's
+            # frames, not this one.
+            _drop_tracer_frames(error)
+            raise
         return _with_identity(self, state)
 
     return __getstate__

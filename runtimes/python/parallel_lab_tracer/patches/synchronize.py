@@ -7,6 +7,7 @@ after creation and after unpickling), __enter__, __exit__, and __getstate__ (car
 tracer's identity of the lock to the child, see locks/pickled_state.py).
 """
 
+from .. import tracebacks
 from ..locks import lock_state, roles, traced_semlock
 
 
@@ -19,6 +20,9 @@ def patch(synchronize):
     def _make_methods(self):
         traced_semlock.bind(self, original_make_methods)
 
+    # Read before they are replaced: the entries of SemLock's own __enter__/__exit__.
+    traced_semlock.ENTERED_AT[0] = tracebacks.stand_in_entry(semlock_class.__enter__, "__enter__")
+    traced_semlock.EXITED_AT[0] = tracebacks.stand_in_entry(semlock_class.__exit__, "__exit__")
     roles.configure(synchronize)
     lock_state.register_end_hook = _end_hook_registrar(synchronize.util)
     setattr(semlock_class, traced_semlock.STATE, lock_state.UNTRACED)
