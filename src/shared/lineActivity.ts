@@ -15,7 +15,10 @@ export interface LineActivity {
   messages: number;
   bytes: number;
   blockedMs: number;
+  /** Pool tasks submitted here: one per call for apply/submit, one per chunk for map and its kin. */
   tasks: number;
+  /** The items those tasks carried: a chunk of map(chunksize=3) is one task of 3 items. */
+  items: number;
   pids: number[];
 }
 
@@ -36,7 +39,7 @@ export function lineActivity(record: ActivityView, file: string, options: LineAc
     if (!site || !sameFile(site.file, file)) return undefined;
     let entry = lines.get(site.line);
     if (!entry) {
-      entry = { line: site.line, lockCycles: 0, lockFailures: 0, waitMs: 0, holdMs: 0, messages: 0, bytes: 0, blockedMs: 0, tasks: 0, pids: [], pidSet: new Set() };
+      entry = { line: site.line, lockCycles: 0, lockFailures: 0, waitMs: 0, holdMs: 0, messages: 0, bytes: 0, blockedMs: 0, tasks: 0, items: 0, pids: [], pidSet: new Set() };
       lines.set(site.line, entry);
     }
     return entry;
@@ -69,7 +72,8 @@ export function lineActivity(record: ActivityView, file: string, options: LineAc
     const entry = at(task.site);
     if (!entry) continue;
     entry.pidSet.add(task.pid);
-    entry.tasks += task.items;
+    entry.tasks++;
+    entry.items += task.items;
   }
   return [...lines.values()]
     .sort((a, b) => a.line - b.line)
@@ -84,7 +88,11 @@ export function describeLineActivity(activity: LineActivity): string {
     if (activity.lockFailures > 0) parts.push(`${activity.lockFailures} not acquired`);
   }
   if (activity.messages > 0) parts.push(`${activity.messages} ${plural(activity.messages, 'message')} (${formatBytes(activity.bytes)}, blocked ${formatMs(activity.blockedMs)})`);
-  if (activity.tasks > 0) parts.push(`${activity.tasks} ${plural(activity.tasks, 'task')}`);
+  if (activity.tasks > 0) {
+    parts.push(`${activity.tasks} ${plural(activity.tasks, 'task')}`);
+    // Chunks carry several items each: say how many, since they are what the learner passed.
+    if (activity.items !== activity.tasks) parts.push(`${activity.items} ${plural(activity.items, 'item')}`);
+  }
   parts.push(`${activity.pids.length} ${plural(activity.pids.length, 'process', 'processes')}`);
   return parts.join(' · ');
 }

@@ -27,7 +27,7 @@ describe('lineActivity', () => {
     assert.deepEqual([lock.lockCycles, lock.lockFailures, lock.waitMs, lock.holdMs, lock.pids], [2, 1, 30 + 38 + 20, 10 + 20, [11, 12]]);
     assert.equal(describeLineActivity(lock), 'waited 88.0 ms · held 30.0 ms · 1 not acquired · 2 processes');
     assert.equal(describeLineActivity(lines[1]), '1 message (2 KiB, blocked 4.0 ms) · 1 process');
-    assert.equal(describeLineActivity(lines[2]), '3 tasks · 1 process');
+    assert.equal(describeLineActivity(lines[2]), '1 task · 3 items · 1 process');
   });
 
   it('shows internal locks when asked', () => {

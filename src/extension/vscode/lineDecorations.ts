@@ -74,7 +74,12 @@ export class LineDecorations implements vscode.Disposable {
     if (activity.messages > 0) {
       hover.appendMarkdown(`- ${vscode.l10n.t('{0} messages, {1}, blocked {2}', activity.messages, formatBytes(activity.bytes), formatMs(activity.blockedMs))}\n`);
     }
-    if (activity.tasks > 0) hover.appendMarkdown(`- ${vscode.l10n.t('{0} pool tasks', activity.tasks)}\n`);
+    if (activity.tasks > 0) {
+      const tasks = activity.items === activity.tasks
+        ? vscode.l10n.t('{0} pool tasks', activity.tasks)
+        : vscode.l10n.t('{0} pool tasks carrying {1} items', activity.tasks, activity.items);
+      hover.appendMarkdown(`- ${tasks}\n`);
+    }
     hover.appendMarkdown(`- ${vscode.l10n.t('processes: {0}', activity.pids.join(', '))}\n\n`);
     const args = encodeURIComponent(JSON.stringify([{ file: this.record?.file, line: activity.line }]));
     hover.appendMarkdown(`[${vscode.l10n.t('Show these events in the timeline')}](command:parallelLab.revealInTimeline?${args})`);
