@@ -13,7 +13,10 @@ from ..tracebacks import drop_tracer_frames
 
 def drop_own_frame(error):
     """Call from the wrapper's `except` block, right before a bare `raise`."""
-    drop_tracer_frames(error)
+    try:
+        drop_tracer_frames(error)
+    except Exception:
+        pass  # late in interpreter shutdown, with this module's globals gone: re-raise as caught
 
 
 def like(original, wrapper):
