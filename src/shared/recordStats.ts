@@ -18,6 +18,8 @@ export interface ChannelStats {
   channel: string;
   kind: 'queue' | 'pipe';
   api: string;
+  /** Made inside the standard library (a pool's queues, a manager's handshake). */
+  internal: boolean;
   messages: number;
   bytes: number;
   blockedMs: number;
@@ -101,12 +103,12 @@ function waitIntervals(record: RunRecord<LockEventList>, byLock: ReadonlyMap<str
 export function channelStats(record: RunRecord<LockEventList>): ChannelStats[] {
   const byChannel = new Map<string, ChannelStats>();
   for (const channel of record.channels) {
-    byChannel.set(channel.id, { channel: channel.id, kind: channel.kind, api: channel.api, messages: 0, bytes: 0, blockedMs: 0 });
+    byChannel.set(channel.id, { channel: channel.id, kind: channel.kind, api: channel.api, internal: channel.internal, messages: 0, bytes: 0, blockedMs: 0 });
   }
   for (const event of record.ipcEvents) {
     let stats = byChannel.get(event.channel);
     if (!stats) {
-      stats = { channel: event.channel, kind: event.kind, api: event.kind === 'queue' ? 'Queue' : 'Pipe', messages: 0, bytes: 0, blockedMs: 0 };
+      stats = { channel: event.channel, kind: event.kind, api: event.kind === 'queue' ? 'Queue' : 'Pipe', internal: false, messages: 0, bytes: 0, blockedMs: 0 };
       byChannel.set(event.channel, stats);
     }
     // A message is counted once, on the sending side; both sides can block.

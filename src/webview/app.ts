@@ -19,7 +19,7 @@ import { TimelineView } from './timeline/timelineView';
 
 export class App {
   private readonly store: ViewStore;
-  private readonly summary = new SummaryView();
+  private readonly summary: SummaryView;
   private readonly processes = new ProcessView();
   private readonly cores: CoreView;
   private readonly timeline: TimelineView;
@@ -41,6 +41,7 @@ export class App {
     private readonly adapter: HostAdapter,
   ) {
     this.store = new ViewStore(adapter);
+    this.summary = new SummaryView({ showInternal: (show) => this.store.update({ showInternalLocks: show }) });
     const palette = readPalette();
     this.cores = new CoreView(palette);
     this.timeline = new TimelineView(palette, this.store.state, {
@@ -140,7 +141,7 @@ export class App {
       if (!record) return;
       const state: ViewState = this.store.state;
       const live = this.runState !== 'finished';
-      this.summary.render(record, this.runState);
+      this.summary.render(record, this.runState, state.showInternalLocks);
       this.processes.render(record, live);
       this.cores.render(record, live);
       this.timeline.render(record, state);

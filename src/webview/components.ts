@@ -24,7 +24,7 @@ export function button(label: string, title: string, onClick: () => void): HTMLE
   return element;
 }
 
-export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
+export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement & { checked: boolean } {
   const element = document.createElement(TAG.checkbox) as HTMLElement & { checked: boolean };
   element.textContent = label;
   element.checked = checked;

@@ -1,20 +1,39 @@
 // The run at a glance: how it ended, how long it took, its output, the warnings in plain
 // words, and the lock, message and task tables (figures from shared/recordStats).
+// The standard library's own locks and queues (a pool's eight locks, its SimpleQueues) are
+// left out of the tables unless the learner asks for them, with the same toggle as the
+// timeline's (ViewState.showInternalLocks): a table says how many it leaves out.
 
 import { coreWaitSentence } from '../shared/cpuFigures';
 import { channelStats, lockStats, workerTaskStats } from '../shared/recordStats';
 import type { LiveRunState } from '../shared/liveDeltas';
 import type { RunRecord } from '../shared/runRecord';
+import { button } from './components';
 import { baseName, element, formatBytes, formatMs, formatPercent } from './format';
+
+interface ObjectWords {
+  one: string;
+  many: string;
+  /** What the table would have been, when none is the learner's. */
+  none: string;
+}
+
+const LOCK_WORDS: ObjectWords = { one: 'lock', many: 'locks', none: 'No locks of your own' };
+const CHANNEL_WORDS: ObjectWords = { one: 'queue or pipe', many: 'queues and pipes', none: 'No queues or pipes of your own' };
+
+export interface SummaryHost {
+  /** Shows or hides the standard library's own locks and channels, in every view. */
+  showInternal(show: boolean): void;
+}
 
 export class SummaryView {
   readonly root = element('section', 'view summary');
 
-  constructor() {
+  constructor(private readonly host: SummaryHost) {
     this.root.setAttribute('aria-labelledby', 'summary-heading');
   }
 
-  render(record: RunRecord, state: LiveRunState): void {
+  render(record: RunRecord, state: LiveRunState, showInternal = false): void {
     const heading = element('h2', undefined, `${baseName(record.file)}: ${headline(record, state)}`);
     heading.id = 'summary-heading';
     const facts = element('dl', 'facts');
@@ -41,7 +60,8 @@ export class SummaryView {
       outputSection('Output (stdout)', record.stdout, record.stdoutTruncated),
       outputSection('Errors (stderr)', record.stderr, record.stderrTruncated),
     );
-    const locks = lockStats(record).filter((stats) => stats.acquisitions + stats.failed > 0);
+    const usedLocks = lockStats(record).filter((stats) => stats.acquisitions + stats.failed > 0);
+    const locks = showInternal ? usedLocks : usedLocks.filter((stats) => !stats.lock.internal);
     if (locks.length > 0) {
       children.push(
         table(
@@ -54,15 +74,22 @@ export class SummaryView {
         ),
       );
     }
-    const channels = channelStats(record);
+    const internalLocks = usedLocks.length - usedLocks.filter((stats) => !stats.lock.internal).length;
+    if (internalLocks > 0) children.push(this.internalNote(LOCK_WORDS, usedLocks.length - internalLocks, internalLocks, showInternal));
+    const allChannels = channelStats(record);
+    const channels = showInternal ? allChannels : allChannels.filter((stats) => !stats.internal);
     if (channels.length > 0) {
       children.push(
         table(
           'Messages',
           ['Channel', 'Kind', 'Messages', 'Bytes', 'Blocked'],
-          channels.map((stats) => [stats.channel, stats.api, String(stats.messages), formatBytes(stats.bytes), formatMs(stats.blockedMs)]),
+          channels.map((stats) => [stats.channel, stats.api + (stats.internal ? ' (standard library)' : ''), String(stats.messages), formatBytes(stats.bytes), formatMs(stats.blockedMs)]),
         ),
       );
+    }
+    const internalChannels = allChannels.filter((stats) => stats.internal).length;
+    if (internalChannels > 0) {
+      children.push(this.internalNote(CHANNEL_WORDS, allChannels.length - internalChannels, internalChannels, showInternal));
     }
     const workers = workerTaskStats(record);
     if (workers.length > 0) {
@@ -75,6 +102,24 @@ export class SummaryView {
       );
     }
     this.root.replaceChildren(...children);
+  }
+
+  /**
+   * What a table leaves out (or now shows) of the standard library's own: "No locks of your
+   * own; the standard library used 8 (show them)" rather than a table of a pool's locks.
+   */
+  private internalNote(words: ObjectWords, own: number, internal: number, shown: boolean): HTMLElement {
+    const { one, many, none } = words;
+    const note = element('p', 'internal-note');
+    const theirs = `the standard library used ${internal} ${internal === 1 ? one : many} of its own`;
+    if (shown) {
+      note.textContent = `Shown above: ${theirs} (a pool's, a queue's, a manager's). `;
+      note.append(button('Hide them', `Hide the standard library's own ${many}`, () => this.host.showInternal(false)));
+    } else {
+      note.textContent = own === 0 ? `${none}; ${theirs}. ` : `Not shown: ${theirs}. `;
+      note.append(button('Show them', `Show the standard library's own ${many}, in the tables and the timeline`, () => this.host.showInternal(true)));
+    }
+    return note;
   }
 }
 

@@ -32,6 +32,7 @@ export class TimelineView {
   private selection: Highlight | null = null;
   private frame = 0;
   private width = 0;
+  private readonly internalToggle: HTMLElement & { checked: boolean };
 
   constructor(
     private palette: Palette,
@@ -42,11 +43,13 @@ export class TimelineView {
     const heading = element('h2', undefined, 'Timeline');
     heading.id = 'timeline-heading';
     const toolbar = element('div', 'toolbar');
+    // The same toggle as the summary's "Show them" under its tables (one view state).
+    this.internalToggle = checkbox('Show the standard library\'s own locks', view.showInternalLocks, (checked) => host.saveView({ showInternalLocks: checked }));
     toolbar.append(
       button('+', 'Zoom in', () => this.zoom(1.5, null)),
       button('−', 'Zoom out', () => this.zoom(1 / 1.5, null)),
       button('Whole run', 'Show the whole run', () => this.showAll()),
-      checkbox('Show the standard library\'s own locks', view.showInternalLocks, (checked) => host.saveView({ showInternalLocks: checked })),
+      this.internalToggle,
     );
     const legend = element(
       'p',
@@ -85,6 +88,7 @@ export class TimelineView {
   /** A new record, new data in a live one, or new filters: rebuild the index. */
   render(record: RunRecord, view: ViewState): void {
     this.model = buildTimelineModel(record, { showInternalLocks: view.showInternalLocks, line: view.lineFilter });
+    if (this.internalToggle.checked !== view.showInternalLocks) this.internalToggle.checked = view.showInternalLocks;
     this.viewport.setDuration(record.durationMs);
     this.followWholeRun = view.viewStartMs === null || view.viewEndMs === null;
     if (this.followWholeRun) this.viewport.showAll();

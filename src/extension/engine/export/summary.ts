@@ -62,8 +62,11 @@ function coreSection(record: RunRecord<LockEventList>): string {
 
 function lockSection(record: RunRecord<LockEventList>): string {
   const header = ['LOCK', 'API', 'ACQUIRED', 'FAILED', 'WAIT TOTAL', 'WAIT MAX', 'HOLD TOTAL', 'CONTENDED'];
-  const rows = lockStats(record).map((stats) => [
-    stats.lock.id + (stats.lock.internal ? ' (internal)' : ''),
+  // The standard library's own locks (a pool's, a queue's) are counted apart, as the panel does.
+  const all = lockStats(record);
+  const own = all.filter((stats) => !stats.lock.internal);
+  const rows = own.map((stats) => [
+    stats.lock.id,
     stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
     String(stats.acquisitions),
     String(stats.failed),
@@ -72,19 +75,39 @@ function lockSection(record: RunRecord<LockEventList>): string {
     formatMs(stats.totalHoldMs),
     formatPercent(stats.contendedShare * 100) + ' of the run',
   ]);
-  return ['Locks', ...table([header, ...rows])].join('\n');
+  const lines = ['Locks', ...(rows.length > 0 ? table([header, ...rows]) : ['  none of your own'])];
+  const internal = all.filter((stats) => stats.lock.internal);
+  if (internal.length > 0) {
+    const acquisitions = internal.reduce((sum, stats) => sum + stats.acquisitions, 0);
+    const waited = internal.reduce((sum, stats) => sum + stats.totalWaitMs, 0);
+    lines.push(
+      `  the standard library's own (a pool's, a queue's, a manager's): ${internal.length} ${internal.length === 1 ? 'lock' : 'locks'}, ` +
+        `${acquisitions} ${acquisitions === 1 ? 'acquisition' : 'acquisitions'}, waited ${formatMs(waited)} in all`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function messageSection(record: RunRecord<LockEventList>): string {
   const header = ['CHANNEL', 'KIND', 'MESSAGES', 'BYTES', 'BLOCKED'];
-  const rows = channelStats(record).map((stats) => [
+  const all = channelStats(record);
+  const rows = all.filter((stats) => !stats.internal).map((stats) => [
     stats.channel,
     stats.api,
     String(stats.messages),
     String(stats.bytes),
     formatMs(stats.blockedMs),
   ]);
-  return ['Messages', ...table([header, ...rows])].join('\n');
+  const lines = ['Messages', ...(rows.length > 0 ? table([header, ...rows]) : ['  none on queues or pipes of your own'])];
+  const internal = all.filter((stats) => stats.internal);
+  if (internal.length > 0) {
+    const messages = internal.reduce((sum, stats) => sum + stats.messages, 0);
+    lines.push(
+      `  the standard library's own (a pool's task and result queues, a manager's connections): ${internal.length} ${internal.length === 1 ? 'channel' : 'channels'}, ` +
+        `${messages} ${messages === 1 ? 'message' : 'messages'}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function taskSection(record: RunRecord<LockEventList>): string {
