@@ -55,7 +55,7 @@ const PROGRAM = `
 
 interface TextFit {
   text: string;
-  /** Visible characters (not spaces) that lie outside the code box, left or right. */
+  /** Characters (not spaces) outside the code box, or cut off by the element's own box. */
   clipped: number;
   scrollWidth: number;
   clientWidth: number;
@@ -81,6 +81,9 @@ function measure(page: Page, longLine: number): Promise<Geometry> {
     const fit = (element: HTMLElement): TextFit => {
       const node = element.firstChild as Text;
       const text = node.data;
+      // Inside the code view, and inside the element itself where it clips (an ellipsis).
+      const own = element.getBoundingClientRect();
+      const clips = getComputedStyle(element).overflowX !== 'visible';
       let clipped = 0;
       const range = document.createRange();
       for (let i = 0; i < text.length; i++) {
@@ -88,7 +91,7 @@ function measure(page: Page, longLine: number): Promise<Geometry> {
         range.setStart(node, i);
         range.setEnd(node, i + 1);
         const rect = range.getBoundingClientRect();
-        if (rect.left < left - 0.5 || rect.right > right + 0.5) clipped++;
+        if (rect.left < left - 0.5 || rect.right > right + 0.5 || (clips && (rect.left < own.left - 0.5 || rect.right > own.right + 0.5))) clipped++;
       }
       return { text: element.innerText, clipped, scrollWidth: element.scrollWidth, clientWidth: element.clientWidth };
     };
