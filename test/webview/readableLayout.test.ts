@@ -5,7 +5,7 @@
 // arrows at the whole-run zoom are bounded by the pixels, not by the thousands of messages.
 
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ import { artifactPath, sharedBrowser, waitForRenders, watchedPage } from '../hel
 import { describeNeeding } from '../helpers/platformParts';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { withEventArray } from '../helpers/records';
+import { openPanel, sendToPanel } from './panelPage';
 
 const ORDERS = 1500;
 /** The annotated line the learner wrote long: it must be shown whole at both widths. */
@@ -143,6 +144,41 @@ function pairedMessages(record: RunRecord): { messages: number; pairs: number } 
   return { messages, pairs: pairs.size };
 }
 
+/** What a learner must be able to read at this width: the same in the report and in the VS Code panel. */
+async function checkReadable(page: Page, record: RunRecord, longLine: number, width: number): Promise<void> {
+  const geometry = await measure(page, longLine);
+
+  assert.ok(geometry.gutterPx < 60, `the code starts ${geometry.gutterPx.toFixed(0)} px into the code view (gutter under 60 px)`);
+  assert.ok(geometry.longLine.text.includes(LONG_LINE), `line ${longLine} is the long line: ${geometry.longLine.text}`);
+  assert.equal(geometry.longLine.clipped, 0, `every character of the ${LONG_LINE.length + 8}-character line is inside the code view`);
+  assert.ok(geometry.longLine.scrollWidth <= geometry.longLine.clientWidth, 'the code line has no hidden overflow');
+
+  const stats = lineActivity(record, record.file).find((activity) => activity.line === longLine);
+  assert.ok(stats && stats.messages === ORDERS, `line ${longLine} put ${ORDERS} messages: ${JSON.stringify(stats)}`);
+  assert.equal(geometry.figure.text, describeLineActivity(stats), 'the line figure is there in full');
+  assert.equal(geometry.figure.clipped, 0, `every character of the figure "${geometry.figure.text}" is inside the code view`);
+  assert.ok(geometry.figure.scrollWidth <= geometry.figure.clientWidth, 'the figure has no hidden overflow (no ellipsis)');
+
+  const p = geometry.processes;
+  assert.ok(p.scrollerRight <= p.sectionRight + 0.5 && p.sectionRight <= p.columnRight + 0.5, `the processes table's box ends inside its column: ${JSON.stringify(p)}`);
+  if (width >= 1400) {
+    assert.ok(p.tableRight <= p.sectionRight + 0.5, `at ${width} px the processes table fits its column: ${JSON.stringify(p)}`);
+    assert.ok(p.sectionRight < geometry.codeSectionLeft, 'the processes table stays clear of the code view');
+  } else {
+    assert.ok(p.tableRight <= p.scrollerRight + 0.5 || (p.scrollWidth > p.clientWidth && p.overflowX === 'auto'), `the rest of the table scrolls within its box: ${JSON.stringify(p)}`);
+  }
+  assert.ok(geometry.pageScrollWidth <= geometry.pageWidth, `nothing widens the page (${geometry.pageScrollWidth} px in ${geometry.pageWidth} px)`);
+
+  const { messages, pairs } = pairedMessages(record);
+  assert.ok(messages >= 2 * ORDERS, `the run has thousands of paired messages: ${messages}`);
+  const shown = await page.evaluate(() => window.parallelLab?.timelineArrows());
+  assert.ok(shown, 'the timeline reports its arrows');
+  const plotWidth = (await page.locator('canvas.timeline-canvas').evaluate((canvas) => canvas.clientWidth)) - LABEL_WIDTH;
+  assert.equal(shown.messages, messages, 'the whole-run view accounts for every message');
+  const bound = pairs * Math.ceil(plotWidth / 4);
+  assert.ok(shown.marks <= bound, `${shown.marks} arrows for ${messages} messages between ${pairs} process pairs in ${plotWidth} px (at most one per 4 px per pair: ${bound})`);
+}
+
 describeNeeding(['chromium'], 'a readable panel at 1400 px and 600 px (headless Chromium, a real run)', function () {
   this.timeout(180_000);
   const browser = sharedBrowser();
@@ -172,41 +208,22 @@ describeNeeding(['chromium'], 'a readable panel at 1400 px and 600 px (headless 
       await waitForRenders(page);
       await page.screenshot({ path: artifactPath(`readable-${width}.png`), fullPage: true });
       await page.locator(`.code-line[data-line="${longLine}"]`).screenshot({ path: artifactPath(`readable-${width}-long-line.png`) });
-      const geometry = await measure(page, longLine);
-
-      assert.ok(geometry.gutterPx < 60, `the code starts ${geometry.gutterPx.toFixed(0)} px into the code view (gutter under 60 px)`);
-      assert.ok(geometry.longLine.text.includes(LONG_LINE), `line ${longLine} is the long line: ${geometry.longLine.text}`);
-      assert.equal(geometry.longLine.clipped, 0, `every character of the ${LONG_LINE.length + 8}-character line is inside the code view`);
-      assert.ok(geometry.longLine.scrollWidth <= geometry.longLine.clientWidth, 'the code line has no hidden overflow');
-
-      const stats = lineActivity(record, record.file).find((activity) => activity.line === longLine);
-      assert.ok(stats && stats.messages === ORDERS, `line ${longLine} put ${ORDERS} messages: ${JSON.stringify(stats)}`);
-      assert.equal(geometry.figure.text, describeLineActivity(stats), 'the line figure is there in full');
-      assert.equal(geometry.figure.clipped, 0, `every character of the figure "${geometry.figure.text}" is inside the code view`);
-      assert.ok(geometry.figure.scrollWidth <= geometry.figure.clientWidth, 'the figure has no hidden overflow (no ellipsis)');
-
-      const p = geometry.processes;
-      assert.ok(p.scrollerRight <= p.sectionRight + 0.5 && p.sectionRight <= p.columnRight + 0.5, `the processes table's box ends inside its column: ${JSON.stringify(p)}`);
-      if (width >= 1400) {
-        assert.ok(p.tableRight <= p.sectionRight + 0.5, `at ${width} px the processes table fits its column: ${JSON.stringify(p)}`);
-        assert.ok(p.sectionRight < geometry.codeSectionLeft, 'the processes table stays clear of the code view');
-      } else {
-        assert.ok(p.tableRight <= p.scrollerRight + 0.5 || (p.scrollWidth > p.clientWidth && p.overflowX === 'auto'), `the rest of the table scrolls within its box: ${JSON.stringify(p)}`);
-      }
-      assert.ok(geometry.pageScrollWidth <= geometry.pageWidth, `nothing widens the page (${geometry.pageScrollWidth} px in ${geometry.pageWidth} px)`);
-
-      const { messages, pairs } = pairedMessages(record);
-      assert.ok(messages >= 2 * ORDERS, `the run has thousands of paired messages: ${messages}`);
-      const shown = await page.evaluate(() => window.parallelLab?.timelineArrows());
-      assert.ok(shown, 'the timeline reports its arrows');
-      const plotWidth = (await page.locator('canvas.timeline-canvas').evaluate((canvas) => canvas.clientWidth)) - LABEL_WIDTH;
-      assert.equal(shown.messages, messages, 'the whole-run view accounts for every message');
-      const bound = pairs * Math.ceil(plotWidth / 4);
-      assert.ok(shown.marks <= bound, `${shown.marks} arrows for ${messages} messages between ${pairs} process pairs in ${plotWidth} px (at most one per 4 px per pair: ${bound})`);
+      await checkReadable(page, record, longLine, width);
       assert.deepEqual(consoleErrors, []);
       await page.close();
     });
   }
+
+  it('shows the same in the VS Code panel (its adapter) in a 600 px column', async () => {
+    const { page, consoleErrors } = await watchedPage(browser(), { width: 600, height: 1000 });
+    await openPanel(page);
+    await sendToPanel(page, { type: 'record', record, source: { file: record.file, text: readFileSync(record.file, 'utf8') } });
+    await waitForRenders(page);
+    await page.screenshot({ path: artifactPath('readable-600-panel.png'), fullPage: true });
+    await checkReadable(page, record, longLine, 600);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
 
   it('draws each message as its own arrow once zoomed in', async () => {
     // The first result a cook sent back: 2 µs of the run around its send.
