@@ -15,6 +15,7 @@ import { ProcessView } from './processView';
 import { ScalingView } from './scaling/scalingView';
 import { ViewStore } from './state';
 import { SummaryView } from './summaryView';
+import type { ArrowStats } from './timeline/arrowBundles';
 import { TimelineView } from './timeline/timelineView';
 
 export class App {
@@ -87,6 +88,11 @@ export class App {
 
   cpuPoint(pid: number, t: number): { x: number; y: number } | null {
     return this.timeline.cpuPoint(pid, t);
+  }
+
+  /** The messages the timeline's last draw showed and the marks (arrows, fans) standing for them. */
+  timelineArrows(): ArrowStats {
+    return this.timeline.arrowStats;
   }
 
   private handle(message: ToWebview): void {

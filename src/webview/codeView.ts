@@ -1,5 +1,7 @@
-// The program's source with per-line annotations in the gutter: lock waits and holds,
-// messages and tasks, and the processes involved. Clicking an annotated line (or Enter on
+// The program's source with per-line annotations: lock waits and holds, messages and tasks,
+// and the processes involved. The gutter is narrow (line number and a marker); code wraps
+// rather than being cut, and a line's figures sit on their own line under it, wrapping too,
+// so a narrow panel shows every character of both. Clicking an annotated line (or Enter on
 // it) filters the timeline to that line's events; clicking it again shows all lines.
 
 import { describeLineActivity, lineActivity, type LineActivity } from '../shared/lineActivity';
@@ -34,15 +36,19 @@ export class CodeView {
     }
     this.title.textContent = `${baseName(source.file)} — annotated lines show what happened there; select one to see only its events in the timeline.`;
     const activity = new Map(lineActivity(record, source.file, { includeInternal: showInternalLocks }).map((line) => [line.line, line]));
-    this.lineElements = source.text.split(/\r?\n/).map((text, index) => {
+    const texts = source.text.split(/\r?\n/);
+    // The gutter is as wide as the longest line number, in the code's own font.
+    this.lines.style.setProperty('--line-digits', String(String(texts.length).length));
+    this.lineElements = texts.map((text, index) => {
       const number = index + 1;
       const row = element('div', 'code-line');
       row.dataset.line = String(number);
       const stats = activity.get(number);
-      const annotation = element('span', 'annotation', stats ? annotationText(stats) : '');
-      if (stats) annotation.title = annotationText(stats);
-      row.append(annotation, element('span', 'line-number', String(number)), element('code', 'line-text', text));
+      const marker = element('span', 'line-marker');
+      marker.setAttribute('aria-hidden', 'true');
+      row.append(element('span', 'line-number', String(number)), marker, element('code', 'line-text', text));
       if (stats) {
+        row.append(element('span', 'annotation', annotationText(stats)));
         row.classList.add('annotated');
         row.dataset.lockCycles = String(stats.lockCycles);
         row.tabIndex = 0;
@@ -75,7 +81,7 @@ export class CodeView {
   }
 }
 
-/** The gutter's words for a line: how many lock cycles, then the shared one-line figure. */
+/** A line's figures, under its code: how many lock cycles, then the shared one-line figure. */
 function annotationText(stats: LineActivity): string {
   const cycles = stats.lockCycles > 0 ? `${stats.lockCycles}× lock · ` : '';
   return cycles + describeLineActivity(stats);

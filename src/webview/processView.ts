@@ -32,7 +32,14 @@ export class ProcessView {
     }
     head.append(row);
     table.append(head, this.body);
-    this.root.append(heading, table);
+    // A narrow panel scrolls the table sideways within its own box (PID column kept in
+    // view) rather than letting it spill over the views beside it.
+    const scroller = element('div', 'table-scroll');
+    scroller.tabIndex = 0;
+    scroller.setAttribute('role', 'region');
+    scroller.setAttribute('aria-labelledby', 'processes-heading');
+    scroller.append(table);
+    this.root.append(heading, scroller);
   }
 
   render(record: RunRecord, live: boolean): void {

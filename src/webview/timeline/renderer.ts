@@ -8,10 +8,12 @@
 import type { Palette } from '../palette';
 import { formatMs } from '../format';
 import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, ROWS, laneTop, type Viewport } from './layout';
+import { bundleArrows, isArrow, type ArrowStats } from './arrowBundles';
 import { firstReaching, type IntervalIndex, type Lane, type TimelineModel } from './model';
 
-/** Arrows past this many in view are thinned: beyond it they are a blur, not information. */
-const MAX_ARROWS = 4000;
+/** Message counts are kept apart on a grid of cells this size (CSS pixels). */
+const LABEL_CELL_WIDTH = 12;
+const LABEL_CELL_HEIGHT = 8;
 /** The tallest band of run-queue wait above a CPU row, and the least share of an interval drawn. */
 const RUN_QUEUE_BAND_PX = 4;
 const MIN_SHOWN_RUN_QUEUE_SHARE = 0.05;
@@ -29,6 +31,8 @@ export class TimelineRenderer {
   private waitColumns = new Uint8Array(0);
   private holdColumns = new Uint8Array(0);
   private taskColumns = new Uint8Array(0);
+  /** What the last draw showed of the messages (for the tests). */
+  arrowStats: ArrowStats = { messages: 0, marks: 0, single: 0 };
 
   draw(context: CanvasRenderingContext2D, model: TimelineModel, viewport: Viewport, palette: Palette, width: number, highlight: Highlight | null): void {
     const height = AXIS_HEIGHT + model.lanes.length * LANE_HEIGHT;
@@ -155,30 +159,76 @@ export class TimelineRenderer {
     context.stroke(path);
   }
 
+  /**
+   * Messages: one arrow per message where they are apart; where several between the same two
+   * lanes fall within a few pixels, one arrow marked with their count, or a shaded fan from
+   * their sends to the span of their receipts (arrowBundles.ts).
+   */
   private drawArrows(context: CanvasRenderingContext2D, model: TimelineModel, viewport: Viewport, palette: Palette): void {
-    const visible = model.arrows.filter((arrow) => arrow.to.t >= viewport.startMs && arrow.from.t <= viewport.endMs);
-    const stride = Math.max(1, Math.ceil(visible.length / MAX_ARROWS));
-    context.strokeStyle = palette.message;
-    context.fillStyle = palette.message;
-    context.lineWidth = 1;
-    for (let i = 0; i < visible.length; i += stride) {
-      const arrow = visible[i];
-      const x0 = viewport.toX(arrow.from.t);
-      const y0 = laneTop(arrow.fromLane) + ROWS.task[0];
-      const x1 = viewport.toX(arrow.to.t);
-      const y1 = laneTop(arrow.toLane) + (arrow.toLane > arrow.fromLane ? ROWS.cpu[0] : ROWS.task[1]);
-      context.beginPath();
-      context.moveTo(x0, y0);
-      context.lineTo(x1, y1);
-      context.stroke();
+    const bundles = bundleArrows(model.arrows, viewport, model.lanes.length);
+    const lines = new Path2D();
+    const heads = new Path2D();
+    const fans = new Path2D();
+    const labels: Array<{ text: string; x: number; y: number }> = [];
+    const taken = new Set<number>();
+    context.font = '10px var(--vscode-font-family, sans-serif)';
+    let messages = 0;
+    let single = 0;
+    for (const bundle of bundles) {
+      messages += bundle.count;
+      if (bundle.count === 1) single++;
+      const y0 = laneTop(bundle.fromLane) + ROWS.task[0];
+      const y1 = laneTop(bundle.toLane) + (bundle.toLane > bundle.fromLane ? ROWS.cpu[0] : ROWS.task[1]);
+      let x0 = (bundle.sendMinX + bundle.sendMaxX) / 2;
+      let x1 = (bundle.receiveMinX + bundle.receiveMaxX) / 2;
+      let labelX = (x0 + x1) / 2 + 3;
+      if (isArrow(bundle)) {
+        lines.moveTo(x0, y0);
+        lines.lineTo(x1, y1);
+      } else {
+        // A shaded fan from the sends to the span of the receipts, and an arrow along its
+        // first edge: from the first send to the first receipt.
+        fans.moveTo(bundle.sendMinX, y0);
+        fans.lineTo(bundle.sendMaxX, y0);
+        fans.lineTo(bundle.receiveMaxX, y1);
+        fans.lineTo(bundle.receiveMinX, y1);
+        fans.closePath();
+        labelX = (x0 + x1) / 2 - 8;
+        x0 = bundle.sendMinX;
+        x1 = bundle.receiveMinX;
+        lines.moveTo(x0, y0);
+        lines.lineTo(x1, y1);
+      }
       const angle = Math.atan2(y1 - y0, x1 - x0);
-      context.beginPath();
-      context.moveTo(x1, y1);
-      context.lineTo(x1 - 7 * Math.cos(angle - 0.4), y1 - 7 * Math.sin(angle - 0.4));
-      context.lineTo(x1 - 7 * Math.cos(angle + 0.4), y1 - 7 * Math.sin(angle + 0.4));
-      context.closePath();
-      context.fill();
+      heads.moveTo(x1, y1);
+      heads.lineTo(x1 - 7 * Math.cos(angle - 0.4), y1 - 7 * Math.sin(angle - 0.4));
+      heads.lineTo(x1 - 7 * Math.cos(angle + 0.4), y1 - 7 * Math.sin(angle + 0.4));
+      heads.closePath();
+      if (bundle.count > 1) {
+        const text = `×${bundle.count}`;
+        const y = (y0 + y1) / 2;
+        if (claimLabelCells(taken, labelX, y, context.measureText(text).width)) labels.push({ text, x: labelX, y });
+      }
     }
+    this.arrowStats = { messages, marks: bundles.length, single };
+    if (bundles.length > 0) {
+      context.fillStyle = palette.message;
+      context.strokeStyle = palette.message;
+      context.lineWidth = 1;
+      context.globalAlpha = 0.2;
+      context.fill(fans);
+      context.globalAlpha = 1;
+      context.stroke(lines);
+      context.fill(heads);
+      for (const label of labels) {
+        const width = context.measureText(label.text).width;
+        context.fillStyle = palette.background;
+        context.fillRect(label.x - 1, label.y - 6, width + 2, 12);
+        context.fillStyle = palette.foreground;
+        context.fillText(label.text, label.x, label.y);
+      }
+    }
+    context.font = '11px var(--vscode-font-family, sans-serif)';
   }
 
   private drawHighlight(context: CanvasRenderingContext2D, model: TimelineModel, highlight: Highlight, viewport: Viewport, palette: Palette): void {
@@ -226,6 +276,21 @@ export class TimelineRenderer {
     this.waitPattern = context.createPattern(tile, 'repeat');
     this.patternColour = palette.wait;
   }
+}
+
+/**
+ * A message count is written only where it covers no other: the cells of a coarse grid
+ * under its box must all be free; they are then taken.
+ */
+function claimLabelCells(taken: Set<number>, x: number, y: number, width: number): boolean {
+  const row = Math.floor(y / LABEL_CELL_HEIGHT);
+  const cells: number[] = [];
+  for (let r = row - 1; r <= row + 1; r++) {
+    for (let column = Math.floor((x - 2) / LABEL_CELL_WIDTH); column <= Math.floor((x + width + 2) / LABEL_CELL_WIDTH); column++) cells.push(r * 1_000_000 + column);
+  }
+  if (cells.some((cell) => taken.has(cell))) return false;
+  for (const cell of cells) taken.add(cell);
+  return true;
 }
 
 /** The pixel column a span narrower than a pixel is drawn in (where it starts); null for a wider span. */

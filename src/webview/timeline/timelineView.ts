@@ -6,6 +6,7 @@ import type { RunRecord, SourceSite } from '../../shared/runRecord';
 import { button, checkbox } from '../components';
 import { baseName, element } from '../format';
 import type { Palette } from '../palette';
+import type { ArrowStats } from './arrowBundles';
 import { describeItem, cpuText, itemAt, itemOf, itemPoint, type TimelineItem } from './hitTest';
 import { KEY_HELP, bindInteraction } from './interaction';
 import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, laneTop, ROWS, rowAt, Viewport } from './layout';
@@ -54,7 +55,7 @@ export class TimelineView {
     const legend = element(
       'p',
       'legend',
-      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
+      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver; where several between the same two processes fall within a few pixels, one arrow marked ×N stands for them, with a shaded fan when their receipts spread out. Zoom in to see each one.',
     );
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');
@@ -123,6 +124,11 @@ export class TimelineView {
     const lane = this.model?.laneOfPid.get(pid);
     if (lane === undefined) return null;
     return { x: this.viewport.toX(t), y: laneTop(lane) + (ROWS.cpu[0] + ROWS.cpu[1]) / 2 };
+  }
+
+  /** How many messages the last draw showed, and with how many marks (for the tests). */
+  get arrowStats(): ArrowStats {
+    return this.renderer.arrowStats;
   }
 
   get canvasElement(): HTMLCanvasElement {
