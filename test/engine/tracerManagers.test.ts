@@ -11,7 +11,8 @@ import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { LockNewRecord, LockOpenRecord, SiteRecord, TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import type { StartMethod } from '../../src/shared/runRecord';
 import { assertEveryLineAccepted } from '../helpers/records';
-import { channelsOf, ipcEventsOf, lineOf, rolesOf, runTraced, runUntraced, sitesOf, type IpcEvent } from '../helpers/tracedPython';
+import { itWithPython } from '../helpers/pythonVersions';
+import { channelsOf, ipcEventsOf, lineOf, rolesOf, runTraced, runUntraced, sitesOf, type IpcEvent, type TracedRunOptions } from '../helpers/tracedPython';
 
 const PROGRAMS: Record<string, string> = {
   // Three workers take one manager lock in turn; the barrier makes them ask together.
@@ -206,66 +207,81 @@ function eventsAt(records: TracerRecord[], events: IpcEvent[], name: string, tex
   return events.filter((e) => siteOf(e.pid, e.site)?.line === line && siteOf(e.pid, e.site)?.file === programPath(name));
 }
 
+async function assertManagerLock(options: TracedRunOptions): Promise<void> {
+  const name = 'manager_lock.py';
+  const result = await runTraced(programPath(name), options);
+  assert.equal(result.stderr, '');
+  assert.equal(result.stdout, 'done\n');
+  const lock = managedLock(result.records, 'Manager().Lock');
+  assert.equal(lock.kind, 'Lock');
+  const siteOf = sitesOf(result.records);
+  const creation = lockNews(result.records).find((n) => n.lock === lock.lock && n.site !== null);
+  assert.ok(creation, 'the creating process names where the lock was made');
+  assert.equal(siteOf(creation.pid, creation.site)?.line, lineIn(name, 'lock = manager.Lock()'));
+
+  const cycles = cyclesOf(result.records, lock.lock);
+  const withLine = lineIn(name, 'with lock:');
+  assert.equal(cycles.length, 15, 'five cycles from each of three workers');
+  assert.equal(new Set(cycles.map((c) => c.pid)).size, 3, 'from three pids');
+  for (const c of cycles) {
+    assert.equal(c.site?.file, programPath(name));
+    assert.equal(c.site?.line, withLine);
+    assert.ok(c.acquiredMs !== null && c.releasedMs !== null && c.requestMs <= c.acquiredMs && c.acquiredMs <= c.releasedMs, JSON.stringify(c));
+  }
+  // One lock: the recorded holds of all three processes never overlap.
+  const holds = cycles.map((c) => [c.acquiredMs!, c.releasedMs!]).sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < holds.length; i++) assert.ok(holds[i][0] >= holds[i - 1][1], `hold ${i} starts after hold ${i - 1} ends`);
+  assert.ok(cycles.some((c) => c.acquiredMs! - c.requestMs > 1), 'a worker waited for the lock another held');
+
+  const managers = managerPids(result.records);
+  assert.equal(managers.length, 1, 'one manager process');
+  assert.ok(!cycles.some((c) => c.pid === managers[0]), 'the cycles are the workers\', not the server\'s');
+  // The manager's own handshake pipe (its address, sent back once) is the library's.
+  const channels = [...channelApis(result.records).values()];
+  assert.ok(channels.length > 0, 'the handshake pipe carried a message');
+  for (const channel of channels) assert.deepEqual([channel.api, channel.internal], ['Pipe', true]);
+}
+
+async function assertManagerQueue(options: TracedRunOptions): Promise<void> {
+  const name = 'manager_queue.py';
+  const result = await runTraced(programPath(name), options);
+  assert.equal(result.stderr, '');
+  assert.equal(result.stdout, '5 1000\n');
+  const queues = [...channelApis(result.records)].filter(([, c]) => c.api === 'Manager().Queue');
+  assert.equal(queues.length, 1, 'one channel for the managed queue');
+  const [queueId, queue] = queues[0];
+  assert.deepEqual([queue.kind, queue.internal], ['queue', false]);
+  const events = ipcEventsOf(result.records).filter((e) => e.channel === queueId);
+  const puts = eventsAt(result.records, events, name, 'queue.put(');
+  const gets = eventsAt(result.records, events, name, 'queue.get()');
+  assert.equal(puts.length, 5);
+  assert.equal(gets.length, 5);
+  assert.equal(events.length, 10, 'nothing else on the queue\'s channel');
+  assert.ok(puts.every((e) => e.op === 'put' && e.pid !== result.pid), 'the child put');
+  assert.ok(gets.every((e) => e.op === 'get' && e.pid === result.pid), 'the main got');
+  // What crossed the connection: the 1000-character string and the call around it.
+  for (const e of [...puts, ...gets]) assert.ok(e.bytes >= 1000 && e.bytes < 1200, `${e.op} of ${e.bytes} bytes`);
+  assert.equal(managerPids(result.records).length, 1);
+}
+
 describe('Manager() objects', function () {
   this.timeout(90_000);
   this.slow(10_000);
 
   for (const method of ['fork', 'spawn'] as StartMethod[]) {
     it(`shows 3 workers' cycles of one Manager().Lock at the learner's line, and the manager's role, under ${method}`, async () => {
-      const name = 'manager_lock.py';
-      const result = await runTraced(programPath(name), { startMethod: method });
-      assert.equal(result.stderr, '');
-      assert.equal(result.stdout, 'done\n');
-      const lock = managedLock(result.records, 'Manager().Lock');
-      assert.equal(lock.kind, 'Lock');
-      const siteOf = sitesOf(result.records);
-      const creation = lockNews(result.records).find((n) => n.lock === lock.lock && n.site !== null);
-      assert.ok(creation, 'the creating process names where the lock was made');
-      assert.equal(siteOf(creation.pid, creation.site)?.line, lineIn(name, 'lock = manager.Lock()'));
-
-      const cycles = cyclesOf(result.records, lock.lock);
-      const withLine = lineIn(name, 'with lock:');
-      assert.equal(cycles.length, 15, 'five cycles from each of three workers');
-      assert.equal(new Set(cycles.map((c) => c.pid)).size, 3, 'from three pids');
-      for (const c of cycles) {
-        assert.equal(c.site?.file, programPath(name));
-        assert.equal(c.site?.line, withLine);
-        assert.ok(c.acquiredMs !== null && c.releasedMs !== null && c.requestMs <= c.acquiredMs && c.acquiredMs <= c.releasedMs, JSON.stringify(c));
-      }
-      // One lock: the recorded holds of all three processes never overlap.
-      const holds = cycles.map((c) => [c.acquiredMs!, c.releasedMs!]).sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < holds.length; i++) assert.ok(holds[i][0] >= holds[i - 1][1], `hold ${i} starts after hold ${i - 1} ends`);
-      assert.ok(cycles.some((c) => c.acquiredMs! - c.requestMs > 1), 'a worker waited for the lock another held');
-
-      const managers = managerPids(result.records);
-      assert.equal(managers.length, 1, 'one manager process');
-      assert.ok(!cycles.some((c) => c.pid === managers[0]), 'the cycles are the workers\', not the server\'s');
-      // The manager's own handshake pipe (its address, sent back once) is the library's.
-      const channels = [...channelApis(result.records).values()];
-      assert.ok(channels.length > 0, 'the handshake pipe carried a message');
-      for (const channel of channels) assert.deepEqual([channel.api, channel.internal], ['Pipe', true]);
+      await assertManagerLock({ startMethod: method });
     });
 
     it(`shows a Manager().Queue's puts and gets as messages with their sizes under ${method}`, async () => {
-      const name = 'manager_queue.py';
-      const result = await runTraced(programPath(name), { startMethod: method });
-      assert.equal(result.stderr, '');
-      assert.equal(result.stdout, '5 1000\n');
-      const queues = [...channelApis(result.records)].filter(([, c]) => c.api === 'Manager().Queue');
-      assert.equal(queues.length, 1, 'one channel for the managed queue');
-      const [queueId, queue] = queues[0];
-      assert.deepEqual([queue.kind, queue.internal], ['queue', false]);
-      const events = ipcEventsOf(result.records).filter((e) => e.channel === queueId);
-      const puts = eventsAt(result.records, events, name, 'queue.put(');
-      const gets = eventsAt(result.records, events, name, 'queue.get()');
-      assert.equal(puts.length, 5);
-      assert.equal(gets.length, 5);
-      assert.equal(events.length, 10, 'nothing else on the queue\'s channel');
-      assert.ok(puts.every((e) => e.op === 'put' && e.pid !== result.pid), 'the child put');
-      assert.ok(gets.every((e) => e.op === 'get' && e.pid === result.pid), 'the main got');
-      // What crossed the connection: the 1000-character string and the call around it.
-      for (const e of [...puts, ...gets]) assert.ok(e.bytes >= 1000 && e.bytes < 1200, `${e.op} of ${e.bytes} bytes`);
-      assert.equal(managerPids(result.records).length, 1);
+      await assertManagerQueue({ startMethod: method });
+    });
+  }
+
+  for (const version of ['3.8', '3.13']) {
+    itWithPython(version, `shows the Manager().Lock's cycles and the Manager().Queue's messages on Python ${version} under spawn`, async (python) => {
+      await assertManagerLock({ python, startMethod: 'spawn' });
+      await assertManagerQueue({ python, startMethod: 'spawn' });
     });
   }
 
