@@ -7,11 +7,11 @@ export const RUN_RECORD_SCHEMA = 'parallel-lab/run@1';
 
 /**
  * What a process is to the run. The tracer reports it (its wire.py has the same list, checked
- * by test/unit/wireContract.test.ts); helpers (resource tracker, forkserver), Pythons the
- * program starts itself and processes the tracer never heard from are 'other', told apart
- * by their names.
+ * by test/unit/wireContract.test.ts); a Manager()'s server process is 'manager'; other helpers
+ * (resource tracker, forkserver), Pythons the program starts itself and processes the tracer
+ * never heard from are 'other', told apart by their names.
  */
-export const PROCESS_ROLES = ['main', 'process', 'pool-worker', 'other'] as const;
+export const PROCESS_ROLES = ['main', 'process', 'pool-worker', 'manager', 'other'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;

@@ -3,8 +3,8 @@ starts (those that run no tracer of their own, see patches/subprocess_popen.py) 
 
 Roles (wire.PROCESS_ROLES): the first traced interpreter of the run is `main` (it marks the environment so its
 descendants know they are not); a multiprocessing child learns that it is a `process` or a
-`pool-worker` only when multiprocessing bootstraps it, and says so with `process-role`;
-everything else (resource tracker, forkserver, a Python started by subprocess) is `other`.
+`pool-worker` (or, for a Manager()'s server, `manager`) only when multiprocessing bootstraps
+it, and says so with `process-role`; everything else (resource tracker, forkserver, a Python started by subprocess) is `other`.
 """
 
 import os

@@ -23,13 +23,15 @@ except ImportError:  # Interpreters without the C accelerator.
 # other side would misread: the host ignores a connection whose hello carries another.
 PROTOCOL_VERSION = 1
 
-# ProcessRole (src/shared/runRecord.ts). Helpers (resource tracker, forkserver, manager)
-# and Pythons the program starts itself are OTHER, told apart by their names.
+# ProcessRole (src/shared/runRecord.ts). A Manager()'s server process is MANAGER; other
+# helpers (resource tracker, forkserver) and Pythons the program starts itself are OTHER,
+# told apart by their names.
 MAIN = "main"
 PROCESS = "process"
 POOL_WORKER = "pool-worker"
+MANAGER = "manager"
 OTHER = "other"
-PROCESS_ROLES = (MAIN, PROCESS, POOL_WORKER, OTHER)
+PROCESS_ROLES = (MAIN, PROCESS, POOL_WORKER, MANAGER, OTHER)
 
 # ---- Connection lines --------------------------------------------------------------------
 

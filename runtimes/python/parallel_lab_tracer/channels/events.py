@@ -50,6 +50,12 @@ def record_at(op, end, start_ns, end_ns, size, site):
         pass
 
 
+def announce(channel):
+    """Sends `channel-new` now, if this process has not (a channel made here, used elsewhere)."""
+    if channel.id not in _announced:
+        _announce(channel)
+
+
 def _announce(channel):
     _announced.add(channel.id)
     pid = process_id.current()

@@ -17,9 +17,15 @@ def last():
     return getattr(_last, "size", None)
 
 
+def last_sent():
+    """The size of the last message this thread sent (a manager call's request, whose reply
+    `last()` then gives)."""
+    return getattr(_last, "sent", None)
+
+
 def measuring_send(send_bytes):
     def _send_bytes(self, buf):
-        _last.size = len(buf)
+        _last.sent = _last.size = len(buf)
         try:
             return send_bytes(self, buf)
         except BaseException as error:

@@ -16,6 +16,8 @@ POOL_WORKER_TARGETS = (
     ("multiprocessing.pool", "worker"),
     ("concurrent.futures.process", "_process_worker"),
 )
+# The target of a manager's server process: type(manager)._run_server.
+MANAGER_TARGET = ("multiprocessing.managers", "_run_server")
 
 
 def patch(process_module):
@@ -36,4 +38,8 @@ def patch(process_module):
 def _role_of(process):
     target = getattr(process, "_target", None)
     key = (getattr(target, "__module__", None), getattr(target, "__qualname__", None))
-    return wire.POOL_WORKER if key in POOL_WORKER_TARGETS else wire.PROCESS
+    if key in POOL_WORKER_TARGETS:
+        return wire.POOL_WORKER
+    if (key[0], getattr(target, "__name__", None)) == MANAGER_TARGET:
+        return wire.MANAGER
+    return wire.PROCESS

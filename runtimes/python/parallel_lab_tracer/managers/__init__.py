@@ -1,0 +1,1 @@
+"""Manager() objects: the calls learners make on their proxies (see patches/managers.py)."""
