@@ -111,9 +111,10 @@ describe('joblib under the profiler', function () {
       const section = result.stdout.split('\n\n').find((part) => part.startsWith('Tasks per worker'));
       assert.ok(section, `a tasks section:\n${result.stdout}`);
       const rows = section.split('\n').slice(2).map((line) => line.trim().split(/\s+/));
-      assert.equal(rows.length, 2, `one row per worker:\n${section}`);
+      // A worker that starts late on a busy machine may get no batch at all: one row or two.
+      assert.ok(rows.length >= 1 && rows.length <= 2, `a row per worker that ran tasks:\n${section}`);
       assert.equal(rows.reduce((sum, row) => sum + Number(row[2]), 0), 20, `20 items in all:\n${section}`);
-      assert.match(result.stdout, /\bpool-worker\b/);
+      for (const [pid] of rows) assert.match(result.stdout, new RegExp(`^\\s+${pid}\\s+\\d+\\s+pool-worker\\s`, 'm'), `worker ${pid} is a pool worker`);
       const record = JSON.parse(readFileSync(json, 'utf8')) as RunRecord;
       assertJoblibRun(record, readFileSync(file, 'utf8'));
     });

@@ -19,8 +19,8 @@ _CHUNK_MODULES = (
     "joblib.externals.loky.process_executor",
     "loky.process_executor",
 )
-_JOBLIB_SAFE_FUNCTION = ("joblib._parallel_backends", "SafeFunction")
-_JOBLIB_BATCH = ("joblib.parallel", "BatchedCalls")
+_JOBLIB_SAFE_FUNCTION = ("SafeFunction", "joblib._parallel_backends")
+_JOBLIB_BATCH = ("BatchedCalls", "joblib.parallel")
 
 _SHOWN_ARGUMENTS = 4
 _SHORT_TEXT = 20
@@ -39,11 +39,12 @@ def executor_call(fn, args, kwargs):
 
 def pool_call(fn, args, kwargs, chunk_runners):
     """(fn name, items, call text) of a Pool task; `chunk_runners`: Pool's mapstar and starmapstar."""
-    if any(fn is runner for runner in chunk_runners):  # `is`: `in` would call the learner's __eq__
-        # map and starmap send chunks: args is ((the learner's function, chunk),)
-        func, chunk = args[0]
-        name = function_name(func)
-        return name, len(chunk), _calls_text(len(chunk), name)
+    for runner in chunk_runners:  # `is`: `fn in chunk_runners` would call the learner's __eq__
+        if fn is runner:
+            # map and starmap send chunks: args is ((the learner's function, chunk),)
+            func, chunk = args[0]
+            name = function_name(func)
+            return name, len(chunk), _calls_text(len(chunk), name)
     return _call(fn, args, kwargs)
 
 
@@ -67,10 +68,11 @@ def _call(fn, args, kwargs):
 def _joblib_batch(fn):
     """The (func, args, kwargs) list of a joblib task, or None for any other callable."""
     kind = type(fn)
-    if (kind.__module__, kind.__name__) == _JOBLIB_SAFE_FUNCTION:
+    # The name first: for any other callable, one string comparison.
+    if kind.__name__ == _JOBLIB_SAFE_FUNCTION[0] and kind.__module__ == _JOBLIB_SAFE_FUNCTION[1]:
         fn = getattr(fn, "func", None)
         kind = type(fn)
-    if (kind.__module__, kind.__name__) == _JOBLIB_BATCH:
+    if kind.__name__ == _JOBLIB_BATCH[0] and kind.__module__ == _JOBLIB_BATCH[1]:
         items = getattr(fn, "items", None)
         if type(items) is list and all(type(item) is tuple and len(item) == 3 for item in items):
             return items
@@ -89,6 +91,8 @@ def describe(name, args, kwargs):
     """`name(2, 'a', …)`: the call as the learner would write it, values only where harmless."""
     if type(args) is not tuple or (kwargs is not None and type(kwargs) is not dict):
         return "%s(…)" % name
+    if not kwargs and len(args) == 1:
+        return "%s(%s)" % (name, _value_text(args[0]))  # the common case, without the lists below
     kwargs = kwargs or {}
     parts = [_value_text(value) for value in args[:_SHOWN_ARGUMENTS]]
     if len(args) > _SHOWN_ARGUMENTS:

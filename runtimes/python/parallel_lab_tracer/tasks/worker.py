@@ -16,7 +16,7 @@ and pairs through submitKey.
 
 import sys
 
-from .. import clock, record_buffer, wire
+from .. import clock, process_id, record_buffer, wire
 from ..event_batches import EventBatch
 from . import calls
 from .submits import executor_task_key, pool_task_key
@@ -34,8 +34,6 @@ _running = None
 
 # Tuples in wire.TASK_FIELDS order.
 _batch = EventBatch(wire.task_batch)
-# Tuples in wire.TASK_START_FIELDS order.
-_starts = EventBatch(wire.task_start)
 
 
 def waiting_for_task():
@@ -54,8 +52,9 @@ def task_taken(tasks, message):
     fn, items, key, call = described
     start_ns = _monotonic_ns()
     _running = (pool, fn, items, start_ns, key)
-    _starts.append((pool, pool_type, fn, items, start_ns, key, call))  # wire.TASK_START_FIELDS
-    record_buffer.flush()
+    # Written at once, alone: the pending batch goes with the task's end (or before the next wait).
+    start = (pool, pool_type, fn, items, start_ns, key, call)  # wire.TASK_START_FIELDS
+    record_buffer.send_alone(wire.task_start(process_id.current(), (start,), clock.current.ns_to_ms))
 
 
 def result_leaving(tasks, message):
