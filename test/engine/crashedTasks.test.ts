@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
-import type { LockEventList, ProcessEntry, RunRecord, TaskRecord } from '../../src/shared/runRecord';
+import type { LockEventList, ProcessEntry, RunRecord, StartMethod, TaskRecord } from '../../src/shared/runRecord';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { DEFAULT_PYTHON, lineOf } from '../helpers/tracedPython';
 
@@ -80,9 +80,9 @@ interface Profiled {
   crashLine: number;
 }
 
-async function profileAndPlain(source: string): Promise<Profiled> {
+async function profileAndPlain(source: string, startMethod?: StartMethod): Promise<Profiled> {
   const file = writeProgram('crash.py', source);
-  const record = await (await ProfileRun.start({ file, timeoutMs: 60_000 })).finished;
+  const record = await (await ProfileRun.start({ file, startMethod, timeoutMs: 60_000 })).finished;
   return { record, plain: await runPlain(file), crashLine: lineOf(readFileSync(file, 'utf8'), '# submits the crash') };
 }
 
@@ -117,20 +117,22 @@ function assertUnchangedAndClean(record: RunRecord<LockEventList>, plain: PlainR
 describe('a task that kills its worker', function () {
   this.timeout(120_000);
 
-  it('ProcessPoolExecutor, os._exit(1): the task is kept, ok false, and the warning names the worker, the call and the broken pool', async () => {
-    const profiled = await profileAndPlain(executorProgram(CRASHES.exit));
-    const { record, plain } = profiled;
-    assert.match(plain.stderr, /BrokenProcessPool/, 'the pool broke');
-    assertUnchangedAndClean(record, plain);
-    const { task, worker } = crashedTask(profiled);
-    assert.equal(worker.exitCode, 1);
-    assert.ok(
-      record.warnings.includes(
-        `The worker ${task.pid} running job(2) died with exit code 1 (os._exit or a crash), so the pool broke and every pending future failed (BrokenProcessPool).`,
-      ),
-      JSON.stringify(record.warnings),
-    );
-  });
+  for (const startMethod of [undefined, 'spawn'] as const) {
+    it(`ProcessPoolExecutor, os._exit(1)${startMethod ? ` under ${startMethod}` : ''}: the task is kept, ok false, and the warning names the worker, the call and the broken pool`, async () => {
+      const profiled = await profileAndPlain(executorProgram(CRASHES.exit), startMethod);
+      const { record, plain } = profiled;
+      assert.match(plain.stderr, /BrokenProcessPool/, 'the pool broke');
+      assertUnchangedAndClean(record, plain);
+      const { task, worker } = crashedTask(profiled);
+      assert.equal(worker.exitCode, 1);
+      assert.ok(
+        record.warnings.includes(
+          `The worker ${task.pid} running job(2) died with exit code 1 (os._exit or a crash), so the pool broke and every pending future failed (BrokenProcessPool).`,
+        ),
+        JSON.stringify(record.warnings),
+      );
+    });
+  }
 
   it('ProcessPoolExecutor, a segfault: the warning says the worker was killed by SIGSEGV', async function () {
     if (process.platform === 'win32') this.skip();
