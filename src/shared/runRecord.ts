@@ -161,6 +161,13 @@ export interface TaskRecord {
   endMs: number;
   ok: boolean;
   site: SourceSite | null;
+  /**
+   * Only on a task that never finished because its worker ended while running it (the task
+   * killed it: os._exit, a segfault, the OOM killer; or the pool ended it): that worker's
+   * exit code, negative for a signal, null when unknown. Such a task has ok false and ends
+   * when its worker did; a warning says what happened.
+   */
+  workerExitCode?: number | null;
 }
 
 /**

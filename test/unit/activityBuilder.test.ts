@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ActivityBuilder } from '../../src/extension/engine/record/activityBuilder';
 import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import type { ProcessEntry } from '../../src/shared/runRecord';
 import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/liveDeltas';
 
 function withSite(builder: ActivityBuilder, pid: number, id: number, line: number): void {
@@ -95,5 +96,40 @@ describe('ActivityBuilder', () => {
     assert.deepEqual(live.ipcEvents.map((e) => [e.op, e.t, e.message]), [['get', 12, 'q#0'], ['put', 14, undefined], ['put', 16, undefined], ['put', 10, 'q#0']]);
     assert.deepEqual(live.tasks.map((t) => t.submitMs), [4, 7]);
     assert.deepEqual(live.locks.map((l) => [l.id, l.kind, l.aggregated?.acquisitions]), [['S', 'RLock', 5]]);
+  });
+
+  it('keeps the tasks a worker took and never finished, ended with their worker, each with a warning', () => {
+    const builder = new ActivityBuilder();
+    builder.apply({ type: 'task-submit', pid: 1, events: [['E:0', 1, null], ['E:1', 1, null], ['E:2', 1, null]] });
+    // Worker 2 finishes job(0) and dies in job(1); worker 3 is ended with the broken pool; worker 5 ran Pool's task.
+    builder.apply({ type: 'task-start', pid: 2, events: [['E', 'ProcessPoolExecutor', 'job', 1, 2, 'E:0', 'job(0)']] });
+    builder.apply({ type: 'task-batch', pid: 2, events: [['E', 'job', 1, 2, 3, true, null, 'E:0']] });
+    builder.apply({ type: 'task-start', pid: 3, events: [['E', 'ProcessPoolExecutor', 'job', 1, 4, 'E:2', 'job(…)']] });
+    builder.apply({ type: 'task-start', pid: 2, events: [['E', 'ProcessPoolExecutor', 'job', 1, 5, 'E:1', 'job(1)']] });
+    builder.apply({ type: 'task-start', pid: 5, events: [['P', 'Pool', 'job', 3, 6, null, '3 calls of job']] });
+    const ends: Record<number, { endMs: number; exitCode: number | null }> = { 2: { endMs: 8, exitCode: -11 }, 3: { endMs: 9, exitCode: -15 }, 5: { endMs: 7, exitCode: 1 } };
+    const processOf = (pid: number): ProcessEntry | undefined =>
+      ends[pid] && { pid, ppid: 1, name: 'w', role: 'pool-worker', startMs: 0, cpuMs: null, traced: true, samples: [], ...ends[pid] };
+    assert.equal(builder.finish().tasks.length, 1, 'not before the run is over');
+    const warnings = builder.closeUnfinishedTasks(processOf, { durationMs: 20, stopped: false });
+    const tasks = builder.finish().tasks;
+    assert.deepEqual(
+      tasks.map((t) => [t.pid, t.ok, t.startMs, t.endMs, t.submitMs, t.workerExitCode]),
+      [[2, true, 2, 3, 1, undefined], [5, false, 6, 7, undefined, 1], [2, false, 5, 8, 1, -11], [3, false, 4, 9, 1, -15]],
+    );
+    assert.deepEqual(warnings, [
+      'The worker 5 running 3 calls of job died with exit code 1 (os._exit, sys.exit or a crash). Pool starts a new worker in its place, but this task is lost: its result never comes, so a get() or map() waiting for it waits forever unless it has a timeout.',
+      'The worker 2 running job(1) was killed by SIGSEGV (a crash: it read or wrote memory it may not), so the pool broke and every pending future failed (BrokenProcessPool).',
+      'The worker 3 running job(…) was killed by SIGTERM (ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
+    ]);
+    assert.deepEqual(builder.closeUnfinishedTasks(processOf, { durationMs: 20, stopped: false }), [], 'each only once');
+  });
+
+  it('says that the run was stopped when a worker that was running a task was ended by the stop', () => {
+    const builder = new ActivityBuilder();
+    builder.apply({ type: 'task-start', pid: 2, events: [['P', 'Pool', 'job', 1, 2, null, 'job(1)']] });
+    const warnings = builder.closeUnfinishedTasks(() => undefined, { durationMs: 20, stopped: true });
+    assert.deepEqual(warnings, ['Parallel Lab stopped the run while worker 2 was running job(1), so that task did not finish.']);
+    assert.deepEqual(builder.finish().tasks.map((t) => [t.ok, t.endMs, t.workerExitCode]), [[false, 20, null]]);
   });
 });

@@ -40,6 +40,7 @@ records = [
     wire.ipc_batch(5, [("put", "c", 0, 3000000, 1500, 26, None)], to_ms),
     wire.task_batch(5, [("1:0", "square", 1, 1000000, 2000000, True, None, "1:0:0:0")], to_ms),
     wire.task_submit(5, [("1:0:0:0", 1000000, 0)], to_ms),
+    wire.task_start(5, [("1:0", "ProcessPoolExecutor", "square", 1, 1000000, "1:0", "square(2)")], to_ms),
 ]
 fields = {name[: -len("_FIELDS")]: list(value) for name, value in vars(wire).items() if name.endswith("_FIELDS")}
 print(json.dumps({
@@ -67,7 +68,7 @@ interface WireSamples {
 const EVERY_TYPE: { [K in TracerRecordType]: true } = {
   'process-start': true, 'process-role': true, 'process-end': true, 'child-start': true, 'child-exit': true, 'start-method': true,
   warning: true, site: true, 'lock-new': true, 'lock-batch': true, 'lock-release': true, 'lock-open': true, 'lock-stats': true,
-  'channel-new': true, 'ipc-batch': true, 'task-batch': true, 'task-submit': true, 'scale-report': true,
+  'channel-new': true, 'ipc-batch': true, 'task-batch': true, 'task-submit': true, 'task-start': true, 'scale-report': true,
 };
 
 describe('the wire contract between wire.py and tracerProtocol.ts', function () {

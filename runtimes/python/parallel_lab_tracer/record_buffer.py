@@ -94,6 +94,25 @@ class _Outbox(object):
             finally:
                 self._sending = False
 
+    def send_alone(self, record):
+        """Writes `record` at once, ahead of the pending batch (which waits for the next flush):
+        a pool worker's task start, before the task runs. On a spool that is one copy, without
+        draining every batch; on the socket it is an ordinary flush."""
+        if self._closed:
+            return
+        line = wire.encode_line(record)
+        with self._lock:
+            if self._socket is None or self._sending:
+                # Not spooling (the socket wants its clock line first), or inside a flush.
+                self._lines.append(line)
+                if not self._sending:
+                    self.flush()
+                return
+            if self._closed:
+                return
+            if not self._connection.send(line.encode("ascii")):
+                self._close_for_good()
+
     def use_spool(self):
         """From now on, records go to a spool (see spool.py); what is pending goes first."""
         if self._socket is not None:
@@ -164,6 +183,10 @@ def add(record):
 
 def use_spool():
     _outbox.use_spool()
+
+
+def send_alone(record):
+    _outbox.send_alone(record)
 
 
 def send_now(record):

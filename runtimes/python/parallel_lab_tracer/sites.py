@@ -1,7 +1,8 @@
 """Where in the learner's code an event happened: the nearest frame outside the library.
 
 An event is attributed to the learner's line that called into multiprocessing, never to a
-frame of the standard library, of this tracer, or of code the library generates at run
+frame of the standard library, of this tracer, of an installed library that runs pools on
+the learner's behalf (joblib and loky), or of code the library generates at run
 time (multiprocessing.sharedctypes builds its `value` properties with exec, so their frames
 have no real file). Sites are interned per process: the first time a (code, line) pair is
 seen it gets a small integer id and a `site` record goes to the host; events carry the id.
@@ -22,6 +23,14 @@ _LIBRARY_DIRS = (
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # runtimes/python
 )
 
+# Installed libraries whose pools, queues and locks are theirs, not the learner's: joblib
+# (with the loky it carries in joblib/externals) and loky on its own. Told by their place in
+# site-packages (dist-packages on Debian), so that their frames are the library's from their
+# very first import.
+_LIBRARY_PACKAGES = tuple(
+    packages + os.sep + name + os.sep for packages in ("site-packages", "dist-packages") for name in ("joblib", "loky")
+)
+
 # What a code object is to the walk (cached: one look per code object).
 LEARNER, LIBRARY, BOOTSTRAP = 0, 1, 2
 _kinds = {}
@@ -39,12 +48,19 @@ def kind_of(code):
         filename = code.co_filename
         if code.co_name == "_bootstrap" and filename.endswith(_BOOTSTRAP_FILE):
             kind = BOOTSTRAP
-        elif filename.startswith("<") or filename.startswith(_LIBRARY_DIRS):
+        elif filename.startswith("<") or filename.startswith(_LIBRARY_DIRS) or _in_library_package(filename):
             kind = LIBRARY
         else:
             kind = LEARNER
         _kinds[code] = kind
     return kind
+
+
+def _in_library_package(filename):
+    for package in _LIBRARY_PACKAGES:
+        if package in filename:
+            return True
+    return False
 
 
 def site_of(frame):

@@ -197,6 +197,19 @@ def task_batch(pid, tasks, to_ms):
     return {"type": "task-batch", "pid": pid, "events": events}
 
 
+TASK_START_FIELDS = ("pool", "poolType", "fn", "items", "startMs", "submitKey", "call")
+
+
+def task_start(pid, starts, to_ms):
+    """TaskStartRecord: tasks this worker took, sent before it runs them (a task that kills
+    its worker then still has its start on record)."""
+    events = [
+        [pool, pool_type, fn, items, to_ms(start_ns), key, call]
+        for pool, pool_type, fn, items, start_ns, key, call in starts
+    ]
+    return {"type": "task-start", "pid": pid, "events": events}
+
+
 TASK_SUBMIT_FIELDS = ("submitKey", "submitMs", "site")
 
 

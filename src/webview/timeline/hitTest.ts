@@ -68,9 +68,17 @@ export function describeItem(item: TimelineItem, model: TimelineModel): string[]
   const { task } = item;
   return [
     `PID ${task.pid}: pool task ${task.fn}${task.items > 1 ? ` (${task.items} items)` : ''}`,
-    `Ran ${formatMs(task.endMs - task.startMs)}${task.submitMs !== undefined ? `, queued ${formatMs(task.startMs - task.submitMs)}` : ''}${task.ok ? '' : ', raised an exception'}`,
+    `Ran ${formatMs(task.endMs - task.startMs)}${task.submitMs !== undefined ? `, queued ${formatMs(task.startMs - task.submitMs)}` : ''}${taskOutcome(task)}`,
     siteText(task.site),
   ];
+}
+
+/** What went wrong, if anything: an exception it raised, or the worker that ended while running it. */
+function taskOutcome(task: TaskRecord): string {
+  if (task.ok) return '';
+  if (task.workerExitCode === undefined) return ', raised an exception';
+  const code = task.workerExitCode === null ? 'exit code unknown' : `exit code ${task.workerExitCode}`;
+  return `, never finished: its worker ended (${code})`;
 }
 
 export function siteText(site: { file: string; line: number; function?: string } | null): string {

@@ -6,16 +6,24 @@ and the tracer's own wrappers sit in between. The first frame past those decides
 or a ProcessPoolExecutor's own queues are created by multiprocessing or concurrent.futures.
 
 A ProcessPoolExecutor also makes a pipe on which its threads wake its manager thread, in one
-process: not a message between processes, and on every submit. It is not a channel at all.
+process: not a message between processes, and on every submit. It is not a channel at all;
+nor is the same wake-up pipe of loky's executor (joblib's default backend).
+
+joblib and loky create their pools' queues and pipes on the learner's behalf, as
+multiprocessing does: theirs are internal too.
 """
 
 from .. import sites
 
 _PASSING_ON = ("multiprocessing.context", "multiprocessing.queues", "multiprocessing.connection")
 _TRACER_PACKAGE = __name__.rpartition(".")[0] + "."
-_LIBRARY = ("multiprocessing.", "concurrent.futures.")
+_LIBRARY = ("multiprocessing.", "concurrent.futures.", "joblib.", "loky.")
 # (module, class) of the objects whose pipes wake a thread of their own process.
-_WAKE_UPS = (("concurrent.futures.process", "_ThreadWakeup"),)
+_WAKE_UPS = (
+    ("concurrent.futures.process", "_ThreadWakeup"),
+    ("joblib.externals.loky.process_executor", "_ThreadWakeup"),
+    ("loky.process_executor", "_ThreadWakeup"),
+)
 
 
 def origin(frame):

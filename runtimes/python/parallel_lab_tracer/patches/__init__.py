@@ -23,6 +23,15 @@ TRACING_PATCHES = (
     ("multiprocessing.synchronize", "synchronize"),  # every lock, Condition, Event, Barrier
     ("multiprocessing.managers", "managers"),  # Manager() proxies: locks, queues, calls; the server's role
     ("subprocess", "subprocess_popen"),  # starts and exit codes of subprocess children
+    # joblib: its loky executor (default backend), loky on its own, its multiprocessing backend
+    ("joblib.externals.loky.process_executor", "loky_executor"),
+    ("loky.process_executor", "loky_executor"),
+    ("joblib.externals.loky.backend.reduction", "loky_reduction"),
+    ("loky.backend.reduction", "loky_reduction"),
+    ("joblib.externals.loky.backend.resource_tracker", "helper_processes"),
+    ("loky.backend.resource_tracker", "helper_processes"),
+    ("joblib.pool", "joblib_pool"),
+    ("joblib.parallel", "joblib_parallel"),
 )
 
 # Not tracing but run configuration: applied even when the tracer cannot reach the host.

@@ -9,7 +9,7 @@
 
 import sys
 
-from .. import clock, sites
+from .. import clock
 from ..channels.ends import RESULTS, TASKS
 from ..channels.wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
@@ -20,7 +20,7 @@ from ..tasks.worker import EXECUTOR
 def patch(process_module):
     executor_class = process_module.ProcessPoolExecutor
     executor_class.__init__ = calling_after(executor_class.__init__, _label)
-    executor_class.submit = _recording_submit(executor_class.submit)
+    executor_class.submit = recording_submit(executor_class.submit)
     executor_class.shutdown = task_pools.flushing_first(executor_class.shutdown)
 
 
@@ -31,7 +31,8 @@ def _label(executor, *_args, **_kwargs):
     task_pools.label_pool_queue(executor._result_queue, (pool_id, EXECUTOR, RESULTS))
 
 
-def _recording_submit(submit):
+def recording_submit(submit):
+    """submit, recorded; loky's executor (patches/loky_executor.py) has the same attributes."""
     # submit(self, fn, /, *args, **kwargs) since 3.9; 3.8 takes self through *args too.
     def submit_wrapper(*args, **kwargs):
         executor = args[0] if args else None
@@ -55,4 +56,4 @@ def _submitted(executor, work_id, submit_ns, frame):
     if work_id is None or executor._queue_count != work_id + 1:
         return
     tasks = executor._call_queue._reader._parallel_lab_end.channel.tasks
-    task_submits.submitted(task_submits.executor_task_key(tasks[0], work_id), submit_ns, sites.site_of(frame))
+    task_submits.submitted(task_submits.executor_task_key(tasks[0], work_id), submit_ns, task_submits.site_of_submit(frame))

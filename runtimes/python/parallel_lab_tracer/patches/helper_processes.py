@@ -13,6 +13,9 @@ from .. import lifecycle, wire
 HELPER_NAMES = {
     "multiprocessing.resource_tracker": "resource_tracker",
     "multiprocessing.forkserver": "forkserver",
+    # loky (joblib's default backend) starts a resource tracker of its own the same way.
+    "joblib.externals.loky.backend.resource_tracker": "loky resource_tracker",
+    "loky.backend.resource_tracker": "loky resource_tracker",
 }
 
 

@@ -16,7 +16,7 @@
 
 import sys
 
-from .. import clock, sites
+from .. import clock
 from ..channels.ends import RESULTS, TASKS
 from ..channels.wrappers import calling_after, drop_own_frame, like
 from ..quiet import quietly
@@ -26,7 +26,7 @@ from ..tasks.worker import POOL
 
 def patch(pool_module):
     pool_class = pool_module.Pool
-    pool_class._setup_queues = calling_after(pool_class._setup_queues, _label)
+    pool_class._setup_queues = calling_after(pool_class._setup_queues, label)
     pool_module.ApplyResult.__init__ = _recording_job(pool_module.ApplyResult.__init__)
     pool_module.IMapIterator.__init__ = _recording_job(pool_module.IMapIterator.__init__)
     pool_module._PoolCache.__delitem__ = calling_after(pool_module._PoolCache.__delitem__, _forget_job)
@@ -35,7 +35,8 @@ def patch(pool_module):
 
 
 @quietly
-def _label(pool, *_args):
+def label(pool, *_args):
+    """Labels a Pool's task and result queues (joblib's Pool sets its own up: patches/joblib_pool.py)."""
     pool_id = task_submits.new_pool_id()
     task_pools.label_pool_queue(pool._inqueue, (pool_id, POOL, TASKS))
     task_pools.label_pool_queue(pool._outqueue, (pool_id, POOL, RESULTS))
@@ -56,7 +57,7 @@ def _recording_job(init):
 
 @quietly
 def _job_created(result, submit_ns, frame):
-    task_submits.job_created(result._job, submit_ns, sites.site_of(frame))
+    task_submits.job_created(result._job, submit_ns, task_submits.site_of_submit(frame))
 
 
 def _forget_job(_cache, job):

@@ -15,6 +15,9 @@ from ..own_exit import exit_status
 POOL_WORKER_TARGETS = (
     ("multiprocessing.pool", "worker"),
     ("concurrent.futures.process", "_process_worker"),
+    # loky's own executor: joblib's default backend, and loky on its own.
+    ("joblib.externals.loky.process_executor", "_process_worker"),
+    ("loky.process_executor", "_process_worker"),
 )
 # The target of a manager's server process: type(manager)._run_server.
 MANAGER_TARGET = ("multiprocessing.managers", "_run_server")

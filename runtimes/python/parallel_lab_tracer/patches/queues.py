@@ -13,7 +13,7 @@ A queue is one channel (the Pipe it is built on keeps its id, relabelled as the 
 
 import sys
 
-from .. import clock, record_buffer, sites
+from .. import clock, record_buffer, replacements, sites
 from ..channels import ends as channel_ends, events as channel_events, sizes as channel_sizes
 from ..channels.ends import RESULTS, TASKS
 from ..channels.fed_puts import FAILED, FedPuts
@@ -44,6 +44,15 @@ def patch(queues):
     queue_class._feed = staticmethod(_counting_feed(queue_class.__dict__["_feed"].__func__))
     simple_class.put = _traced_simple_put(simple_class.put)
     simple_class.get = _traced_get(simple_class.get)
+
+
+def trace_subclasses(queue_class, simple_class, finalize):
+    """A library's own Queue and SimpleQueue subclasses (loky's) that replace the methods
+    patched here: SimpleQueue.put, and the Queue's feeder thread (its start and _feed, whose
+    arguments are those of multiprocessing's at both ends)."""
+    replacements.replace(simple_class, "put", _traced_simple_put(simple_class.put))
+    replacements.replace(queue_class, "_start_thread", _starting_fed_puts(queue_class._start_thread, finalize))
+    replacements.replace(queue_class, "_feed", staticmethod(_counting_feed(queue_class.__dict__["_feed"].__func__)))
 
 
 @quietly

@@ -7,8 +7,9 @@ process, so the site stays on the parent's side of the pair).
 
 import itertools
 import os
+import _thread
 
-from .. import wire
+from .. import sites, wire
 from ..event_batches import EventBatch
 
 _pool_numbers = itertools.count()
@@ -29,6 +30,35 @@ def pool_task_key(pool, job, index):
 
 def executor_task_key(pool, work_id):
     return "%s:%s" % (pool, work_id)
+
+
+# A library that submits on the learner's behalf from a thread of its own (joblib dispatches
+# its next batches from the thread that completes a result) has no learner frame there: it
+# names, for the submits of that thread meanwhile, the learner's line that started the work.
+_on_behalf = _thread._local()
+
+
+def site_of_submit(frame):
+    """The learner's site of a submit made by `frame`, or of the work a library submits for."""
+    site = sites.site_of(frame)
+    return site if site is not None else getattr(_on_behalf, "site", None)
+
+
+def submitting_for(site):
+    """This thread's submits are for the learner's `site` (None: for no one) until the next
+    call; returns what it was."""
+    previous = getattr(_on_behalf, "site", None)
+    _on_behalf.site = site
+    return previous
+
+
+def _forget_parent_site():
+    # Site ids are per process: a fork child (of a thread that was dispatching) starts anew.
+    _on_behalf.site = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_site)
 
 
 def submitted(key, submit_ns, site):

@@ -1,25 +1,30 @@
-"""The tasks a pool worker runs: `task-batch` events
-`[pool, fn, items, startMs, endMs, ok, site, submitKey]`.
+"""The tasks a pool worker runs: `task-start` events
+`[pool, poolType, fn, items, startMs, submitKey, call]` as it takes them, and `task-batch`
+events `[pool, fn, items, startMs, endMs, ok, site, submitKey]` as it hands their results.
 
 A task starts when the worker takes it from its pool's task queue and ends when the worker
-hands the result to the result queue. Its record is sent right then, before the result:
-the parent may terminate the pool as soon as it has the last result (a `with Pool()` block
-does), and terminate() kills workers without running their exit handlers. For the same
-reason a worker sends everything pending before it waits for its next task. From its
-first task a worker writes its records to a spool (spool.py), where sending them costs no
-system call and a kill loses none. The site is null: the learner's submit site belongs to
-the parent and pairs through submitKey.
+hands the result to the result queue. Its start is sent right then, before the learner's
+function runs: if the task kills its worker (os._exit, a segfault, the OOM killer), the host
+still knows which task the worker was running. Its end record is sent right before the
+result: the parent may terminate the pool as soon as it has the last result (a `with Pool()`
+block does), and terminate() kills workers without running their exit handlers. For the same
+reason a worker sends everything pending before it waits for its next task. From its first
+task a worker writes its records to a spool (spool.py), where sending them costs no system
+call and a kill loses none. The site is null: the learner's submit site belongs to the parent
+and pairs through submitKey.
 """
 
-import functools
 import sys
 
-from .. import clock, record_buffer, wire
+from .. import clock, process_id, record_buffer, wire
 from ..event_batches import EventBatch
+from . import calls
 from .submits import executor_task_key, pool_task_key
 
 POOL = "Pool"
 EXECUTOR = "ProcessPoolExecutor"
+# joblib's default backend: loky's own ProcessPoolExecutor (patches/loky_executor.py).
+LOKY = "loky"
 
 _monotonic_ns = clock.monotonic_ns
 
@@ -41,7 +46,15 @@ def task_taken(tasks, message):
     pool, pool_type, _side = tasks
     describe = _pool_task if pool_type == POOL else _executor_task
     described = describe(pool, message)
-    _running = None if described is None else (pool,) + described[:2] + (_monotonic_ns(), described[2])
+    if described is None:
+        _running = None
+        return
+    fn, items, key, call = described
+    start_ns = _monotonic_ns()
+    _running = (pool, fn, items, start_ns, key)
+    # Written at once, alone: the pending batch goes with the task's end (or before the next wait).
+    start = (pool, pool_type, fn, items, start_ns, key, call)  # wire.TASK_START_FIELDS
+    record_buffer.send_alone(wire.task_start(process_id.current(), (start,), clock.current.ns_to_ms))
 
 
 def result_leaving(tasks, message):
@@ -59,19 +72,15 @@ def result_leaving(tasks, message):
 
 
 def _pool_task(pool, task):
-    """(fn, items, key) of a Pool task (job, index, func, args, kwds), or None."""
+    """(fn, items, key, call) of a Pool task (job, index, func, args, kwds), or None."""
     if type(task) is not tuple or len(task) != 5:
         return None
-    job, index, func, args, _kwds = task
+    job, index, func, args, kwds = task
     library = sys.modules["multiprocessing.pool"]
     if func is library._helper_reraises_exception:
         return None
-    items = 1
-    if func is library.mapstar or func is library.starmapstar:
-        # map and starmap send chunks: args is ((the learner's function, chunk),)
-        func, chunk = args[0]
-        items = len(chunk)
-    return function_name(func), items, pool_task_key(pool, job, index)
+    fn, items, call = calls.pool_call(func, args, kwds, (library.mapstar, library.starmapstar))
+    return fn, items, pool_task_key(pool, job, index), call
 
 
 def _pool_result(pool, message):
@@ -83,18 +92,12 @@ def _pool_result(pool, message):
 
 
 def _executor_task(pool, call_item):
-    """(fn, items, key) of a ProcessPoolExecutor _CallItem, or None (the stop sentinel)."""
+    """(fn, items, key, call) of a ProcessPoolExecutor (or loky) _CallItem, or None (the stop sentinel)."""
     work_id = getattr(call_item, "work_id", None)
     if work_id is None:
         return None
-    fn = call_item.fn
-    items = 1
-    library = sys.modules["concurrent.futures.process"]
-    if isinstance(fn, functools.partial) and fn.func is library._process_chunk:
-        # executor.map sends chunks: partial(_process_chunk, the learner's function), (chunk,)
-        items = len(call_item.args[0])
-        fn = fn.args[0]
-    return function_name(fn), items, executor_task_key(pool, work_id)
+    fn, items, call = calls.executor_call(call_item.fn, call_item.args, call_item.kwargs)
+    return fn, items, executor_task_key(pool, work_id), call
 
 
 def _executor_result(pool, result_item):
@@ -103,9 +106,3 @@ def _executor_result(pool, result_item):
     if work_id is None:
         return None
     return executor_task_key(pool, work_id), result_item.exception is None
-
-
-def function_name(fn):
-    while isinstance(fn, functools.partial):
-        fn = fn.func
-    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__

@@ -10,6 +10,8 @@
 //   drain (and at the end), among the cycles and releases known by then;
 // - a message is paired with the one that received it (FIFO per channel and direction);
 // - a pool task is matched with the parent's submit time;
+// - a pool task a worker took and never finished (it died running it) joins the tasks at the
+//   end of the run, ok false, with a warning (unfinishedTasks.ts);
 // - a lock switched to counts gets the counts of all its processes added up.
 // A row changed after it was made is noted (rowChanges.ts) and sent again in full.
 // Everything is bounded: past a cap, events are counted as dropped and the record says
@@ -21,11 +23,13 @@ import type {
   IpcEvent,
   LockAggregate,
   LockInfo,
+  ProcessEntry,
   SourceSite,
   TaskRecord,
 } from '../../../shared/runRecord';
 import { LockEventColumns, type TracedLockEvent } from './lockEventColumns';
 import { RowChanges } from './rowChanges';
+import { UnfinishedTasks, type RunEnd } from './unfinishedTasks';
 import { ipcEventOf, lockEventOf, SiteTable, taskOf } from '../tracer/tracerEvents';
 import type { TracerRecord } from '../tracer/tracerProtocol';
 
@@ -39,11 +43,13 @@ export const DEFAULT_ACTIVITY_CAPS: ActivityCaps = { lockEvents: 1_000_000, ipcE
 
 type ActivityRecord = Extract<
   TracerRecord,
-  { type: 'site' | 'lock-new' | 'lock-batch' | 'lock-release' | 'lock-open' | 'lock-stats' | 'channel-new' | 'ipc-batch' | 'task-batch' | 'task-submit' }
+  {
+    type: 'site' | 'lock-new' | 'lock-batch' | 'lock-release' | 'lock-open' | 'lock-stats' | 'channel-new' | 'ipc-batch' | 'task-batch' | 'task-submit' | 'task-start';
+  }
 >;
 
 const ACTIVITY_TYPES = new Set<string>([
-  'site', 'lock-new', 'lock-batch', 'lock-release', 'lock-open', 'lock-stats', 'channel-new', 'ipc-batch', 'task-batch', 'task-submit',
+  'site', 'lock-new', 'lock-batch', 'lock-release', 'lock-open', 'lock-stats', 'channel-new', 'ipc-batch', 'task-batch', 'task-submit', 'task-start',
 ]);
 
 export function isActivityRecord(record: TracerRecord): record is ActivityRecord {
@@ -104,6 +110,8 @@ export class ActivityBuilder {
   private readonly submits = new Map<string, { t: number; site: SourceSite | null }>();
   /** Tasks whose parent's submit has not arrived yet, by submit key (a key names one pool job's item). */
   private readonly tasksAwaitingSubmit = new Map<string, number[]>();
+  /** Tasks a worker took and has not reported finished (unfinishedTasks.ts). */
+  private readonly unfinishedTasks = new UnfinishedTasks();
   // What a live view has yet to get.
   private readonly changedLocks = new Set<string>();
   private readonly changedChannels = new Set<string>();
@@ -193,19 +201,12 @@ export class ActivityBuilder {
         break;
       case 'task-batch':
         for (const tuple of record.events) {
-          if (this.tasks.length >= this.caps.tasks) {
-            this.truncated = true;
-            break;
-          }
-          const index = this.tasks.push(taskOf(record.pid, tuple, this.sites)) - 1;
-          const submitKey = tuple[7];
-          if (submitKey === null) continue;
-          const submit = this.submits.get(submitKey);
-          const awaiting = this.tasksAwaitingSubmit.get(submitKey);
-          if (submit) this.giveSubmit(index, submit);
-          else if (awaiting) awaiting.push(index);
-          else this.tasksAwaitingSubmit.set(submitKey, [index]);
+          this.unfinishedTasks.end(record.pid, tuple[3], tuple[7]);
+          this.pushTask(taskOf(record.pid, tuple, this.sites), tuple[7]);
         }
+        break;
+      case 'task-start':
+        for (const tuple of record.events) this.unfinishedTasks.start(record.pid, tuple);
         break;
       case 'task-submit':
         for (const [key, t, siteId] of record.events) {
@@ -216,6 +217,16 @@ export class ActivityBuilder {
         }
         break;
     }
+  }
+
+  /**
+   * At the end of the run, once every worker's records are in: the tasks a worker took and
+   * never finished join the tasks, ok false; returns a warning for each.
+   */
+  closeUnfinishedTasks(processOf: (pid: number) => ProcessEntry | undefined, run: RunEnd): string[] {
+    const closed = this.unfinishedTasks.close(processOf, run);
+    for (const { task, submitKey } of closed.tasks) this.pushTask(task, submitKey);
+    return closed.warnings;
   }
 
   /** The activity joined so far; safe to call again as more records arrive. */
@@ -411,6 +422,21 @@ export class ActivityBuilder {
     lane.pairFrom = pairs;
     lane.paired = pairs;
     lane.filed = 0;
+  }
+
+  /** A task joins the record, with its parent's submit if that has arrived (else when it does). */
+  private pushTask(task: TaskRecord, submitKey: string | null): void {
+    if (this.tasks.length >= this.caps.tasks) {
+      this.truncated = true;
+      return;
+    }
+    const index = this.tasks.push(task) - 1;
+    if (submitKey === null) return;
+    const submit = this.submits.get(submitKey);
+    const awaiting = this.tasksAwaitingSubmit.get(submitKey);
+    if (submit) this.giveSubmit(index, submit);
+    else if (awaiting) awaiting.push(index);
+    else this.tasksAwaitingSubmit.set(submitKey, [index]);
   }
 
   /** Gives a pool task its parent's submit time, and the submit's site when it has none. */

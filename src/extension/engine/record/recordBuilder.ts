@@ -65,6 +65,15 @@ export class RunRecordBuilder {
     return this.truncatedProcesses || this.activity.truncated;
   }
 
+  /**
+   * Once the run is over and every worker's records are in: tasks a worker took and never
+   * finished (it died running them) join the tasks, each with a warning. Before finishActivity.
+   */
+  finishTasks(durationMs: number, stopped: boolean): void {
+    const warnings = this.activity.closeUnfinishedTasks((pid) => this.current(pid)?.entry, { durationMs, stopped });
+    for (const warning of warnings) this.addWarning(warning);
+  }
+
   /** Locks, messages and tasks, joined across processes so far. */
   finishActivity(): Activity {
     return this.activity.finish();

@@ -230,6 +230,7 @@ export class ProfileRun {
       otherTracerVersionWarning(this.events.otherTracerVersions) ?? silentTracerWarning(this.events.tracerConnected, outcome, durationMs);
     if (tracerWarning) this.builder.addWarning(tracerWarning);
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
+    this.builder.finishTasks(durationMs, outcome !== 'exited');
     const activity = this.builder.finishActivity();
     for (const lock of activity.aggregatedLocks) {
       this.builder.addWarning(

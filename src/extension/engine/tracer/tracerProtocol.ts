@@ -268,6 +268,21 @@ export interface TaskBatchRecord {
   events: Array<[pool: string, fn: string, items: number, startMs: number, endMs: number, ok: boolean, site: number | null, submitKey: string | null]>;
 }
 
+/**
+ * Tasks this worker took, sent before it runs them:
+ * `[pool, poolType, fn, items, startMs, submitKey, call]`. A task that ends sends its
+ * `task-batch` event with the same startMs; one that never does killed its worker (os._exit,
+ * a segfault, the OOM killer) or was running when the worker was ended. `poolType` is
+ * "Pool", "ProcessPoolExecutor" or "loky" (joblib's default backend); `call` is the call as
+ * the learner would write it, values shown only where harmless ("job(2)", "job(…)", "4 calls
+ * of job"), for warnings.
+ */
+export interface TaskStartRecord {
+  type: 'task-start';
+  pid: number;
+  events: Array<[pool: string, poolType: string, fn: string, items: number, startMs: number, submitKey: string | null, call: string]>;
+}
+
 /** Tasks handed to a pool by this process: `[submitKey, submitMs, site]`. */
 export interface TaskSubmitRecord {
   type: 'task-submit';
@@ -287,6 +302,7 @@ export const EVENT_FIELDS = {
   MESSAGE: ['op', 'channel', 'endpoint', 't', 'waitMs', 'bytes', 'site'],
   TASK: ['pool', 'fn', 'items', 'startMs', 'endMs', 'ok', 'site', 'submitKey'],
   TASK_SUBMIT: ['submitKey', 'submitMs', 'site'],
+  TASK_START: ['pool', 'poolType', 'fn', 'items', 'startMs', 'submitKey', 'call'],
 } as const satisfies {
   LOCK_CYCLE: ArityOf<LockBatchRecord['events'][number]>;
   LOCK_RELEASE: ArityOf<LockReleaseRecord['events'][number]>;
@@ -294,6 +310,7 @@ export const EVENT_FIELDS = {
   MESSAGE: ArityOf<IpcBatchRecord['events'][number]>;
   TASK: ArityOf<TaskBatchRecord['events'][number]>;
   TASK_SUBMIT: ArityOf<TaskSubmitRecord['events'][number]>;
+  TASK_START: ArityOf<TaskStartRecord['events'][number]>;
 };
 
 type ArityOf<Tuple extends readonly unknown[]> = { readonly length: Tuple['length'] };
@@ -333,6 +350,7 @@ export type TracerRecord =
   | IpcBatchRecord
   | TaskBatchRecord
   | TaskSubmitRecord
+  | TaskStartRecord
   | ScaleReportRecord;
 
 export type TracerRecordType = TracerRecord['type'];

@@ -94,6 +94,7 @@ const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: 
     events: { tuples: ['string', 'string', 'number', TIME, TIME, 'boolean', SITE, 'string|null'] },
   },
   'task-submit': { pid: 'number', events: { tuples: ['string', TIME, SITE] } },
+  'task-start': { pid: 'number', events: { tuples: ['string', 'string', 'string', 'number', TIME, 'string|null', 'string'] } },
   'scale-report': { pid: 'number', t: TIME, report: 'string' },
 };
 

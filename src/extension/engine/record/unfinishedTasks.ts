@@ -1,0 +1,144 @@
+// Pool tasks that a worker took and never finished: the task killed its worker (os._exit, a
+// segfault, the OOM killer), or the worker was ended while it ran the task.
+//
+// A worker reports each task it takes before running it (`task-start`, written to its
+// spool, which survives a kill) and again when the result leaves (`task-batch`). A start
+// without an end, once the run is over and every spool has been read to its end, is a task
+// that did not finish: it is kept in tasks[] with ok false, ended when its worker ended, and
+// a warning says in plain words what happened to the worker and what that did to the pool.
+// Decided only at the end of the run: until a worker's spool has been read to its end, the
+// end of its task may still be on its way.
+
+import { constants } from 'node:os';
+import type { ProcessEntry, TaskRecord } from '../../../shared/runRecord';
+import type { TaskStartRecord } from '../tracer/tracerProtocol';
+
+type StartTuple = TaskStartRecord['events'][number];
+
+export interface UnfinishedTask {
+  pid: number;
+  pool: string;
+  poolType: string;
+  fn: string;
+  items: number;
+  startMs: number;
+  submitKey: string | null;
+  /** The call as the learner would write it: "job(2)", "job(…)", "4 calls of job". */
+  call: string;
+}
+
+export interface ClosedTasks {
+  /** In the order the workers ended. */
+  tasks: Array<{ task: TaskRecord; submitKey: string | null }>;
+  warnings: string[];
+}
+
+/** How the run ended, as far as these tasks are concerned: stopped covers a time limit too. */
+export interface RunEnd {
+  durationMs: number;
+  stopped: boolean;
+}
+
+export class UnfinishedTasks {
+  /**
+   * By worker pid: the task it took last and has not reported finished. A worker runs one
+   * task at a time, and its records arrive in order: the end of a task, sent with the same
+   * submit key, comes before the start of the next.
+   */
+  private readonly started = new Map<number, UnfinishedTask>();
+
+  start(pid: number, [pool, poolType, fn, items, startMs, submitKey, call]: StartTuple): void {
+    this.started.set(pid, { pid, pool, poolType, fn, items, startMs, submitKey, call });
+  }
+
+  end(pid: number, startMs: number, submitKey: string | null): void {
+    const task = this.started.get(pid);
+    if (task && (submitKey !== null ? task.submitKey === submitKey : task.startMs === startMs)) this.started.delete(pid);
+  }
+
+  /** The tasks still open, each ended with its worker (`processOf` gives the worker's entry). */
+  close(processOf: (pid: number) => ProcessEntry | undefined, run: RunEnd): ClosedTasks {
+    const open = [...this.started.values()].map((task) => ({ task, worker: processOf(task.pid) }));
+    this.started.clear();
+    const endOf = ({ task, worker }: (typeof open)[number]): number => Math.max(task.startMs, worker?.endMs ?? run.durationMs);
+    open.sort((a, b) => endOf(a) - endOf(b) || a.task.startMs - b.task.startMs);
+    // The first worker of a pool to die is the one that broke it; an executor then ends the rest.
+    const brokenPools = new Set<string>();
+    const closed: ClosedTasks = { tasks: [], warnings: [] };
+    for (const entry of open) {
+      const { task, worker } = entry;
+      const exitCode = worker?.exitCode ?? null;
+      const record: TaskRecord = {
+        pool: task.pool, pid: task.pid, fn: task.fn, items: task.items, startMs: task.startMs, endMs: endOf(entry), ok: false, site: null,
+        workerExitCode: exitCode,
+      };
+      closed.tasks.push({ task: record, submitKey: task.submitKey });
+      closed.warnings.push(warningFor(task, exitCode, run.stopped, brokenPools.has(task.pool)));
+      brokenPools.add(task.pool);
+    }
+    return closed;
+  }
+}
+
+const EXECUTORS: Record<string, { broke: string; name: string }> = {
+  ProcessPoolExecutor: {
+    broke: 'so the pool broke and every pending future failed (BrokenProcessPool).',
+    name: 'ProcessPoolExecutor',
+  },
+  loky: {
+    broke: "so joblib's loky executor broke and every pending task failed (TerminatedWorkerError).",
+    name: "joblib's loky executor",
+  },
+};
+
+function warningFor(task: UnfinishedTask, exitCode: number | null, stopped: boolean, afterPoolBroke: boolean): string {
+  const worker = `The worker ${task.pid} running ${task.call}`;
+  const signal = exitCode !== null && exitCode < 0 ? signalName(-exitCode) : null;
+  const endedFromOutside = exitCode === null || signal === 'SIGTERM' || signal === 'SIGKILL' || signal === 'SIGINT';
+  if (stopped && endedFromOutside) {
+    return `Parallel Lab stopped the run while worker ${task.pid} was running ${task.call}, so that task did not finish.`;
+  }
+  const executor = EXECUTORS[task.poolType];
+  // An executor's worker catches everything its task raises, SystemExit included; Pool's lets
+  // SystemExit (a sys.exit in the task) end the worker.
+  const ended = howItEnded(exitCode, signal, executor ? 'os._exit or a crash' : 'os._exit, sys.exit or a crash');
+  if (executor) {
+    if (afterPoolBroke) {
+      return `${worker} ${ended} after the pool had broken: ${executor.name} then ends its other workers, so this task did not finish either.`;
+    }
+    return `${worker} ${ended}, ${executor.broke}`;
+  }
+  if (signal === 'SIGTERM') {
+    return (
+      `${worker} was ended by SIGTERM before the task finished. Pool.terminate(), which also ends a \`with Pool()\` block, ` +
+      'ends the workers that are still busy this way.'
+    );
+  }
+  return (
+    `${worker} ${ended}. Pool starts a new worker in its place, but this task is lost: its result never comes, ` +
+    'so a get() or map() waiting for it waits forever unless it has a timeout.'
+  );
+}
+
+const SIGNAL_CAUSES: Record<string, string> = {
+  SIGSEGV: 'a crash: it read or wrote memory it may not',
+  SIGBUS: 'a crash: a bad memory access',
+  SIGABRT: 'a crash: the process aborted',
+  SIGFPE: 'a crash: an arithmetic fault',
+  SIGILL: 'a crash: an illegal instruction',
+  SIGKILL: 'the out-of-memory killer, or a kill -9',
+  SIGTERM: 'ended from outside',
+};
+
+function howItEnded(exitCode: number | null, signal: string | null, exitCauses: string): string {
+  if (exitCode === null) return 'ended before the task finished (Parallel Lab did not see its exit code)';
+  if (exitCode >= 0) return `died with exit code ${exitCode} (${exitCauses})`;
+  const name = signal ?? `signal ${-exitCode}`;
+  const cause = signal ? SIGNAL_CAUSES[signal] : undefined;
+  return `was killed by ${name}${cause ? ` (${cause})` : ''}`;
+}
+
+function signalName(signal: number): string | null {
+  for (const [name, number] of Object.entries(constants.signals)) if (number === signal) return name;
+  return null;
+}
