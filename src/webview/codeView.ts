@@ -40,7 +40,7 @@ export class CodeView {
       row.dataset.line = String(number);
       const stats = activity.get(number);
       const annotation = element('span', 'annotation', stats ? annotationText(stats) : '');
-      if (stats) annotation.title = annotationText(stats);
+      if (stats) annotation.title = annotationTitle(stats);
       row.append(annotation, element('span', 'line-number', String(number)), element('code', 'line-text', text));
       if (stats) {
         row.classList.add('annotated');
@@ -75,8 +75,21 @@ export class CodeView {
   }
 }
 
-/** The gutter's words for a line: how many lock cycles, then the shared one-line figure. */
+/**
+ * The gutter's words for a line: how many cycles of which lock (as the learner named it),
+ * then the shared one-line figure.
+ */
 function annotationText(stats: LineActivity): string {
-  const cycles = stats.lockCycles > 0 ? `${stats.lockCycles}× lock · ` : '';
+  const cycles = stats.lockCycles > 0 ? `${stats.lockCycles}× ${stats.lockNames.join(', ')} · ` : '';
   return cycles + describeLineActivity(stats);
+}
+
+/** The annotation's tooltip: the figure, and the names of everything used at the line. */
+function annotationTitle(stats: LineActivity): string {
+  const used = [
+    stats.lockNames.length > 0 ? `Locks: ${stats.lockNames.join(', ')}` : '',
+    ...stats.signalWaits.map((waits) => `Waited on: ${waits.names.join(', ')}`),
+    stats.channelNames.length > 0 ? `Channels: ${stats.channelNames.join(', ')}` : '',
+  ].filter(Boolean);
+  return [annotationText(stats), ...used].join('\n');
 }

@@ -51,7 +51,7 @@ export class TimelineView {
     const legend = element(
       'p',
       'legend',
-      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
+      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it, a thin orange bar: waiting for a signal (an Event, a Barrier, a Condition\'s notify), which is not lock contention — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver.',
     );
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');
