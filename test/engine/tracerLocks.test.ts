@@ -426,7 +426,7 @@ describe('Lock tracer', function () {
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, 'True\n');
       const locks = new LockRecords(result.records);
-      const condition = locks.lockWith((news) => news.kind === 'Condition' && !news.internal);
+      const condition = locks.lockWith((news) => news.api === 'Condition' && !news.internal);
       assert.equal(condition.api, 'Condition');
       const waitLine = lineOf(file, 'cond.wait()');
       // The wait for notify is a wait for a signal: a cycle of the Condition's wait, not of its lock.
