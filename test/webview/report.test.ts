@@ -232,7 +232,9 @@ describeNeeding(['chromium'], 'the HTML report (headless Chromium)', function ()
     const lockRows = captions.includes('Locks') ? await page.locator('.summary table:has(caption:text-is("Locks")) tbody tr td:first-child').allInnerTexts() : [];
     assert.ok(!lockRows.includes('ev') && !lockRows.includes('barrier'), `neither is a lock: ${lockRows.join(', ')}`);
 
-    const index = record.lockEvents.findIndex((event) => event.site?.line === lineOf('# event wait'));
+    const ev = record.locks.find((lock) => lock.kind === 'Event');
+    assert.ok(ev, 'the Event is in the record');
+    const index = record.lockEvents.findIndex((event) => event.lock === ev.id && event.site?.line === lineOf('# event wait'));
     const point = await page.evaluate((i) => window.parallelLab?.lockEventPoint(i), index);
     assert.ok(point, 'the wait is drawn on the timeline');
     const tooltip = await hoverTimeline(page, point.x, point.y);
