@@ -10,6 +10,7 @@ import { describeLineActivity, lineActivity } from '../../src/shared/lineActivit
 import { lockStats, signalWaitStats } from '../../src/shared/recordStats';
 import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { runCli } from '../helpers/cli';
+import { itWithPython } from '../helpers/pythonVersions';
 import { writeProgram } from '../helpers/pythonPrograms';
 
 const NAMES = `
@@ -87,9 +88,9 @@ function lineOf(file: string, text: string): number {
   return index + 1;
 }
 
-async function profile(file: string, startMethod: StartMethod): Promise<{ summary: string; record: RunRecord }> {
+async function profile(file: string, startMethod: StartMethod, python?: string): Promise<{ summary: string; record: RunRecord }> {
   const json = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-names-')), 'run.json');
-  const result = await runCli(['run', file, '--start-method', startMethod, '--json', json]);
+  const result = await runCli(['run', file, '--start-method', startMethod, '--json', json, ...(python ? ['--python', python] : [])]);
   assert.equal(result.code, 0, result.stderr);
   return { summary: result.stdout, record: JSON.parse(readFileSync(json, 'utf8')) as RunRecord };
 }
@@ -135,6 +136,16 @@ describe('names from the learner\'s code, and waits for a signal', function () {
       for (const thing of [...record.locks, ...record.channels]) {
         assert.ok(!summary.includes(thing.id), `no id such as ${thing.id} in the summary`);
       }
+    });
+  }
+
+  for (const version of ['3.8', '3.13']) {
+    itWithPython(version, `reads the same names on Python ${version} (its own ast positions)`, async (python) => {
+      const file = writeProgram('names.py', NAMES);
+      const { record } = await profile(file, 'spawn', python);
+      const names = record.locks.filter((lock) => !lock.internal).map((lock) => lock.name ?? '-').sort();
+      assert.deepEqual(names, ['-', 'counter.get_lock()', 'lock', 'pair', 'self.lock']);
+      assert.deepEqual(record.channels.filter((channel) => !channel.internal).map((channel) => channel.name).sort(), ['parent_end ↔ child_end', 'results']);
     });
   }
 
