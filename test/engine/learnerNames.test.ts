@@ -3,6 +3,7 @@
 // real Python through the command line, checked in its summary and in the record it writes.
 
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -148,6 +149,24 @@ describe('names from the learner\'s code, and waits for a signal', function () {
       assert.deepEqual(record.channels.filter((channel) => !channel.internal).map((channel) => channel.name).sort(), ['parent_end ↔ child_end', 'results']);
     });
   }
+
+  itWithPython('3.12', 'reads names without a second warning about the file (Python 3.12 warns at parse time)', async (python) => {
+    const file = writeProgram(
+      'escapes.py',
+      `
+      from multiprocessing import Lock
+      pattern = "\\d+"  # an invalid escape: Python 3.12 warns once, as it compiles this file
+      lock = Lock()
+      with lock:
+          pass
+      `,
+    );
+    const plain = spawnSync(python, [file], { encoding: 'utf8' });
+    assert.match(plain.stderr, /SyntaxWarning/, 'the untraced run warns');
+    const { record } = await profile(file, 'fork', python);
+    assert.equal(record.stderr, plain.stderr, 'the same warning, once');
+    assert.equal(record.locks.find((lock) => !lock.internal)?.name, 'lock');
+  });
 
   it('shows Event, Barrier and Condition waits as waits for a signal, not as lock contention', async () => {
     const file = writeProgram('signals.py', SIGNALS);
