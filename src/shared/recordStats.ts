@@ -1,6 +1,8 @@
-// Figures derived from a run record: per-lock contention, per-channel traffic, per-worker
-// tasks. Pure functions, shared by the command line's summary and the profiler panel.
+// Figures derived from a run record: per-lock contention, waits for signals (Event,
+// Barrier, Condition notify), per-channel traffic, per-worker tasks. Pure functions, shared
+// by the command line's summary and the profiler panel.
 
+import { isHeldLock, signalOf, type SignalKind } from './learnerNames';
 import type { LockEvent, LockEventList, LockInfo, RunRecord } from './runRecord';
 
 export interface LockStats {
@@ -12,6 +14,17 @@ export interface LockStats {
   totalHoldMs: number;
   /** Fraction (0..1) of the run during which at least one process was waiting for the lock. */
   contendedShare: number;
+}
+
+/** Waits on one Event, Barrier or Condition (its notify): waits for a signal, not contention. */
+export interface SignalWaitStats {
+  lock: LockInfo;
+  signal: SignalKind;
+  waits: number;
+  /** Waits that ended without the signal: timed out, a broken barrier, still waiting at the end. */
+  unanswered: number;
+  totalWaitMs: number;
+  maxWaitMs: number;
 }
 
 export interface ChannelStats {
@@ -33,9 +46,15 @@ export interface WorkerTaskStats {
   failed: number;
 }
 
+/**
+ * Contention of the locks the program holds. Waits for a signal (signalOf) are not lock
+ * contention, and the lock inside an Event or a Barrier is its own workings: neither is here
+ * (signalWaitStats has the waits).
+ */
 export function lockStats(record: RunRecord<LockEventList>): LockStats[] {
   const byLock = new Map<string, { stats: LockStats; waits: number }>();
   for (const lock of record.locks) {
+    if (!isHeldLock(lock)) continue;
     const aggregated = lock.aggregated;
     byLock.set(lock.id, {
       stats: {
@@ -71,6 +90,26 @@ export function lockStats(record: RunRecord<LockEventList>): LockStats[] {
     const lock = waits.get(stats.lock.id);
     return { ...stats, contendedShare: lock ? Math.min(1, unionLength(lock.starts, lock.ends) / duration) : 0 };
   });
+}
+
+/** Waits for an Event, at a Barrier and for a Condition's notify, per object, in record order. */
+export function signalWaitStats(record: RunRecord<LockEventList>): SignalWaitStats[] {
+  const bySignal = new Map<string, SignalWaitStats>();
+  for (const lock of record.locks) {
+    const signal = signalOf(lock);
+    if (signal !== null) bySignal.set(lock.id, { lock, signal, waits: 0, unanswered: 0, totalWaitMs: 0, maxWaitMs: 0 });
+  }
+  if (bySignal.size === 0) return [];
+  for (const event of record.lockEvents) {
+    const stats = bySignal.get(event.lock);
+    if (!stats) continue;
+    const wait = Math.max(0, waitEndOf(event, record.durationMs) - event.requestMs);
+    stats.waits++;
+    if (event.acquiredMs === null) stats.unanswered++;
+    stats.totalWaitMs += wait;
+    stats.maxWaitMs = Math.max(stats.maxWaitMs, wait);
+  }
+  return [...bySignal.values()];
 }
 
 /** Where a wait for the lock ended: at the acquire, else at the release, else at the end of the run. */

@@ -81,8 +81,19 @@ export interface LockInfo {
   id: string;
   // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the kinds known today, and any a newer tracer reports
   kind: LockKind | string;
-  /** How the learner made it, e.g. "Lock", "Value.get_lock", "Array.get_lock", "Condition". */
+  /**
+   * How the learner made it, e.g. "Lock", "Value.get_lock", "Array.get_lock", "Condition";
+   * "Condition.wait" for the waits for notify of a Condition (id: its lock's id + "/wait"),
+   * which are waits for a signal, like those of an Event or a Barrier (signalOf in
+   * learnerNames.ts).
+   */
   api: string;
+  /**
+   * As the learner's code names it, read from the line that made it: "lock", "self.lock",
+   * "counter.get_lock()" (the lock of `counter = Value(...)`). Absent when that line names
+   * nothing: views then say what it is and where it was made (lockLabels in learnerNames.ts).
+   */
+  name?: string;
   /** Made inside the standard library (a Queue's own lock, a pool's): hidden by default. */
   internal: boolean;
   site: SourceSite | null;
@@ -146,6 +157,12 @@ export interface ChannelInfo {
   kind: 'queue' | 'pipe';
   /** e.g. "Queue", "SimpleQueue", "JoinableQueue", "Pipe". */
   api: string;
+  /**
+   * As the learner's code names it: "results" for `results = Queue()`, "parent_end ↔ child_end"
+   * for `parent_end, child_end = Pipe()` ("reader ← writer" for a one-way Pipe). Absent when
+   * not read (channelLabels in learnerNames.ts).
+   */
+  name?: string;
   internal: boolean;
   site: SourceSite | null;
 }

@@ -48,7 +48,9 @@ export class CodeView {
       marker.setAttribute('aria-hidden', 'true');
       row.append(element('span', 'line-number', String(number)), marker, element('code', 'line-text', text));
       if (stats) {
-        row.append(element('span', 'annotation', annotationText(stats)));
+        const annotation = element('span', 'annotation', annotationText(stats));
+        annotation.title = annotationTitle(stats);
+        row.append(annotation);
         row.classList.add('annotated');
         row.dataset.lockCycles = String(stats.lockCycles);
         row.tabIndex = 0;
@@ -81,8 +83,21 @@ export class CodeView {
   }
 }
 
-/** A line's figures, under its code: how many lock cycles, then the shared one-line figure. */
+/**
+ * A line's figures, under its code: how many cycles of which lock (as the learner named it),
+ * then the shared one-line figure.
+ */
 function annotationText(stats: LineActivity): string {
-  const cycles = stats.lockCycles > 0 ? `${stats.lockCycles}× lock · ` : '';
+  const cycles = stats.lockCycles > 0 ? `${stats.lockCycles}× ${stats.lockNames.join(', ')} · ` : '';
   return cycles + describeLineActivity(stats);
+}
+
+/** The annotation's tooltip: the figure, and the names of everything used at the line. */
+function annotationTitle(stats: LineActivity): string {
+  const used = [
+    stats.lockNames.length > 0 ? `Locks: ${stats.lockNames.join(', ')}` : '',
+    ...stats.signalWaits.map((waits) => `Waited on: ${waits.names.join(', ')}`),
+    stats.channelNames.length > 0 ? `Channels: ${stats.channelNames.join(', ')}` : '',
+  ].filter(Boolean);
+  return [annotationText(stats), ...used].join('\n');
 }

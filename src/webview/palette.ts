@@ -10,6 +10,8 @@ export interface Palette {
   cpu: string;
   wait: string;
   hold: string;
+  /** Waits for a signal: an Event, a Barrier, a Condition's notify. */
+  signal: string;
   task: string;
   message: string;
   focus: string;
@@ -29,6 +31,7 @@ export function readPalette(from: Element = document.documentElement): Palette {
     cpu: read('--vscode-charts-green', '#89d185'),
     wait: read('--vscode-charts-red', '#f14c4c'),
     hold: read('--vscode-charts-blue', '#3794ff'),
+    signal: read('--vscode-charts-orange', '#d18616'),
     task: read('--vscode-charts-purple', '#b180d7'),
     message: read('--vscode-charts-yellow', '#cca700'),
     focus: read('--vscode-focusBorder', '#007fd4'),

@@ -1,11 +1,13 @@
 // The run at a glance: how it ended, how long it took, its output, the warnings in plain
-// words, and the lock, message and task tables (figures from shared/recordStats).
+// words, and the lock, signal-wait, message and task tables (figures from shared/recordStats;
+// locks and channels called as the learner's code names them, shared/learnerNames).
 // The standard library's own locks and queues (a pool's eight locks, its SimpleQueues) are
 // left out of the tables unless the learner asks for them, with the same toggle as the
 // timeline's (ViewState.showInternalLocks): a table says how many it leaves out.
 
 import { coreWaitSentence } from '../shared/cpuFigures';
-import { channelStats, lockStats, workerTaskStats } from '../shared/recordStats';
+import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK } from '../shared/learnerNames';
+import { channelStats, lockStats, signalWaitStats, workerTaskStats } from '../shared/recordStats';
 import type { LiveRunState } from '../shared/liveDeltas';
 import type { RunRecord } from '../shared/runRecord';
 import { button } from './components';
@@ -60,6 +62,7 @@ export class SummaryView {
       outputSection('Output (stdout)', record.stdout, record.stdoutTruncated),
       outputSection('Errors (stderr)', record.stderr, record.stderrTruncated),
     );
+    const lockLabel = lockLabels(record.locks);
     const usedLocks = lockStats(record).filter((stats) => stats.acquisitions + stats.failed > 0);
     const locks = showInternal ? usedLocks : usedLocks.filter((stats) => !stats.lock.internal);
     if (locks.length > 0) {
@@ -68,7 +71,7 @@ export class SummaryView {
           'Locks',
           ['Lock', 'Made by', 'Acquisitions', 'Failed', 'Total wait', 'Longest wait', 'Total hold', 'Contended'],
           locks.map((stats) => [
-            stats.lock.id, stats.lock.api + (stats.lock.internal ? ' (standard library)' : ''), String(stats.acquisitions), String(stats.failed),
+            lockLabel.get(stats.lock.id) ?? UNKNOWN_LOCK, stats.lock.api + (stats.lock.internal ? ' (standard library)' : ''), String(stats.acquisitions), String(stats.failed),
             formatMs(stats.totalWaitMs), formatMs(stats.maxWaitMs), formatMs(stats.totalHoldMs), formatPercent(stats.contendedShare * 100),
           ]),
         ),
@@ -76,6 +79,22 @@ export class SummaryView {
     }
     const internalLocks = usedLocks.length - usedLocks.filter((stats) => !stats.lock.internal).length;
     if (internalLocks > 0) children.push(this.internalNote(LOCK_WORDS, usedLocks.length - internalLocks, internalLocks, showInternal));
+    const signals = signalWaitStats(record).filter((stats) => stats.waits > 0);
+    if (signals.length > 0) {
+      // Waiting for an Event, at a Barrier or for notify is waiting for another process's
+      // signal: no lock is contended, so these have their own table.
+      children.push(
+        table(
+          'Waits for a signal',
+          ['Waited on', 'Kind', 'Waits', 'Without the signal', 'Total wait', 'Longest wait'],
+          signals.map((stats) => [
+            lockLabel.get(stats.lock.id) ?? UNKNOWN_LOCK, signalWaitText(stats.signal), String(stats.waits), String(stats.unanswered),
+            formatMs(stats.totalWaitMs), formatMs(stats.maxWaitMs),
+          ]),
+        ),
+      );
+    }
+    const channelLabel = channelLabels(record.channels);
     const allChannels = channelStats(record);
     const channels = showInternal ? allChannels : allChannels.filter((stats) => !stats.internal);
     if (channels.length > 0) {
@@ -83,7 +102,7 @@ export class SummaryView {
         table(
           'Messages',
           ['Channel', 'Kind', 'Messages', 'Bytes', 'Blocked'],
-          channels.map((stats) => [stats.channel, stats.api + (stats.internal ? ' (standard library)' : ''), String(stats.messages), formatBytes(stats.bytes), formatMs(stats.blockedMs)]),
+          channels.map((stats) => [channelLabel.get(stats.channel) ?? UNKNOWN_CHANNEL, stats.api + (stats.internal ? ' (standard library)' : ''), String(stats.messages), formatBytes(stats.bytes), formatMs(stats.blockedMs)]),
         ),
       );
     }

@@ -426,13 +426,21 @@ describe('Lock tracer', function () {
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, 'True\n');
       const locks = new LockRecords(result.records);
-      const condition = locks.lockWith((news) => news.kind === 'Condition' && !news.internal);
+      const condition = locks.lockWith((news) => news.api === 'Condition' && !news.internal);
       assert.equal(condition.api, 'Condition');
       const waitLine = lineOf(file, 'cond.wait()');
+      // The wait for notify is a wait for a signal: a cycle of the Condition's wait, not of its lock.
+      const notifyWait = locks.lockWith((news) => news.api === 'Condition.wait');
+      assert.deepEqual([notifyWait.lock, notifyWait.kind, notifyWait.internal], [`${condition.lock}/wait`, 'Condition', false]);
+      assert.equal(notifyWait.name, 'cond', 'named as the Condition');
+      const notified = locks.cyclesOf(notifyWait.lock).filter((c) => c.site?.line === waitLine && c.acquiredMs !== null);
+      assert.ok(notified.length >= 1, 'the wait for notify is a cycle at the wait line');
+      assert.ok(notified.some((c) => (c.acquiredMs as number) - c.requestMs >= 150), 'its wait is the time blocked in wait()');
+      assert.ok(locks.opens.some((open) => open.lock === notifyWait.lock), 'the blocked wait showed live, as a wait for notify');
       const reacquired = locks.cyclesOf(condition.lock).filter((c) => c.site?.line === waitLine && c.acquiredMs !== null);
-      assert.ok(reacquired.length >= 1, 'the re-acquire inside wait is a cycle at the wait line');
-      assert.ok(reacquired.some((c) => (c.acquiredMs as number) - c.requestMs >= 150), 'its wait is the time blocked in wait()');
-      assert.ok(locks.opens.some((open) => open.lock === condition.lock), 'the blocked wait showed live');
+      assert.ok(reacquired.length >= 1, 'the re-acquire inside wait is a cycle of the lock at the wait line');
+      assert.ok(reacquired.every((c) => (c.acquiredMs as number) - c.requestMs < 150), 'requested at the wake-up, not at the start of the wait');
+      assert.ok(locks.opens.every((open) => open.lock !== condition.lock), 'the lock itself was never waited for long');
 
       const events = locks.news.filter((news) => news.kind === 'Event');
       assert.equal(new Set(events.map((n) => n.lock)).size, 2, 'two Events');

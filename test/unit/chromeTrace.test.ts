@@ -32,9 +32,9 @@ describe('toChromeTrace', () => {
       { pid: 11, ppid: 10, name: 'Process-1', role: 'process', startMs: 5, endMs: 90, exitCode: 0, cpuMs: 5, traced: true, samples: [] },
     ],
     coreSamples: [{ t: 50, usage: [10, 90] }, { t: 100, usage: [50, 60], run: [40, 0], runTotal: 40 }],
-    locks: [{ id: 'L1', kind: 'Lock', api: 'Value.get_lock', internal: false, site: null }],
+    locks: [{ id: 'L1', kind: 'Lock', api: 'Value.get_lock', name: 'counter.get_lock()', internal: false, site: null }],
     lockEvents: [{ lock: 'L1', pid: 11, requestMs: 10, acquiredMs: 12, releasedMs: 20, site: { file: '/x/a.py', line: 7, function: 'f' } }],
-    channels: [{ id: 'Q1', kind: 'queue', api: 'Queue', internal: false, site: null }],
+    channels: [{ id: 'Q1', kind: 'queue', api: 'Queue', name: 'results', internal: false, site: null }],
     ipcEvents: [
       { channel: 'Q1', kind: 'queue', op: 'put', pid: 11, t: 30, waitMs: 0, bytes: 20, site: null, message: 'm1' },
       { channel: 'Q1', kind: 'queue', op: 'get', pid: 10, t: 35, waitMs: 20, bytes: 20, site: null, message: 'm1' },
@@ -56,7 +56,8 @@ describe('toChromeTrace', () => {
   it('has wait and hold slices in microseconds, and a flow from put to get', () => {
     const wait = trace.traceEvents.find((e) => e.cat === 'lock-wait')!;
     const hold = trace.traceEvents.find((e) => e.cat === 'lock-hold')!;
-    assert.deepEqual([wait.pid, wait.ts, wait.dur, wait.name], [11, 10_000, 2_000, 'wait Value.get_lock']);
+    assert.deepEqual([wait.pid, wait.ts, wait.dur, wait.name], [11, 10_000, 2_000, 'wait counter.get_lock()']);
+    assert.equal(trace.traceEvents.find((e) => e.cat === 'ipc-put')?.name, 'put results', 'the queue as the code names it');
     assert.deepEqual([hold.ts, hold.dur, hold.args?.line], [12_000, 8_000, 7]);
     const start = trace.traceEvents.find((e) => e.ph === 's')!;
     const finish = trace.traceEvents.find((e) => e.ph === 'f')!;

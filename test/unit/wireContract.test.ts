@@ -32,9 +32,11 @@ records = [
     wire.scale_report(5, 8.0, "{}"),
     wire.site(5, 0, "/x/a.py", 3, "main"),
     wire.lock_new(5, "L", "Lock", "Lock", False, 0),
+    wire.lock_new(5, "V", "RLock", "Value.get_lock", False, 0, "counter.get_lock()"),
     wire.lock_open(5, 101, "L", 1.0, None, 0, wire.held_locks([("M", 500000, None)], to_ms)),
     wire.lock_stats(5, "L", 1.0, 300, 0.5, 0.25, 2.0, [0.001, 0.01], [299, 1, 0], [300, 0, 0]),
     wire.channel_new(5, "c", "queue", "Queue", False, None),
+    wire.channel_new(5, "p", "pipe", "Pipe", False, 0, "parent_end \u2194 child_end"),
     wire.lock_batch(5, [(1, "L", 1000000, 2000000, 3000000, 0), (1, "L", 4000000, None, None, None)], to_ms, tids),
     wire.lock_release(5, [(1, "L", 3000000, None)], to_ms, tids),
     wire.ipc_batch(5, [("put", "c", 0, 3000000, 1500, 26, None)], to_ms),
@@ -87,12 +89,15 @@ describe('the wire contract between wire.py and tracerProtocol.ts', function () 
 
   it('builds only records the host accepts, one of every type', () => {
     const types = new Set<string>();
+    const names: string[] = [];
     for (const line of wire.records) {
       const record = parseTracerLine(line);
       assert.ok(record, `the host refused ${line}`);
       types.add(record.type);
+      if ((record.type === 'lock-new' || record.type === 'channel-new') && record.name !== undefined) names.push(record.name);
     }
     assert.deepEqual([...types].sort(), Object.keys(EVERY_TYPE).sort());
+    assert.deepEqual(names, ['counter.get_lock()', 'parent_end ↔ child_end'], "the learner's names of a lock and a channel");
   });
 
   it('opens with a hello of this version, and names clocks and spools as the host reads them', () => {

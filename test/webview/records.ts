@@ -74,7 +74,7 @@ export function syntheticRecord(options: { workers?: number; cyclesPerWorker?: n
     startedAt: '2024-01-01T00:00:00.000Z',
     processes,
     coreSamples,
-    locks: [{ id: 'lock-1', kind: 'Lock', api: 'Value.get_lock', internal: false, site: { file: COUNTER_FILE, line: 10 } }],
+    locks: [{ id: 'lock-1', kind: 'Lock', api: 'Value.get_lock', name: 'counter.get_lock()', internal: false, site: { file: COUNTER_FILE, line: 10 } }],
     lockEvents,
     channels: [],
     ipcEvents: [],

@@ -11,7 +11,7 @@ import { renderHtmlReport, writeHtmlReport } from '../../src/extension/engine/ex
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { formatMs } from '../../src/shared/format';
 import type { RunRecord } from '../../src/shared/runRecord';
-import { SAMPLES_DIR } from '../helpers/pythonPrograms';
+import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 import { withEventArray } from '../helpers/records';
 import { artifactPath, sharedBrowser, type WatchedPage, waitForRenders, watchedPage } from '../helpers/browser';
 import { COUNTER_SOURCE, LOCK_LINE, syntheticRecord } from './records';
@@ -58,7 +58,8 @@ async function checkCounterReport(watched: WatchedPage, record: RunRecord, repor
 
   const annotation = await lineAnnotation(page, lockLine);
   assert.equal(annotation.cycles, 10, `line ${lockLine} annotated with 10 lock cycles: "${annotation.text}"`);
-  assert.match(annotation.text, /10× lock/);
+  assert.match(annotation.text, /^10× counter\.get_lock\(\) · waited /, 'the lock as the code names it');
+  assert.doesNotMatch(annotation.text, /lock-\d/, 'no lock id');
 
   await page.screenshot({ path: artifactPath(screenshot), fullPage: true });
   assert.deepEqual(consoleErrors, [], 'no console error');
@@ -182,6 +183,66 @@ describeNeeding(['chromium'], 'the HTML report (headless Chromium)', function ()
     const watched = await openReport(browser(), file);
     await checkCounterReport(watched, record, file, lockLine, 'report-counter.png');
     await watched.page.close();
+  });
+
+  it('shows waits for an Event and at a Barrier as waits for a signal, not as lock contention (real run)', async () => {
+    const program = writeProgram(
+      'signals.py',
+      `
+      import multiprocessing as mp
+      import time
+
+      def event_waiter(ev):
+          ev.wait()  # event wait
+
+      def party(barrier):
+          barrier.wait()  # barrier wait
+
+      if __name__ == "__main__":
+          ev = mp.Event()
+          barrier = mp.Barrier(2)
+          workers = [mp.Process(target=event_waiter, args=(ev,)) for _ in range(2)] + [mp.Process(target=party, args=(barrier,))]
+          for w in workers:
+              w.start()
+          time.sleep(0.3)
+          ev.set()
+          barrier.wait()
+          for w in workers:
+              w.join()
+      `,
+    );
+    const run = await ProfileRun.start({ file: program, startMethod: 'fork' });
+    const record = withEventArray(await run.finished);
+    assert.equal(record.exitCode, 0, record.stderr);
+    const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-signals.html`);
+    await writeHtmlReport(file, record);
+    const { page, consoleErrors } = await openReport(browser(), file);
+    const source = readFileSync(program, 'utf8').split('\n');
+    const lineOf = (text: string): number => source.findIndex((line) => line.includes(text)) + 1;
+
+    const eventLine = await lineAnnotation(page, lineOf('# event wait'));
+    assert.match(eventLine.text, /^2× waited for the event [\d.]+ m?s · 2 processes$/, 'the event wait line');
+    assert.equal(eventLine.cycles, 0, 'no lock cycles on the event wait line');
+    assert.match((await lineAnnotation(page, lineOf('# barrier wait'))).text, /^waited at the barrier [\d.]+ m?s · 1 process$/);
+
+    const captions = await page.locator('.summary table caption').allInnerTexts();
+    assert.ok(captions.includes('Waits for a signal'), `a table of waits for a signal: ${captions.join(', ')}`);
+    const signalRows = await page.locator('.summary table:has(caption:text-is("Waits for a signal")) tbody tr td:first-child').allInnerTexts();
+    assert.deepEqual(signalRows.sort(), ['barrier', 'ev']);
+    const lockRows = captions.includes('Locks') ? await page.locator('.summary table:has(caption:text-is("Locks")) tbody tr td:first-child').allInnerTexts() : [];
+    assert.ok(!lockRows.includes('ev') && !lockRows.includes('barrier'), `neither is a lock: ${lockRows.join(', ')}`);
+
+    const ev = record.locks.find((lock) => lock.kind === 'Event');
+    assert.ok(ev, 'the Event is in the record');
+    const index = record.lockEvents.findIndex((event) => event.lock === ev.id && event.site?.line === lineOf('# event wait'));
+    const point = await page.evaluate((i) => window.parallelLab?.lockEventPoint(i), index);
+    assert.ok(point, 'the wait is drawn on the timeline');
+    const tooltip = await hoverTimeline(page, point.x, point.y);
+    assert.match(tooltip, /Event: ev/, `the tooltip names the event: ${tooltip}`);
+    assert.match(tooltip, /Waited for the event [\d.]+ m?s/, `and says what the wait was: ${tooltip}`);
+    assert.doesNotMatch(tooltip, /held|Lock:/, tooltip);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
   });
 });
 

@@ -88,6 +88,24 @@ def site_of_caller(depth=2):
     return site_of(sys._getframe(depth))
 
 
+def place_of(frame):
+    """(file, line, function) of a learner frame: a site that can travel to another process."""
+    code = frame.f_code
+    return (code.co_filename, frame.f_lineno, code.co_name)
+
+
+def site_of_place(place):
+    """The site id in this process of a place (place_of) from this or another process."""
+    site = _site_ids.get(place)
+    if site is None:
+        file_name, line, function = place
+        site = _next_id[0]
+        _next_id[0] = site + 1
+        _site_ids[place] = site
+        record_buffer.add(wire.site(process_id.current(), site, file_name, line, function))
+    return site
+
+
 def _intern(key, code, line):
     site = _next_id[0]
     _next_id[0] = site + 1

@@ -106,9 +106,12 @@ def site(pid, site_id, file_name, line, function):
     return {"type": "site", "pid": pid, "id": site_id, "file": file_name, "line": line, "function": function}
 
 
-def lock_new(pid, lock, kind, api, internal, site_id):
-    """LockNewRecord."""
-    return {"type": "lock-new", "pid": pid, "lock": lock, "kind": kind, "api": api, "internal": internal, "site": site_id}
+def lock_new(pid, lock, kind, api, internal, site_id, name=None):
+    """LockNewRecord; `name` (the learner's, see learner_names.py) left out when None."""
+    record = {"type": "lock-new", "pid": pid, "lock": lock, "kind": kind, "api": api, "internal": internal, "site": site_id}
+    if name is not None:
+        record["name"] = name
+    return record
 
 
 def lock_open(pid, tid, lock, request_ms, acquired_ms, site_id, held):
@@ -129,9 +132,12 @@ def lock_stats(pid, lock, since_ms, acquisitions, total_wait_ms, max_wait_ms, to
     }
 
 
-def channel_new(pid, channel, kind, api, internal, site_id):
-    """ChannelNewRecord."""
-    return {"type": "channel-new", "pid": pid, "channel": channel, "kind": kind, "api": api, "internal": internal, "site": site_id}
+def channel_new(pid, channel, kind, api, internal, site_id, name=None):
+    """ChannelNewRecord; `name` left out when None."""
+    record = {"type": "channel-new", "pid": pid, "channel": channel, "kind": kind, "api": api, "internal": internal, "site": site_id}
+    if name is not None:
+        record["name"] = name
+    return record
 
 
 # ---- Batches of events -------------------------------------------------------------------------

@@ -66,13 +66,25 @@ export class LineDecorations implements vscode.Disposable {
     hover.isTrusted = { enabledCommands: ['parallelLab.revealInTimeline'] };
     hover.appendMarkdown(`**${vscode.l10n.t('Parallel Lab: line {0}', activity.line)}**\n\n`);
     if (activity.lockCycles + activity.lockFailures > 0) {
+      hover.appendMarkdown(`- ${vscode.l10n.t('Locks: {0}', names(activity.lockNames))}\n`);
       hover.appendMarkdown(
         `- ${vscode.l10n.t('{0} lock acquisitions, waited {1} in all, held {2} in all', activity.lockCycles, formatMs(activity.waitMs), formatMs(activity.holdMs))}\n`,
       );
       if (activity.lockFailures > 0) hover.appendMarkdown(`- ${vscode.l10n.t('{0} acquisitions failed or never finished', activity.lockFailures)}\n`);
     }
+    for (const waits of activity.signalWaits) {
+      // A wait for a signal, not for a lock: no contention, nothing held.
+      const text = {
+        event: vscode.l10n.t('{0} waits for the event {1}, {2} in all', waits.waits, names(waits.names), formatMs(waits.waitMs)),
+        barrier: vscode.l10n.t('{0} waits at the barrier {1}, {2} in all', waits.waits, names(waits.names), formatMs(waits.waitMs)),
+        notify: vscode.l10n.t('{0} waits for notify on {1}, {2} in all', waits.waits, names(waits.names), formatMs(waits.waitMs)),
+      }[waits.signal];
+      hover.appendMarkdown(`- ${text}\n`);
+      if (waits.unanswered > 0) hover.appendMarkdown(`- ${vscode.l10n.t('{0} of them ended without the signal', waits.unanswered)}\n`);
+    }
     if (activity.messages > 0) {
       hover.appendMarkdown(`- ${vscode.l10n.t('{0} messages, {1}, blocked {2}', activity.messages, formatBytes(activity.bytes), formatMs(activity.blockedMs))}\n`);
+      hover.appendMarkdown(`- ${vscode.l10n.t('Channels: {0}', names(activity.channelNames))}\n`);
     }
     if (activity.tasks > 0) {
       const tasks = activity.items === activity.tasks
@@ -85,6 +97,11 @@ export class LineDecorations implements vscode.Disposable {
     hover.appendMarkdown(`[${vscode.l10n.t('Show these events in the timeline')}](command:parallelLab.revealInTimeline?${args})`);
     return { range, hoverMessage: hover, renderOptions: { after: { contentText: describeLineActivity(activity) } } };
   }
+}
+
+/** Names as code in the hover's Markdown: `lock`, `self.lock`. */
+function names(list: readonly string[]): string {
+  return list.map((name) => `\`${name.replace(/`/g, "'")}\``).join(', ');
 }
 
 function sameFile(uri: vscode.Uri, file: string): boolean {

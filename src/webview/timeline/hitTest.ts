@@ -1,5 +1,6 @@
 // What is under the pointer (or selected by keyboard) on the timeline, and how to say it.
 
+import { signalWaitText, UNKNOWN_LOCK } from '../../shared/learnerNames';
 import type { LockEvent, TaskRecord } from '../../shared/runRecord';
 import { baseName, formatMs, formatPercent } from '../format';
 import { ROWS, laneTop, rowAt, type Viewport } from './layout';
@@ -56,11 +57,22 @@ export function describeItem(item: TimelineItem, model: TimelineModel): string[]
   if (item.kind === 'lock') {
     const { event } = item;
     const lock = model.locksById.get(event.lock);
-    const lines = [
-      `PID ${event.pid}${event.tid !== undefined ? `, thread ${event.tid}` : ''}`,
-      `Lock: ${lock ? `${lock.api} (${lock.kind})` : 'lock'} ${event.lock}${lock?.internal ? ', inside the standard library' : ''}`,
-      `Waited ${formatMs(waitOf(event, model.durationMs))}` + (event.acquiredMs === null ? ', never acquired' : `, held ${formatMs(holdOf(event, model.durationMs))}`),
-    ];
+    const name = model.lockLabels.get(event.lock) ?? UNKNOWN_LOCK;
+    const signal = model.signals.get(event.lock);
+    const lines = [`PID ${event.pid}${event.tid !== undefined ? `, thread ${event.tid}` : ''}`];
+    if (signal !== undefined) {
+      // A wait for another process's signal: nothing is held, and no lock is contended.
+      const without = { event: 'timed out before the event was set', barrier: 'the barrier broke or timed out', notify: 'timed out without a notify' }[signal];
+      lines.push(
+        `${lock ? `${lock.kind}` : 'Signal'}: ${name}${lock?.internal ? ', inside the standard library' : ''}`,
+        `${capitalised(signalWaitText(signal))} ${formatMs(waitOf(event, model.durationMs))}` + (event.acquiredMs === null ? `, ${event.releasedMs === null ? 'still waiting when the run ended' : without}` : ''),
+      );
+    } else {
+      lines.push(
+        `Lock: ${name}${lock ? ` (${lock.api === lock.kind ? lock.kind : `${lock.api}, ${lock.kind}`})` : ''}${lock?.internal ? ', inside the standard library' : ''}`,
+        `Waited ${formatMs(waitOf(event, model.durationMs))}` + (event.acquiredMs === null ? ', never acquired' : `, held ${formatMs(holdOf(event, model.durationMs))}`),
+      );
+    }
     if (event.releasedBy !== undefined) lines.push(`Released by PID ${event.releasedBy}`);
     lines.push(siteText(event.site));
     return lines;
@@ -79,6 +91,10 @@ function taskOutcome(task: TaskRecord): string {
   if (task.workerExitCode === undefined) return ', raised an exception';
   const code = task.workerExitCode === null ? 'exit code unknown' : `exit code ${task.workerExitCode}`;
   return `, never finished: its worker ended (${code})`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function siteText(site: { file: string; line: number; function?: string } | null): string {

@@ -3,6 +3,7 @@
 // first event reaching into a time range is a binary search away. Filters (internal locks,
 // a source line) are applied here, once, not at every frame.
 
+import { lockLabels, signalOf, type SignalKind } from '../../shared/learnerNames';
 import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite } from '../../shared/runRecord';
 import { processesAsTree } from '../../shared/processHierarchy';
 
@@ -18,6 +19,8 @@ export interface IntervalIndex {
 export interface LockIntervals extends IntervalIndex {
   /** When the lock was acquired; NaN when it never was (a failed or unfinished wait). */
   acquired: Float64Array;
+  /** 1 where the event is a wait for a signal (an Event, a Barrier, a Condition's notify), not a lock cycle. */
+  signal: Uint8Array;
 }
 
 export interface Lane {
@@ -47,11 +50,20 @@ export interface TimelineModel {
   laneOfPid: Map<number, number>;
   arrows: MessageArrow[];
   locksById: Map<string, LockInfo>;
+  /** Each lock as the learner's code names it (shared/learnerNames). */
+  lockLabels: Map<string, string>;
+  /** The signal each Event, Barrier or Condition wait waits for, by lock id. */
+  signals: Map<string, SignalKind>;
   durationMs: number;
 }
 
 export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): TimelineModel {
   const locksById = new Map(record.locks.map((lock) => [lock.id, lock]));
+  const signals = new Map<string, SignalKind>();
+  for (const lock of record.locks) {
+    const signal = signalOf(lock);
+    if (signal !== null) signals.set(lock.id, signal);
+  }
   const lanes: Lane[] = [];
   const laneOfPid = new Map<number, number>();
   const laneFor = (pid: number, process: ProcessEntry | null): number => {
@@ -70,13 +82,16 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
 
   const lockGroups = groupByLane(record.lockEvents, keepLock, (event) => laneFor(event.pid, null));
   for (const [lane, indices] of lockGroups) {
-    lanes[lane].locks = lockIntervals(record.lockEvents, indices, duration);
+    lanes[lane].locks = lockIntervals(record.lockEvents, indices, duration, signals);
   }
   const taskGroups = groupByLane(record.tasks, (task) => keepSite(task.site), (task) => laneFor(task.pid, null));
   for (const [lane, indices] of taskGroups) {
     lanes[lane].tasks = intervalIndex(indices, (i) => record.tasks[i].startMs, (i) => record.tasks[i].endMs);
   }
-  return { record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepSite, (pid) => laneFor(pid, null)), locksById, durationMs: duration };
+  return {
+    record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepSite, (pid) => laneFor(pid, null)), locksById,
+    lockLabels: lockLabels(record.locks), signals, durationMs: duration,
+  };
 }
 
 /** Site files are absolute in a record; a source shown from elsewhere may differ in folder. */
@@ -133,15 +148,20 @@ function groupByLane<T>(items: readonly T[], keep: (item: T) => boolean, lane: (
   return groups;
 }
 
-function lockIntervals(events: readonly LockEvent[], indices: Int32Array, durationMs: number): LockIntervals {
+function lockIntervals(events: readonly LockEvent[], indices: Int32Array, durationMs: number, signals: ReadonlyMap<string, SignalKind>): LockIntervals {
   const index = intervalIndex(
     indices,
     (i) => events[i].requestMs,
     (i) => events[i].releasedMs ?? (events[i].acquiredMs === null ? events[i].requestMs + waitOf(events[i], durationMs) : durationMs),
   );
   const acquired = new Float64Array(index.source.length);
-  for (let k = 0; k < acquired.length; k++) acquired[k] = events[index.source[k]].acquiredMs ?? Number.NaN;
-  return { ...index, acquired };
+  const signal = new Uint8Array(index.source.length);
+  for (let k = 0; k < acquired.length; k++) {
+    const event = events[index.source[k]];
+    acquired[k] = event.acquiredMs ?? Number.NaN;
+    if (signals.size > 0 && signals.has(event.lock)) signal[k] = 1;
+  }
+  return { ...index, acquired, signal };
 }
 
 function intervalIndex(indices: Int32Array, start: (i: number) => number, end: (i: number) => number): IntervalIndex {
@@ -167,7 +187,7 @@ function emptyIntervals(): IntervalIndex {
 }
 
 function emptyLockIntervals(): LockIntervals {
-  return { ...emptyIntervals(), acquired: new Float64Array(0) };
+  return { ...emptyIntervals(), acquired: new Float64Array(0), signal: new Uint8Array(0) };
 }
 
 function messageArrows(events: readonly IpcEvent[], keepSite: (site: SourceSite | null) => boolean, lane: (pid: number) => number): MessageArrow[] {

@@ -2,8 +2,9 @@
 // pixel merged into one rectangle per pixel column, so a million lock events cost one pass
 // over the visible ones and a few thousand rectangles.
 //
-// Meaning is never carried by colour alone: waits are hatched, holds are solid, tasks are
-// outlined boxes, messages are arrows; the legend says so in words.
+// Meaning is never carried by colour alone: waits for a lock are hatched, holds are solid,
+// waits for a signal (an Event, a Barrier, a Condition's notify) are a thin bar in the middle
+// of the lock row, tasks are outlined boxes, messages are arrows; the legend says so in words.
 
 import type { Palette } from '../palette';
 import { formatMs } from '../format';
@@ -17,6 +18,8 @@ const LABEL_CELL_HEIGHT = 8;
 /** The tallest band of run-queue wait above a CPU row, and the least share of an interval drawn. */
 const RUN_QUEUE_BAND_PX = 4;
 const MIN_SHOWN_RUN_QUEUE_SHARE = 0.05;
+/** The height of a wait for a signal: a thin bar, unlike a lock's full-height wait and hold. */
+const SIGNAL_BAR_PX = 4;
 
 export interface Highlight {
   lane: number;
@@ -30,6 +33,7 @@ export class TimelineRenderer {
   /** Reused per lane: which pixel columns hold a sub-pixel wait / hold / task. */
   private waitColumns = new Uint8Array(0);
   private holdColumns = new Uint8Array(0);
+  private signalColumns = new Uint8Array(0);
   private taskColumns = new Uint8Array(0);
   /** What the last draw showed of the messages (for the tests). */
   arrowStats: ArrowStats = { messages: 0, marks: 0, single: 0 };
@@ -117,13 +121,20 @@ export class TimelineRenderer {
     const [rowTop, rowBottom] = ROWS.lock;
     const waitPath = new Path2D();
     const holdPath = new Path2D();
+    const signalPath = new Path2D();
     this.waitColumns.fill(0);
     this.holdColumns.fill(0);
-    const { starts, ends, acquired } = index;
+    this.signalColumns.fill(0);
+    const signalTop = top + (rowTop + rowBottom) / 2 - SIGNAL_BAR_PX / 2;
+    const { starts, ends, acquired, signal } = index;
     const startMs = viewport.startMs;
     const endMs = viewport.endMs;
     const scale = viewport.plotWidth / viewport.spanMs;
     for (let k = firstReaching(index, startMs); k < starts.length && starts[k] <= endMs; k++) {
+      if (signal[k] === 1) {
+        addSpan(signalPath, this.signalColumns, LABEL_WIDTH + (starts[k] - startMs) * scale, LABEL_WIDTH + (ends[k] - startMs) * scale, signalTop, SIGNAL_BAR_PX);
+        continue;
+      }
       const holdStart = acquired[k];
       const waitEnd = Number.isNaN(holdStart) ? ends[k] : holdStart;
       if (waitEnd > starts[k]) addSpan(waitPath, this.waitColumns, LABEL_WIDTH + (starts[k] - startMs) * scale, LABEL_WIDTH + (waitEnd - startMs) * scale, top + rowTop, rowBottom - rowTop);
@@ -131,6 +142,9 @@ export class TimelineRenderer {
     }
     addColumnRuns(waitPath, this.waitColumns, width, top + rowTop, rowBottom - rowTop);
     addColumnRuns(holdPath, this.holdColumns, width, top + rowTop + 3, rowBottom - rowTop - 6);
+    addColumnRuns(signalPath, this.signalColumns, width, signalTop, SIGNAL_BAR_PX);
+    context.fillStyle = palette.signal;
+    context.fill(signalPath);
     context.fillStyle = palette.hold;
     context.fill(holdPath);
     context.fillStyle = this.waitPattern ?? palette.wait;
@@ -139,6 +153,7 @@ export class TimelineRenderer {
       context.strokeStyle = palette.contrastBorder;
       context.stroke(waitPath);
       context.stroke(holdPath);
+      context.stroke(signalPath);
     }
   }
 
@@ -248,6 +263,7 @@ export class TimelineRenderer {
     if (this.waitColumns.length === Math.ceil(width)) return;
     this.waitColumns = new Uint8Array(Math.ceil(width));
     this.holdColumns = new Uint8Array(Math.ceil(width));
+    this.signalColumns = new Uint8Array(Math.ceil(width));
     this.taskColumns = new Uint8Array(Math.ceil(width));
   }
 

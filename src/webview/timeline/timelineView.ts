@@ -55,7 +55,7 @@ export class TimelineView {
     const legend = element(
       'p',
       'legend',
-      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver; where several between the same two processes fall within a few pixels, one arrow marked ×N stands for them, with a shaded fan when their receipts spread out. Zoom in to see each one.',
+      'Each process has a lane: its CPU on top (green area; hatched above it where it was ready to run but waited for a free core), its lock use in the middle — hatched: waiting for a lock, solid: holding it, a thin orange bar: waiting for a signal (an Event, a Barrier, a Condition\'s notify), which is not lock contention — and its pool tasks below (outlined boxes). Arrows are messages, from sender to receiver; where several between the same two processes fall within a few pixels, one arrow marked ×N stands for them, with a shaded fan when their receipts spread out. Zoom in to see each one.',
     );
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');

@@ -25,8 +25,12 @@ _numbers = itertools.count()
 
 
 class Channel(object):
-    def __init__(self, channel_id, kind, api, internal, site):
+    def __init__(self, channel_id, kind, api, internal, site, name=None, place=None):
         self.id = channel_id
+        # As the learner's code names it (learner_names.py), or None.
+        self.name = name
+        # (file, line, function) of the creation site, for other processes (sites.place_of).
+        self.place = place
         self.kind = kind
         self.api = api
         self.internal = internal
@@ -38,12 +42,13 @@ class Channel(object):
 
     def state(self):
         """What travels with a pickled end (the creation site stays in its process)."""
-        return (self.id, self.kind, self.api, self.internal, self.tasks)
+        return (self.id, self.kind, self.api, self.internal, self.tasks, self.name, self.place)
 
     @classmethod
     def from_state(cls, state):
-        channel_id, kind, api, internal, tasks = state
-        channel = cls(channel_id, kind, api, internal, None)
+        channel_id, kind, api, internal, tasks = state[:5]
+        extra = tuple(state[5:]) + (None, None)
+        channel = cls(channel_id, kind, api, internal, None, extra[0], extra[1])
         channel.tasks = tasks
         return channel
 
@@ -56,12 +61,15 @@ class ChannelEnd(object):
         self.fed_puts = None
 
 
-def new_pipe(first, second, internal, site):
+def new_pipe(first, second, internal, site, names=None, place=None, duplex=True):
     """Labels the ends Pipe() returned as 0 and 1: a send on one end is received on the other.
 
-    Pipe(duplex=False) returns (reader, writer): the reader is end 0.
+    Pipe(duplex=False) returns (reader, writer): the reader is end 0. `names`: the learner's
+    name of the pipe (or of the queue built on it), or the names of its two ends.
     """
-    channel = Channel("%d:%d" % (os.getpid(), next(_numbers)), PIPE, "Pipe", internal, site)
+    if isinstance(names, list):
+        names = ("%s \u2194 %s" if duplex else "%s \u2190 %s") % (names[0], names[1]) if len(names) == 2 else None
+    channel = Channel("%d:%d" % (os.getpid(), next(_numbers)), PIPE, "Pipe", internal, site, names, place)
     setattr(first, END_ATTRIBUTE, ChannelEnd(channel, 0))
     setattr(second, END_ATTRIBUTE, ChannelEnd(channel, 1))
 

@@ -59,8 +59,11 @@ def announce(channel):
 def _announce(channel):
     _announced.add(channel.id)
     pid = process_id.current()
-    site = channel.site if channel.site_pid == pid else None
-    record_buffer.add(wire.channel_new(pid, channel.id, channel.kind, channel.api, channel.internal, site))
+    if channel.site_pid == pid:
+        site = channel.site
+    else:
+        site = sites.site_of_place(channel.place) if channel.place is not None else None
+    record_buffer.add(wire.channel_new(pid, channel.id, channel.kind, channel.api, channel.internal, site, channel.name))
 
 
 def _forget_parent_channels():

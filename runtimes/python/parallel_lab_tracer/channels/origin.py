@@ -13,11 +13,13 @@ joblib and loky create their pools' queues and pipes on the learner's behalf, as
 multiprocessing does: theirs are internal too.
 """
 
-from .. import sites
+from .. import learner_names, sites
 
 _PASSING_ON = ("multiprocessing.context", "multiprocessing.queues", "multiprocessing.connection")
 _TRACER_PACKAGE = __name__.rpartition(".")[0] + "."
 _LIBRARY = ("multiprocessing.", "concurrent.futures.", "joblib.", "loky.")
+# The calls that create a learner's channel, for its name (learner_names.py).
+_CREATING_CALLS = ("Pipe", "Queue", "SimpleQueue", "JoinableQueue")
 # (module, class) of the objects whose pipes wake a thread of their own process.
 _WAKE_UPS = (
     ("concurrent.futures.process", "_ThreadWakeup"),
@@ -27,8 +29,10 @@ _WAKE_UPS = (
 
 
 def origin(frame):
-    """(internal, site) for a channel being created by the code of `frame` and its callers;
-    None for a pipe that only wakes a thread of this process."""
+    """(internal, site, name, place) for a channel being created by the code of `frame` and
+    its callers; None for a pipe that only wakes a thread of this process. `name` is the
+    learner's (a str, or a list of the names of a Pipe's two ends), None if not read;
+    `place` the creation site as it travels to other processes (sites.place_of)."""
     site = sites.site_of(frame)
     while frame is not None:
         module = frame.f_globals.get("__name__") or ""
@@ -36,6 +40,21 @@ def origin(frame):
             owner = frame.f_locals.get("self") if frame.f_code.co_name == "__init__" else None
             if owner is not None and (module, type(owner).__name__) in _WAKE_UPS:
                 return None
-            return module.startswith(_LIBRARY), site
+            internal = module.startswith(_LIBRARY)
+            return (internal, site) + _name_and_place(frame, internal)
         frame = frame.f_back
-    return False, site
+    return False, site, None, None
+
+
+def _name_and_place(frame, internal):
+    """The learner's name for the channel (`results`, or the names of a Pipe's two ends; None
+    for the library's own) and the place of its creation (sites.place_of)."""
+    while frame is not None:
+        kind = sites.kind_of(frame.f_code)
+        if kind == sites.LEARNER:
+            name = None if internal else learner_names.name_at(frame, _CREATING_CALLS)
+            return name, sites.place_of(frame)
+        if kind == sites.BOOTSTRAP:
+            break
+        frame = frame.f_back
+    return None, None

@@ -7,6 +7,9 @@
   builds every primitive through a recognisable chain of calls, e.g. the learner's
   `Value("i")` runs context.Value -> sharedctypes.Value -> context.RLock -> RLock.__init__,
   and a Queue's lock is created under queues.Queue.__init__.
+- `name`: as the learner's code names it, read from the line that creates it
+  (learner_names.py): `lock`, `self.lock`, `counter.get_lock()` for a Value's lock; None
+  when the line names nothing (the host then shows the kind and the line).
 - `role`: the part the SemLock plays inside a Condition, Event or Barrier (see roles.py);
   `partner`: the id of the SemLock that role refers to.
 """
@@ -15,7 +18,7 @@ import itertools
 import os
 import sys
 
-from .. import sites
+from .. import learner_names, sites
 
 # Roles. The lock of a Condition is traced like any lock (kind "Condition"); the others
 # exist only inside a Condition, Event or Barrier.
@@ -30,6 +33,10 @@ BARRIER = "barrier"  # the Barrier's Condition lock: stands for the Barrier
 # another. No one holds it; a put blocked on a full queue is that message's wait, which
 # the message records. Not traced at all: its methods stay the library's (traced_semlock).
 QUEUE_CAPACITY = "queue-capacity"
+
+# The id of a Condition's wait for notify: its lock's id and this (lock_state.notify_waited).
+NOTIFY_WAIT_SUFFIX = "/wait"
+NOTIFY_WAIT_API = "Condition.wait"
 
 # Roles whose own acquires and releases are cycles (and may take the fast paths).
 TRACED_ROLES = (None, CONDITION)
@@ -48,9 +55,9 @@ _assigned = itertools.count()
 
 
 class LockIdentity(object):
-    __slots__ = ("id", "kind", "api", "internal", "role", "partner", "creator_pid", "site")
+    __slots__ = ("id", "kind", "api", "internal", "role", "partner", "creator_pid", "site", "name", "place")
 
-    def __init__(self, lock_id, kind, api, internal, role, partner, creator_pid, site):
+    def __init__(self, lock_id, kind, api, internal, role, partner, creator_pid, site, name=None, place=None):
         self.id = lock_id
         self.kind = kind
         self.api = api
@@ -59,18 +66,30 @@ class LockIdentity(object):
         self.partner = partner
         self.creator_pid = creator_pid
         self.site = site
+        self.name = name
+        # (file, line, function) of the creation site, carried to other processes (sites.place_of)
+        self.place = place
 
     def carried(self):
         """The identity as plain values, for pickling (the site is only valid in the creator)."""
-        return (self.id, self.kind, self.api, self.internal, self.role, self.partner, self.creator_pid)
+        return (self.id, self.kind, self.api, self.internal, self.role, self.partner, self.creator_pid, self.name, self.place)
 
     @classmethod
     def arrived(cls, values):
-        return cls(*values, site=None)
+        extra = tuple(values[7:]) + (None, None)
+        return cls(*values[:7], site=None, name=extra[0], place=extra[1])
+
+    def notify_wait(self):
+        """The identity of the waits for notify of the Condition this lock belongs to."""
+        name = self.name if self.role == CONDITION else None
+        return LockIdentity(self.id + NOTIFY_WAIT_SUFFIX, "Condition", NOTIFY_WAIT_API, self.internal, None, self.id,
+                            self.creator_pid, self.site, name, self.place)
 
     def site_here(self):
-        """The creation site if this process created the lock (site ids are per process)."""
-        return self.site if self.creator_pid == os.getpid() else None
+        """The creation site as this process's site id (site ids are per process)."""
+        if self.creator_pid == os.getpid():
+            return self.site
+        return sites.site_of_place(self.place) if self.place is not None else None
 
 
 def unknown(lock, semlock):
@@ -98,7 +117,24 @@ def for_new_lock(lock, semlock, frame, state_of):
         api = own_class
     learner = _learner_frame(frame)
     site = sites.site_of(learner) if learner is not None else None
-    return LockIdentity(_id_for(semlock), kind, api, internal, role, partner, os.getpid(), site)
+    place = sites.place_of(learner) if learner is not None else None
+    name = _name(learner, tokens, role, internal)
+    return LockIdentity(_id_for(semlock), kind, api, internal, role, partner, os.getpid(), site, name, place)
+
+
+# Roles whose SemLock is what the learner made (a Condition's lock stands for the Condition).
+_NAMED_ROLES = (None, CONDITION, EVENT_FLAG, BARRIER)
+
+
+def _name(learner, tokens, role, internal):
+    """The learner's name for a lock they made: `lock`, `self.lock`, `counter.get_lock()`."""
+    if learner is None or internal or not tokens or role not in _NAMED_ROLES:
+        return None
+    made = tokens[0]
+    name = learner_names.name_at(learner, (made,))
+    if not isinstance(name, str):
+        return None
+    return name + ".get_lock()" if made in ("Value", "Array") else name
 
 
 def _id_for(semlock):

@@ -226,9 +226,16 @@ def _prepare_acquire(state, tid, frame):
                 return _NESTED
     mark = state.wait_marks.pop(tid, None) if state.wait_marks else None
     if mark is not None:
-        # The re-acquire inside Condition.wait: its request is the start of the wait.
+        # The re-acquire inside Condition.wait (roles.py): the wait for notify is a cycle of
+        # its own, and the re-acquire is requested at the wake-up (at the start of the wait
+        # if the wake-up was not seen).
         state.settle()
-        return mark
+        start_ns, site, woken_ns, notified = mark
+        if woken_ns is None:
+            return start_ns, site
+        if roles.waits_for_notify(state):
+            notify_waited(state, tid, start_ns, woken_ns if notified else None, woken_ns, site)
+        return woken_ns, site
     return _now(), learner_site.site_at(frame)
 
 
@@ -295,7 +302,25 @@ def _report_open(state, tid, request_ns, site):
     owner = state_with_id(lock_id)
     if owner is not None:
         owner.announce()
+    elif lock_id.endswith(identities.NOTIFY_WAIT_SUFFIX):
+        condition_lock = state_with_id(lock_id[: -len(identities.NOTIFY_WAIT_SUFFIX)])
+        if condition_lock is not None:
+            announce_notify_wait(condition_lock)
     records.lock_open(tid, lock_id, request_ns, site, held)
+
+
+def notify_waited(state, tid, start_ns, notified_ns, woken_ns, site):
+    """A Condition.wait's wait for notify: a cycle of `<lock id>/wait`, acquired when
+    notified (null when it timed out), released at the wake-up."""
+    announce_notify_wait(state)
+    records.cycles.add((tid, state.id + identities.NOTIFY_WAIT_SUFFIX, start_ns, notified_ns, woken_ns, site), _now())  # wire.LOCK_CYCLE_FIELDS
+
+
+def announce_notify_wait(state):
+    wait_id = state.id + identities.NOTIFY_WAIT_SUFFIX
+    if wait_id not in _announced:
+        _announced.add(wait_id)
+        records.lock_new(state.identity.notify_wait())
 
 
 def state_with_id(lock_id):

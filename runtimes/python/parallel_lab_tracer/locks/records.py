@@ -78,7 +78,8 @@ foreign_releases = EventBatch(_lock_release)
 
 def lock_new(identity):
     record_buffer.add(
-        wire.lock_new(process_id.current(), identity.id, identity.kind, identity.api, identity.internal, identity.site_here())
+        wire.lock_new(process_id.current(), identity.id, identity.kind, identity.api, identity.internal, identity.site_here(),
+                      identity.name)
     )
 
 

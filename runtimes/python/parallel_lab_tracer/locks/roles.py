@@ -4,9 +4,13 @@ No wrapper around Condition.wait, Event.wait or Barrier.wait: an exception of th
 BrokenBarrierError, the "must acquire() condition before using wait()" assertion) shows
 the learner the same traceback as without the tracer. Instead:
 - Condition.wait releases its `_sleeping_count` semaphore before releasing the lock: that
-  release marks the start of the wait, and the lock's re-acquire inside wait becomes a
-  cycle requested at that start. While blocked, the `_wait_semaphore` acquire reports a
-  live wait as the Condition's.
+  release marks the start of the wait; the `_wait_semaphore` acquire returns when notified
+  (or timed out) and the `_woken_count` release right after marks the wake-up. The wait for
+  notify, from start to wake-up, is a cycle of the Condition's wait (lock_state.py, id
+  `<condition lock id>/wait`, api "Condition.wait", acquired null when it timed out): a wait
+  for a signal, not for the lock. The lock's re-acquire inside wait is a cycle of the lock
+  requested at the wake-up: only that part is a wait for the lock. While blocked, the
+  `_wait_semaphore` acquire reports a live wait as the Condition's wait.
 - Event.wait and Barrier.wait run inside `with self._cond:`: the Condition lock's enter
   and exit, called from those functions, are the start and the end of the wait. The
   Event's result is its last `_flag.acquire(False)`; the Barrier's, whether its exit
@@ -70,6 +74,7 @@ def acquire_uncounted(state, block, timeout, frame):
     if role == identities.WAITING:
         # Blocks for the whole Condition.wait: its live wait is the Condition's (open_wait_of).
         acquired = state.acquire_watching(block, timeout, tid, _now(), None)
+        _note_notified(state, tid, acquired)
     else:
         acquired = state.c_acquire(block, timeout)
     if role == identities.EVENT_FLAG:
@@ -82,6 +87,8 @@ def release_uncounted(state, frame, exit_args):
     role = state.identity.role
     if role == identities.SLEEPING:
         _begin_condition_wait(state, _tid(), frame)
+    elif role == identities.WOKEN:
+        _note_woken(state, _tid())
     elif role == identities.BARRIER and exit_args is not None:
         _end_barrier_wait(state, _tid(), frame, exit_args)
     return None
@@ -91,8 +98,31 @@ def release_uncounted(state, frame, exit_args):
 def _begin_condition_wait(sleeping, tid, frame):
     condition_lock = sleeping.partner()
     if condition_lock is not None:
-        condition_lock.wait_marks[tid] = (_now(), learner_site.site_at(frame))
+        # [start ns, site, woken ns, notified]: the last two set by _note_woken, _note_notified
+        condition_lock.wait_marks[tid] = [_now(), learner_site.site_at(frame), None, False]
         condition_lock.settle()
+
+
+@quietly
+def _note_notified(waiting, tid, acquired):
+    condition_lock = waiting.partner()
+    mark = condition_lock.wait_marks.get(tid) if condition_lock is not None else None
+    if mark is not None:
+        mark[3] = bool(acquired)
+
+
+@quietly
+def _note_woken(woken, tid):
+    condition_lock = woken.partner()
+    mark = condition_lock.wait_marks.get(tid) if condition_lock is not None else None
+    if mark is not None:
+        mark[2] = _now()
+
+
+def waits_for_notify(condition_lock):
+    """True when a Condition.wait on this lock is the learner's wait for notify (not the
+    Condition inside an Event or a Barrier, whose waits are the Event's or the Barrier's)."""
+    return condition_lock.identity.role not in (identities.EVENT_LOCK, identities.BARRIER)
 
 
 @quietly
@@ -106,8 +136,9 @@ def _end_barrier_wait(state, tid, frame, exit_args):
     if _called_by(frame, _barrier_wait):
         mark = state.marks.pop(tid, None)
         if mark is not None:
-            passed = _now() if not exit_args or exit_args[0] is None else None
-            _wait_cycle(state, tid, mark[0], passed, mark[1])
+            returned = _now()
+            passed = returned if not exit_args or exit_args[0] is None else None
+            _wait_cycle(state, tid, mark[0], passed, returned, mark[1])
 
 
 @quietly
@@ -117,10 +148,11 @@ def _note_flag(state, tid, acquired):
         mark[2] = bool(acquired)
 
 
-def _wait_cycle(state, tid, request_ns, returned_ns, site):
-    """A wait on an Event or Barrier: acquired = released = its return, null if it failed."""
+def _wait_cycle(state, tid, request_ns, passed_ns, returned_ns, site):
+    """A wait on an Event or Barrier: released at its return; acquired then too, or null when
+    it timed out or broke (the wait still ended: its length is known)."""
     state.announce()
-    state.finish(tid, request_ns, returned_ns, returned_ns, site)
+    state.finish(tid, request_ns, passed_ns, returned_ns, site)
 
 
 def after_release(state, tid, now, frame, exit_args):
@@ -128,7 +160,7 @@ def after_release(state, tid, now, frame, exit_args):
         flag = state.partner()
         mark = flag.marks.pop(tid, None) if flag is not None else None
         if mark is not None:
-            _wait_cycle(flag, tid, mark[0], now if mark[2] else None, mark[1])
+            _wait_cycle(flag, tid, mark[0], now if mark[2] else None, now, mark[1])
 
 
 def open_wait_of(state, tid, request_ns, site):
@@ -149,6 +181,8 @@ def open_wait_of(state, tid, request_ns, site):
         mark = owner.marks.get(tid)
     else:
         mark = owner.wait_marks.get(tid)
+        if mark is not None:
+            return owner.id + identities.NOTIFY_WAIT_SUFFIX, mark[0], mark[1]
     if mark is None:
         return state.id, request_ns, site
     owner.announce()

@@ -52,7 +52,7 @@ def _labelling_pipe(pipe):
         try:
             found = channel_origin.origin(sys._getframe(1))
             if found is not None:
-                channel_ends.new_pipe(first, second, *found)
+                channel_ends.new_pipe(first, second, *found, duplex=duplex)
         except Exception:
             pass
         return first, second

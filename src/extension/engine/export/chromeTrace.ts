@@ -1,11 +1,14 @@
 // Exports a run record as Chrome Trace Event JSON, which opens in Perfetto and
 // chrome://tracing: a track per process, slices for lock waits, lock holds and pool tasks,
-// counter tracks for CPU per process and per core, and flow arrows for messages.
+// counter tracks for CPU per process and per core, and flow arrows for messages. Locks and
+// channels are named as the learner's code names them (shared/learnerNames); waits for an
+// Event, at a Barrier or for notify are slices of their own ("signal-wait"), not lock waits.
 //
 // Trace viewers require the slices of one track to nest. Lock holds need not (a learner can
 // release A before B, or release a Lock in another process), so each process's slices are
 // laid out on as many tracks ("threads") as it takes for every track to nest.
 
+import { channelLabels, lockLabels, signalOf, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK, type SignalKind } from '../../../shared/learnerNames';
 import type { LockEventList, RunRecord, SourceSite } from '../../../shared/runRecord';
 
 interface TraceEvent {
@@ -62,11 +65,25 @@ export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: 
     if (slices) slices.push(slice);
     else slicesByPid.set(pid, [slice]);
   };
-  const lockApi = new Map(record.locks.map((lock) => [lock.id, lock.api]));
+  const lockLabel = lockLabels(record.locks);
+  const signals = new Map<string, SignalKind>();
+  for (const lock of record.locks) {
+    const signal = signalOf(lock);
+    if (signal !== null) signals.set(lock.id, signal);
+  }
   for (const event of record.lockEvents) {
-    const label = lockApi.get(event.lock) ?? 'lock';
+    const label = lockLabel.get(event.lock) ?? UNKNOWN_LOCK;
     const waitEnd = event.acquiredMs ?? event.releasedMs ?? record.durationMs;
     const site = siteArgs(event.site);
+    const signal = signals.get(event.lock);
+    if (signal !== undefined) {
+      // A wait for a signal holds nothing: one slice, as long as the wait.
+      addSlice(event.pid, {
+        name: `${signalWaitText(signal)}: ${label}`, cat: 'signal-wait', start: us(event.requestMs), end: Math.max(us(waitEnd), us(event.requestMs) + MIN_SLICE_US),
+        args: { lock: event.lock, signalled: event.acquiredMs !== null, ...site },
+      });
+      continue;
+    }
     if (waitEnd > event.requestMs) {
       addSlice(event.pid, {
         name: `wait ${label}`, cat: 'lock-wait', start: us(event.requestMs), end: us(waitEnd),
@@ -87,11 +104,12 @@ export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: 
     });
   }
   // Messages: a slice on each side (as long as it blocked), joined by a flow arrow.
+  const channelLabel = channelLabels(record.channels);
   for (const message of record.ipcEvents) {
     const end = us(message.t);
     const start = Math.min(end - MIN_SLICE_US, us(message.t - message.waitMs));
     addSlice(message.pid, {
-      name: `${message.op} ${message.channel}`, cat: `ipc-${message.op}`, start, end,
+      name: `${message.op} ${channelLabel.get(message.channel) ?? UNKNOWN_CHANNEL}`, cat: `ipc-${message.op}`, start, end,
       args: { channel: message.channel, bytes: message.bytes, waitMs: message.waitMs, ...siteArgs(message.site), ...(message.message ? { message: message.message } : {}) },
     });
   }

@@ -4,13 +4,17 @@
 
 import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../../shared/cpuFigures';
 import { formatMs, formatPercent } from '../../../shared/format';
+import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK } from '../../../shared/learnerNames';
 import { processesAsTree } from '../../../shared/processHierarchy';
-import { channelStats, lockStats, workerTaskStats } from '../../../shared/recordStats';
+import { channelStats, lockStats, signalWaitStats, workerTaskStats, type LockStats, type SignalWaitStats } from '../../../shared/recordStats';
 import type { LockEventList, RunRecord } from '../../../shared/runRecord';
 
 export function formatSummary(record: RunRecord<LockEventList>): string {
   const sections = [processSection(record), coreSection(record)];
-  if (record.locks.length > 0) sections.push(lockSection(record));
+  const locks = lockStats(record);
+  if (locks.length > 0) sections.push(lockSection(record, locks));
+  const signals = signalWaitStats(record);
+  if (signals.length > 0) sections.push(signalSection(record, signals));
   if (record.ipcEvents.length > 0) sections.push(messageSection(record));
   if (record.tasks.length > 0) sections.push(taskSection(record));
   sections.push(exitSection(record));
@@ -60,13 +64,13 @@ function coreSection(record: RunRecord<LockEventList>): string {
   return lines.join('\n');
 }
 
-function lockSection(record: RunRecord<LockEventList>): string {
+function lockSection(record: RunRecord<LockEventList>, locks: LockStats[]): string {
+  const labels = lockLabels(record.locks);
   const header = ['LOCK', 'API', 'ACQUIRED', 'FAILED', 'WAIT TOTAL', 'WAIT MAX', 'HOLD TOTAL', 'CONTENDED'];
   // The standard library's own locks (a pool's, a queue's) are counted apart, as the panel does.
-  const all = lockStats(record);
-  const own = all.filter((stats) => !stats.lock.internal);
+  const own = locks.filter((stats) => !stats.lock.internal);
   const rows = own.map((stats) => [
-    stats.lock.id,
+    labels.get(stats.lock.id) ?? UNKNOWN_LOCK,
     stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
     String(stats.acquisitions),
     String(stats.failed),
@@ -76,7 +80,7 @@ function lockSection(record: RunRecord<LockEventList>): string {
     formatPercent(stats.contendedShare * 100) + ' of the run',
   ]);
   const lines = ['Locks', ...(rows.length > 0 ? table([header, ...rows]) : ['  none of your own'])];
-  const internal = all.filter((stats) => stats.lock.internal);
+  const internal = locks.filter((stats) => stats.lock.internal);
   if (internal.length > 0) {
     const acquisitions = internal.reduce((sum, stats) => sum + stats.acquisitions, 0);
     const waited = internal.reduce((sum, stats) => sum + stats.totalWaitMs, 0);
@@ -88,11 +92,28 @@ function lockSection(record: RunRecord<LockEventList>): string {
   return lines.join('\n');
 }
 
+/** Waits for an Event, at a Barrier, for a Condition's notify: not lock contention. */
+function signalSection(record: RunRecord<LockEventList>, signals: SignalWaitStats[]): string {
+  const labels = lockLabels(record.locks);
+  const header = ['WAITED ON', 'API', 'WAIT', 'WAITS', 'WITHOUT THE SIGNAL', 'WAIT TOTAL', 'WAIT MAX'];
+  const rows = signals.map((stats) => [
+    labels.get(stats.lock.id) ?? UNKNOWN_LOCK,
+    stats.lock.api,
+    signalWaitText(stats.signal),
+    String(stats.waits),
+    String(stats.unanswered),
+    formatMs(stats.totalWaitMs),
+    formatMs(stats.maxWaitMs),
+  ]);
+  return ['Waits for a signal (not lock contention)', ...table([header, ...rows])].join('\n');
+}
+
 function messageSection(record: RunRecord<LockEventList>): string {
+  const labels = channelLabels(record.channels);
   const header = ['CHANNEL', 'KIND', 'MESSAGES', 'BYTES', 'BLOCKED'];
   const all = channelStats(record);
   const rows = all.filter((stats) => !stats.internal).map((stats) => [
-    stats.channel,
+    labels.get(stats.channel) ?? UNKNOWN_CHANNEL,
     stats.api,
     String(stats.messages),
     String(stats.bytes),

@@ -132,12 +132,19 @@ export class ActivityBuilder {
         const site = this.sites.get(record.pid, record.site);
         if (!known || this.locksKnownByStats.delete(record.lock)) {
           const lock: LockInfo = { id: record.lock, kind: record.kind, api: record.api, internal: record.internal, site };
+          if (record.name !== undefined) lock.name = record.name;
           if (known?.aggregated) lock.aggregated = known.aggregated;
           this.locks.set(record.lock, lock);
           this.changedLocks.add(record.lock);
-        } else if (!known.site && site) {
-          known.site = site;
-          this.changedLocks.add(record.lock);
+        } else {
+          if (!known.site && site) {
+            known.site = site;
+            this.changedLocks.add(record.lock);
+          }
+          if (known.name === undefined && record.name !== undefined) {
+            known.name = record.name;
+            this.changedLocks.add(record.lock);
+          }
         }
         break;
       }
@@ -181,11 +188,19 @@ export class ActivityBuilder {
         const known = this.channels.get(record.channel);
         const site = this.sites.get(record.pid, record.site);
         if (!known) {
-          this.channels.set(record.channel, { id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site });
+          const channel: ChannelInfo = { id: record.channel, kind: record.kind, api: record.api, internal: record.internal, site };
+          if (record.name !== undefined) channel.name = record.name;
+          this.channels.set(record.channel, channel);
           this.changedChannels.add(record.channel);
-        } else if (!known.site && site) {
-          known.site = site;
-          this.changedChannels.add(record.channel);
+        } else {
+          if (!known.site && site) {
+            known.site = site;
+            this.changedChannels.add(record.channel);
+          }
+          if (known.name === undefined && record.name !== undefined) {
+            known.name = record.name;
+            this.changedChannels.add(record.channel);
+          }
         }
         break;
       }

@@ -2,6 +2,7 @@
 // record (see ScalingBreakdown). The harness makes no queue or lock of its own besides the
 // pool, so the record's internal channels are the pool's.
 
+import { isHeldLock } from '../../../shared/learnerNames';
 import type { LockEventList, RunRecord } from '../../../shared/runRecord';
 import type { ScalingBreakdown } from '../../../shared/scaling';
 
@@ -59,16 +60,17 @@ function pickling(record: RunRecord<LockEventList>): Pick<ScalingBreakdown, 'pic
 /**
  * The learner's own locks only: the pool's internal locks guard its queues, and a worker
  * waiting on the task queue's lock is a worker waiting for work, counted as idle instead.
+ * Waits for an Event, at a Barrier or for notify are waits for a signal, not for a lock.
  */
 function learnerLockWaitMs(record: RunRecord<LockEventList>): number {
-  const learnerLocks = new Set(record.locks.filter((lock) => !lock.internal).map((lock) => lock.id));
+  const learnerLocks = new Set(record.locks.filter((lock) => !lock.internal && isHeldLock(lock)).map((lock) => lock.id));
   let waitMs = 0;
   for (const event of record.lockEvents) {
     if (!learnerLocks.has(event.lock)) continue;
     waitMs += Math.max(0, (event.acquiredMs ?? event.releasedMs ?? record.durationMs) - event.requestMs);
   }
   for (const lock of record.locks) {
-    if (!lock.internal && lock.aggregated) waitMs += lock.aggregated.totalWaitMs;
+    if (!lock.internal && isHeldLock(lock) && lock.aggregated) waitMs += lock.aggregated.totalWaitMs;
   }
   return waitMs;
 }

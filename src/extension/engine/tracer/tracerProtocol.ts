@@ -169,6 +169,11 @@ export interface LockNewRecord {
   internal: boolean;
   /** Where it was created; null when unknown (e.g. first seen in a child). */
   site: number | null;
+  /**
+   * As the learner's code names it, read from the line that made it: "lock", "self.lock",
+   * "counter.get_lock()". Absent when that line names nothing. Carried to every process.
+   */
+  name?: string;
 }
 
 /**
@@ -240,6 +245,8 @@ export interface ChannelNewRecord {
   api: string;
   internal: boolean;
   site: number | null;
+  /** As the learner's code names it: "results", "parent_end ↔ child_end"; absent when not read. */
+  name?: string;
 }
 
 export const MESSAGE_OPS = ['put', 'get', 'send', 'recv'] as const;

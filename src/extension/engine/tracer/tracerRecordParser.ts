@@ -73,7 +73,7 @@ const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: 
   'start-method': { pid: 'number', method: 'string' },
   warning: { pid: 'number', message: 'string' },
   site: { pid: 'number', id: 'number', file: 'string', line: 'number', function: 'string' },
-  'lock-new': { pid: 'number', lock: 'string', kind: 'string', api: 'string', internal: 'boolean', site: SITE },
+  'lock-new': { pid: 'number', lock: 'string', kind: 'string', api: 'string', internal: 'boolean', site: SITE, name: 'string?' },
   'lock-batch': { pid: 'number', events: { tuples: ['number', 'string', TIME, TIME_OR_NULL, TIME_OR_NULL, SITE] } },
   'lock-release': { pid: 'number', events: { tuples: ['number', 'string', TIME, SITE] } },
   'lock-open': {
@@ -84,7 +84,7 @@ const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: 
     pid: 'number', lock: 'string', sinceMs: TIME, acquisitions: 'number', totalWaitMs: 'number', maxWaitMs: 'number',
     totalHoldMs: 'number', bucketsMs: 'number[]', waitHistogram: 'number[]', holdHistogram: 'number[]',
   },
-  'channel-new': { pid: 'number', channel: 'string', kind: { oneOf: ['queue', 'pipe'] }, api: 'string', internal: 'boolean', site: SITE },
+  'channel-new': { pid: 'number', channel: 'string', kind: { oneOf: ['queue', 'pipe'] }, api: 'string', internal: 'boolean', site: SITE, name: 'string?' },
   'ipc-batch': {
     pid: 'number',
     events: { tuples: [{ oneOf: MESSAGE_OPS }, 'string', 'number', TIME, 'number', 'number', SITE] },
