@@ -130,6 +130,25 @@ if __name__ == "__main__":
     counts = manager.dict()
     counts["missing"]
 `,
+  // The tracer made unable to read a call (its message builder raising), as a call of a kind it
+  // does not know would: the run says so, and the program runs as it would anyway.
+  'manager_untraceable.py': `
+import multiprocessing as mp
+from parallel_lab_tracer.managers import calls
+
+
+def cannot_read(*args, **kwargs):
+    raise RuntimeError("a call the tracer cannot read")
+
+
+calls._message = cannot_read
+
+if __name__ == "__main__":
+    with mp.Manager() as manager:
+        shared = manager.dict()
+        shared["apples"] = 3
+        print(shared["apples"])
+`,
 };
 
 let programDir: string;
@@ -194,10 +213,20 @@ function managerPids(records: TracerRecord[]): number[] {
   return [...rolesOf(records)].filter(([, role]) => role === 'manager').map(([pid]) => pid);
 }
 
-/** Each channel's api, kind and internal flag, as the tracer announced it. */
-function channelApis(records: TracerRecord[]): Map<string, { api: string; kind: string; internal: boolean }> {
-  const channels = new Map<string, { api: string; kind: string; internal: boolean }>();
-  for (const c of channelsOf(records)) channels.set(c.channel, { api: c.api, kind: c.kind, internal: c.internal });
+interface AnnouncedChannel {
+  api: string;
+  kind: string;
+  internal: boolean;
+  /** As the learner's code names it, from the process that made it. */
+  name?: string;
+}
+
+/** Each channel's api, kind, internal flag and name, as the tracer announced it. */
+function channelApis(records: TracerRecord[]): Map<string, AnnouncedChannel> {
+  const channels = new Map<string, AnnouncedChannel>();
+  for (const c of channelsOf(records)) {
+    channels.set(c.channel, { api: c.api, kind: c.kind, internal: c.internal, name: c.name ?? channels.get(c.channel)?.name });
+  }
   return channels;
 }
 
@@ -218,6 +247,7 @@ async function assertManagerLock(options: TracedRunOptions): Promise<void> {
   const creation = lockNews(result.records).find((n) => n.lock === lock.lock && n.site !== null);
   assert.ok(creation, 'the creating process names where the lock was made');
   assert.equal(siteOf(creation.pid, creation.site)?.line, lineIn(name, 'lock = manager.Lock()'));
+  assert.equal(creation.name, 'lock', 'named as the learner\'s code names it');
 
   const cycles = cyclesOf(result.records, lock.lock);
   const withLine = lineIn(name, 'with lock:');
@@ -250,7 +280,7 @@ async function assertManagerQueue(options: TracedRunOptions): Promise<void> {
   const queues = [...channelApis(result.records)].filter(([, c]) => c.api === 'Manager().Queue');
   assert.equal(queues.length, 1, 'one channel for the managed queue');
   const [queueId, queue] = queues[0];
-  assert.deepEqual([queue.kind, queue.internal], ['queue', false]);
+  assert.deepEqual([queue.kind, queue.internal, queue.name], ['queue', false, 'queue']);
   const events = ipcEventsOf(result.records).filter((e) => e.channel === queueId);
   const puts = eventsAt(result.records, events, name, 'queue.put(');
   const gets = eventsAt(result.records, events, name, 'queue.get()');
@@ -294,7 +324,8 @@ describe('Manager() objects', function () {
     const byApi = (api: string): IpcEvent[] => {
       const ids = [...channels].filter(([, c]) => c.api === api).map(([id]) => id);
       assert.equal(ids.length, 1, `one channel for ${api}`);
-      assert.deepEqual([channels.get(ids[0])?.kind, channels.get(ids[0])?.internal], ['pipe', false]);
+      const learnerName = { 'Manager().dict': 'counts', 'Manager().list': 'names', 'Manager().Namespace': 'ns' }[api];
+      assert.deepEqual([channels.get(ids[0])?.kind, channels.get(ids[0])?.internal, channels.get(ids[0])?.name], ['pipe', false, learnerName]);
       return ipcEventsOf(result.records).filter((e) => e.channel === ids[0]);
     };
     const dictCalls = eventsAt(result.records, byApi('Manager().dict'), name, 'two calls');
@@ -366,6 +397,17 @@ describe('Manager() objects', function () {
     assert.equal(traced.stderr, plain.stderr);
   });
 
+  it('says in one sentence which Manager() calls it could not trace, and the program runs as usual', async () => {
+    const run = await ProfileRun.start({ file: programPath('manager_untraceable.py') });
+    const record = await run.finished;
+    assert.equal(record.exitCode, 0, record.stderr);
+    assert.equal(record.stdout, '3\n');
+    assert.deepEqual(record.warnings, [
+      'Some calls on a Manager() dict could not be traced: the panel does not show them (the program itself ran as usual).',
+    ]);
+    assert.match(formatSummary(record), /Warnings\n {2}- Some calls on a Manager\(\) dict could not be traced/);
+  });
+
   it('puts the manager lock in the record and the summary, and the manager process by its role', async () => {
     const run = await ProfileRun.start({ file: programPath('manager_lock.py'), startMethod: 'fork' });
     const record = await run.finished;
@@ -378,7 +420,9 @@ describe('Manager() objects', function () {
     assert.equal(lock.internal, false);
     assert.equal(lock.site?.line, lineIn('manager_lock.py', 'lock = manager.Lock()'));
     const summary = formatSummary(record);
-    const lockRow = summary.split('\n').find((line) => line.trim().startsWith(lock.id));
+    assert.equal(lock.name, 'lock');
+    assert.doesNotMatch(summary, /manager:/, 'the lock\'s id stays out of the learner\'s view');
+    const lockRow = summary.split('\n').find((line) => line.trim().startsWith('lock '));
     assert.ok(lockRow, summary);
     assert.match(lockRow, /^\s+\S+\s+Manager\(\)\.Lock\s+15\s/, 'fifteen acquisitions of the manager lock');
     assert.match(summary, /\bmanager\s+SyncManager-\d/, summary);

@@ -136,10 +136,13 @@ export interface ChannelSeen {
   api: string;
   internal: boolean;
   site: number | null;
+  name?: string;
 }
 
 export function channelsOf(records: TracerRecord[]): ChannelSeen[] {
-  return records.flatMap((r) => (r.type === 'channel-new' ? [{ pid: r.pid, channel: r.channel, kind: r.kind, api: r.api, internal: r.internal, site: r.site }] : []));
+  return records.flatMap((r) =>
+    r.type === 'channel-new' ? [{ pid: r.pid, channel: r.channel, kind: r.kind, api: r.api, internal: r.internal, site: r.site, name: r.name }] : [],
+  );
 }
 
 export interface IpcEvent {

@@ -130,7 +130,7 @@ def _message(referent, op, start_ns, end_ns, size, frame):
 def _announce(referent):
     _announced.add(referent.id)
     record_buffer.add(
-        wire.lock_new(process_id.current(), referent.id, referent.kind, referent.api, False, referent.site_here())
+        wire.lock_new(process_id.current(), referent.id, referent.kind, referent.api, False, referent.site_here(), referent.name)
     )
 
 

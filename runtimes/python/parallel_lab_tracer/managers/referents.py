@@ -33,10 +33,13 @@ _created_here = {}
 
 
 class Referent(object):
-    __slots__ = ("id", "role", "kind", "api", "recursive", "end", "site", "site_pid", "typeid")
+    __slots__ = ("id", "role", "kind", "api", "recursive", "end", "site", "site_pid", "typeid", "name")
 
-    def __init__(self, referent_id, role, kind, api, typeid, site):
+    def __init__(self, referent_id, role, kind, api, typeid, site, name=None):
         self.id = referent_id
+        # As the learner's code names it (`lock = manager.Lock()` is `lock`), or None: known
+        # in the process that made it, which announces it first.
+        self.name = name
         self.role = role
         self.kind = kind
         self.api = api
@@ -46,9 +49,9 @@ class Referent(object):
         self.site_pid = os.getpid()
         self.end = None
         if role == QUEUE:
-            self.end = ChannelEnd(Channel(referent_id, QUEUE_CHANNEL, api, False, site), 0)
+            self.end = ChannelEnd(Channel(referent_id, QUEUE_CHANNEL, api, False, site, name), 0)
         elif role == CALLS:
-            self.end = ChannelEnd(Channel(referent_id, PIPE, api, False, site), 0)
+            self.end = ChannelEnd(Channel(referent_id, PIPE, api, False, site, name), 0)
 
     def site_here(self):
         """The creation site if this process created the object (site ids are per process)."""
@@ -62,12 +65,13 @@ def configure(managers):
             _proxy_classes[name] = proxy_class
 
 
-def created(manager, token, site):
-    """The learner's manager.X() made the object `token` names, at `site` of this process:
-    its Referent (None when the manager's registry does not say what its proxy is)."""
+def created(manager, token, site, name):
+    """The learner's manager.X() made the object `token` names, at `site` of this process,
+    and named it `name` (or None): its Referent (None when the manager's registry does not say
+    what its proxy is)."""
     _created_here[(token.address, token.id)] = site
     entry = getattr(manager, "_registry", {}).get(token.typeid)
-    return _referent(token, entry[-1]) if entry else None
+    return _referent(token, entry[-1], name) if entry else None
 
 
 def of(proxy):
@@ -77,12 +81,12 @@ def of(proxy):
     return referent
 
 
-def _referent(token, proxy_type):
+def _referent(token, proxy_type, name=None):
     typeid = token.typeid
     role = _role(proxy_type, typeid)
     kind = {CONDITION: "Condition", EVENT: "Event", BARRIER: "Barrier"}.get(role, typeid)
     site = _created_here.get((token.address, token.id))
-    return Referent(referent_id(token), role, kind, "Manager()." + typeid, typeid, site)
+    return Referent(referent_id(token), role, kind, "Manager()." + typeid, typeid, site, name)
 
 
 def referent_id(token):

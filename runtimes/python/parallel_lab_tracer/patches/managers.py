@@ -6,13 +6,13 @@ BaseProxy._callmethod: wrapped here, it sees each call once it has returned, wit
 learner's line above it (managers/calls.py says what each call becomes). BaseManager._create
 is wrapped to learn where the learner's `manager.Lock()` made each object (its site).
 
-The wrapper adds no frame to the tracebacks a manager's exception leaves from Python 3.11 on
-(channels/wrappers.py); 3.8 to 3.10 show one tracer frame, as for the other wrappers.
+The wrapper adds no frame to the tracebacks a manager's exception leaves (channels/wrappers.py,
+tracebacks.py).
 """
 
 import sys
 
-from .. import clock, lifecycle, replacements, sites
+from .. import clock, learner_names, lifecycle, replacements, sites
 from ..channels.wrappers import drop_own_frame, like
 from ..managers import calls, live_waits, referents
 from ..quiet import quietly
@@ -78,8 +78,12 @@ def _noting_create(create):
 
 @quietly
 def _created(manager, result, frame):
-    # (Token, exposed); `frame` is the manager's generated method: the learner is above it.
-    referent = referents.created(manager, result[0], sites.site_of(frame))
+    # (Token, exposed); `frame` is the manager's generated method (`manager.Lock`), called
+    # from the learner's line: `lock = manager.Lock()` names it, as for the other locks.
+    token = result[0]
+    caller = frame.f_back
+    name = learner_names.name_at(caller, (token.typeid,)) if caller is not None else None
+    referent = referents.created(manager, token, sites.site_of(frame), name if isinstance(name, str) else None)
     if referent is not None:
         calls.created(referent)
 
