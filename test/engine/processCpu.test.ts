@@ -36,7 +36,11 @@ describe("a process's CPU (real processes)", function () {
     assert.ok(child, 'the child is in the record');
     assert.ok(child.cpuMs !== null && child.cpuMs >= 35, `its CPU time: ${child.cpuMs} ms`);
     const cpu = processCpu(child, record.durationMs);
-    assert.ok(cpu.meanCpu !== null && cpu.meanCpu >= 20 && cpu.meanCpu <= 100, `its mean CPU over its life: ${cpu.meanCpu} %`);
+    // The start is the child's first reading of the clock less the CPU it had used by then, so
+    // a child that waited for a free core between its fork and that reading starts a little
+    // late in the record, and a child burning CPU all its life may read a little over 100 %
+    // (CI read 100.4 % on 2 busy cores). Twice its real CPU would be far above this bound.
+    assert.ok(cpu.meanCpu !== null && cpu.meanCpu >= 20 && cpu.meanCpu <= 110, `its mean CPU over its life: ${cpu.meanCpu} %`);
     const row = formatSummary(record).split('\n').find((line) => /\bprocess\s+Process-1\b/.test(line));
     assert.match(row ?? '', /Process-1\s+[\d.]+ s–[\d.]+ s\s+\d+ %\s+(\d+ %|–)\s+[\d.]+ ms/, `the summary's row: ${row}`);
   });
