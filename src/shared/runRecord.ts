@@ -52,6 +52,47 @@ export interface ProcessEntry {
   /** The command line, for processes the tracer did not see (a `subprocess` child, say). */
   command?: string;
   samples: ProcessSample[];
+  /**
+   * The process's threads, the main thread first. Absent in records made before threads were
+   * recorded, and where neither the tracer nor the platform says (an empty list is never
+   * written for a process that ran: it had at least its main thread).
+   */
+  threads?: ThreadEntry[];
+}
+
+/**
+ * What a thread was doing over the interval that ends at a sample, as far as the platform says:
+ * - `running`: on a core;
+ * - `waiting-for-gil`: ready to run Python code but waiting for the process's GIL (inferred:
+ *   see the README's "How the GIL wait is read");
+ * - `waiting-for-core`: ready, waiting for a free core (other programs', or the run's own);
+ * - `waiting`: blocked in the kernel for something else (a lock, I/O, a sleep, a child);
+ * - `unknown`: the platform does not say.
+ */
+export const THREAD_STATES = ['running', 'waiting-for-gil', 'waiting-for-core', 'waiting', 'unknown'] as const;
+export type ThreadState = (typeof THREAD_STATES)[number];
+
+export interface ThreadSample {
+  t: number;
+  /** Percent of one core the thread used since its previous sample. */
+  cpu: number;
+  /** The state that took most of the interval. */
+  state: ThreadState;
+}
+
+export interface ThreadEntry {
+  /** The native thread id: the one /proc and threading.get_native_id() use; lockEvents' tid. */
+  tid: number;
+  /**
+   * The threading.Thread name the tracer reported ("MainThread", "chef-1"), or the OS's name
+   * for a thread Python did not start.
+   */
+  name: string;
+  /** True when the tracer reported it (a thread Python started); false: only the sampler saw it. */
+  python: boolean;
+  startMs: number;
+  endMs: number | null;
+  samples: ThreadSample[];
 }
 
 export interface CoreSample {
@@ -119,6 +160,7 @@ export interface LockAggregate {
 export interface LockEvent {
   lock: string;
   pid: number;
+  /** The native id of the thread that asked (threads[].tid). */
   tid?: number;
   requestMs: number;
   /** null: the acquire failed, timed out, or was still waiting when the run ended. */
@@ -196,7 +238,11 @@ export interface RunRecord<LockEvents extends LockEventList = LockEvent[]> {
   schema: typeof RUN_RECORD_SCHEMA;
   file: string;
   argv: string[];
-  python: { executable: string; version: string };
+  /**
+   * gilEnabled: sys._is_gil_enabled() where that exists (3.13+), else true. Absent in records
+   * made before it was recorded (read as true).
+   */
+  python: { executable: string; version: string; gilEnabled?: boolean };
   startMethod: StartMethod | null;
   /** Exit code of the program; null when it was ended by a signal. */
   exitCode: number | null;
