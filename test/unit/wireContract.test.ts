@@ -22,7 +22,7 @@ def to_ms(ns):
 tids = {1: 101}
 records = [
     wire.process_start(5, 1, 1.5, wire.MAIN, "MainProcess", "spawn", 20.125),
-    wire.process_start(6, 5, 2.5, wire.OTHER, "python -c", None, 3.0),
+    wire.process_start(6, 5, 2.5, wire.OTHER, "python -c", None, 3.0, 606, "MainThread"),
     wire.process_role(6, wire.POOL_WORKER, "ForkPoolWorker-1"),
     wire.process_end(6, 9.0, None, 4.0),
     wire.child_start(7, 5, 3.0, "ls -l"),
@@ -43,6 +43,7 @@ records = [
     wire.task_batch(5, [("1:0", "square", 1, 1000000, 2000000, True, None, "1:0:0:0")], to_ms),
     wire.task_submit(5, [("1:0:0:0", 1000000, 0)], to_ms),
     wire.task_start(5, [("1:0", "ProcessPoolExecutor", "square", 1, 1000000, "1:0", "square(2)")], to_ms),
+    wire.thread_batch(5, [(501, "chef-1", 1000000, None, None), (501, "chef-1b", 1000000, 5000000, 3250000)], to_ms),
 ]
 fields = {name[: -len("_FIELDS")]: list(value) for name, value in vars(wire).items() if name.endswith("_FIELDS")}
 print(json.dumps({
@@ -71,6 +72,7 @@ const EVERY_TYPE: { [K in TracerRecordType]: true } = {
   'process-start': true, 'process-role': true, 'process-end': true, 'child-start': true, 'child-exit': true, 'start-method': true,
   warning: true, site: true, 'lock-new': true, 'lock-batch': true, 'lock-release': true, 'lock-open': true, 'lock-stats': true,
   'channel-new': true, 'ipc-batch': true, 'task-batch': true, 'task-submit': true, 'task-start': true, 'scale-report': true,
+  'thread-batch': true,
 };
 
 describe('the wire contract between wire.py and tracerProtocol.ts', function () {
@@ -90,14 +92,19 @@ describe('the wire contract between wire.py and tracerProtocol.ts', function () 
   it('builds only records the host accepts, one of every type', () => {
     const types = new Set<string>();
     const names: string[] = [];
+    const threads: unknown[] = [];
     for (const line of wire.records) {
       const record = parseTracerLine(line);
       assert.ok(record, `the host refused ${line}`);
       types.add(record.type);
       if ((record.type === 'lock-new' || record.type === 'channel-new') && record.name !== undefined) names.push(record.name);
+      if (record.type === 'process-start' && record.tid !== undefined) threads.push([record.tid, record.threadName]);
+      if (record.type === 'thread-batch') threads.push(...record.events);
     }
     assert.deepEqual([...types].sort(), Object.keys(EVERY_TYPE).sort());
     assert.deepEqual(names, ['counter.get_lock()', 'parent_end ↔ child_end'], "the learner's names of a lock and a channel");
+    // A process's first thread, then another's start and its end (renamed, with its CPU time).
+    assert.deepEqual(threads, [[606, 'MainThread'], [501, 'chef-1', 1, null, null], [501, 'chef-1b', 1, 5, 3.25]]);
   });
 
   it('opens with a hello of this version, and names clocks and spools as the host reads them', () => {

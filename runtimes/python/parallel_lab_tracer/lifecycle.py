@@ -10,6 +10,7 @@ it, and says so with `process-role`; everything else (resource tracker, forkserv
 import os
 import sys
 import time
+import _thread
 
 from . import record_buffer, wire
 from .quiet import quietly
@@ -57,7 +58,27 @@ def _send_start(start_method):
     # The CPU it used before this moment (start-up, or since the fork) was spent after it
     # began: the host dates its start back by at least that much.
     cpu_ms = round(time.process_time() * 1000.0, 3)
-    record_buffer.send_now(wire.process_start(_this.pid, os.getppid(), _clock.now_ms(), _this.role, _this.name, start_method, cpu_ms))
+    tid, thread_name = _first_thread()
+    record_buffer.send_now(
+        wire.process_start(_this.pid, os.getppid(), _clock.now_ms(), _this.role, _this.name, start_method, cpu_ms, tid, thread_name)
+    )
+
+
+def _first_thread():
+    """The thread this process began with, as (native id, threading name); (None, None) where
+    the platform has no native ids. In a fork child it is the thread that forked, under the
+    name threading gave it (read from threading's table: asking threading.current_thread()
+    before threading's own fork hook has run could make it a dummy thread)."""
+    get_native_id = getattr(_thread, "get_native_id", None)
+    if get_native_id is None:
+        return None, None
+    try:
+        threading = sys.modules.get("threading")
+        thread = threading._active.get(_thread.get_ident()) if threading is not None else None
+        # Without threading there is one thread, which threading, once imported, calls MainThread.
+        return get_native_id(), thread.name if thread is not None else "MainThread"
+    except Exception:
+        return None, None  # the process is still reported, without its thread
 
 
 def _program_name():

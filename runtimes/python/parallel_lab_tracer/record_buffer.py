@@ -94,6 +94,18 @@ class _Outbox(object):
             finally:
                 self._sending = False
 
+    def flush_unless_busy(self):
+        """flush(), unless another thread holds the outbox: then what is pending goes with the
+        next flush. For a thread that reports its own start, which must never wait for another
+        (the thread that started it may be a signal handler's, in the middle of a send, waiting
+        for the new thread to start)."""
+        if not self._lock.acquire(False):
+            return
+        try:
+            self.flush()
+        finally:
+            self._lock.release()
+
     def send_alone(self, record):
         """Writes `record` at once, ahead of the pending batch (which waits for the next flush):
         a pool worker's task start, before the task runs. On a spool that is one copy, without
@@ -204,6 +216,10 @@ def send_now_confirmed(record):
 
 def flush():
     _outbox.flush()
+
+
+def flush_unless_busy():
+    _outbox.flush_unless_busy()
 
 
 def close():

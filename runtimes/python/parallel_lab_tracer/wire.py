@@ -21,7 +21,7 @@ except ImportError:  # Interpreters without the C accelerator.
 
 # TRACER_PROTOCOL_VERSION. Raise both together whenever a record changes in a way the
 # other side would misread: the host ignores a connection whose hello carries another.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 # ProcessRole (src/shared/runRecord.ts). A Manager()'s server process is MANAGER; other
 # helpers (resource tracker, forkserver) and Pythons the program starts itself are OTHER,
@@ -54,12 +54,16 @@ def spool_line(file_name):
 # ---- Lifecycle records ---------------------------------------------------------------------
 
 
-def process_start(pid, ppid, t, role, name, start_method, cpu_ms):
-    """ProcessStartRecord; `start_method` None (left out) except in the main."""
+def process_start(pid, ppid, t, role, name, start_method, cpu_ms, tid=None, thread_name=None):
+    """ProcessStartRecord; `start_method` None (left out) except in the main. `tid` and
+    `thread_name`: the thread the process began with (left out where there are no native ids)."""
     record = {"type": "process-start", "pid": pid, "ppid": ppid, "t": t, "role": role, "name": name}
     if start_method:
         record["startMethod"] = start_method
     record["cpuMs"] = cpu_ms
+    if tid is not None:
+        record["tid"] = tid
+        record["threadName"] = thread_name
     return record
 
 
@@ -223,6 +227,18 @@ def task_submit(pid, submits, to_ms):
     """TaskSubmitRecord."""
     events = [[key, to_ms(submit_ns), site_id] for key, submit_ns, site_id in submits]
     return {"type": "task-submit", "pid": pid, "events": events}
+
+
+THREAD_FIELDS = ("tid", "name", "startMs", "endMs", "cpuMs")
+
+
+def thread_batch(pid, threads, to_ms):
+    """ThreadBatchRecord: a thread's start (end and CPU None) or its end, with its CPU time in ns."""
+    events = [
+        [tid, name, to_ms(start_ns), None if end_ns is None else to_ms(end_ns), None if cpu_ns is None else cpu_ns // 1000 / 1000]
+        for tid, name, start_ns, end_ns, cpu_ns in threads
+    ]
+    return {"type": "thread-batch", "pid": pid, "events": events}
 
 
 # ---- Encoding ------------------------------------------------------------------------------------

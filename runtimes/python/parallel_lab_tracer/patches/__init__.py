@@ -23,6 +23,7 @@ TRACING_PATCHES = (
     ("multiprocessing.synchronize", "synchronize"),  # every lock, Condition, Event, Barrier
     ("multiprocessing.managers", "managers"),  # Manager() proxies: locks, queues, calls; the server's role
     ("subprocess", "subprocess_popen"),  # starts and exit codes of subprocess children
+    ("threading", "threads"),  # every Thread's start and end: native id, name, CPU time
     # joblib: its loky executor (default backend), loky on its own, its multiprocessing backend
     ("joblib.externals.loky.process_executor", "loky_executor"),
     ("loky.process_executor", "loky_executor"),

@@ -22,7 +22,7 @@ import type { ProcessRole } from '../../../shared/runRecord';
  * would misread: the host ignores the records of a connection whose hello carries another
  * version (an old copy of the tracer on the Python path, say) and warns the learner.
  */
-export const TRACER_PROTOCOL_VERSION = 1;
+export const TRACER_PROTOCOL_VERSION = 2;
 
 /** Environment variables the host sets for the traced program. */
 export const TRACER_ENV = {
@@ -75,6 +75,13 @@ export interface ProcessStartRecord {
    * start-up, or what a fork child did since the fork): it began at least that long before `t`.
    */
   cpuMs?: number;
+  /**
+   * The native id of the thread the process began with: its main thread, or in a fork child
+   * the thread that forked. Absent where Python has no native thread ids.
+   */
+  tid?: number;
+  /** That thread's threading name ("MainThread"); sent with `tid`. */
+  threadName?: string;
 }
 
 /** The process learned what it is (multiprocessing's bootstrap ran, or it became the forkserver). */
@@ -290,6 +297,18 @@ export interface TaskStartRecord {
   events: Array<[pool: string, poolType: string, fn: string, items: number, startMs: number, submitKey: string | null, call: string]>;
 }
 
+/**
+ * Threads of this process other than the one it began with (process-start names that one):
+ * `[tid, name, startMs, endMs, cpuMs]`. A start has endMs and cpuMs null; an end has both (cpuMs
+ * the thread's own CPU time, null where the platform has no per-thread clock) and the thread's
+ * name as it ended (a thread may be renamed while it runs). `tid` is the native id.
+ */
+export interface ThreadBatchRecord {
+  type: 'thread-batch';
+  pid: number;
+  events: Array<[tid: number, name: string, startMs: number, endMs: number | null, cpuMs: number | null]>;
+}
+
 /** Tasks handed to a pool by this process: `[submitKey, submitMs, site]`. */
 export interface TaskSubmitRecord {
   type: 'task-submit';
@@ -310,6 +329,7 @@ export const EVENT_FIELDS = {
   TASK: ['pool', 'fn', 'items', 'startMs', 'endMs', 'ok', 'site', 'submitKey'],
   TASK_SUBMIT: ['submitKey', 'submitMs', 'site'],
   TASK_START: ['pool', 'poolType', 'fn', 'items', 'startMs', 'submitKey', 'call'],
+  THREAD: ['tid', 'name', 'startMs', 'endMs', 'cpuMs'],
 } as const satisfies {
   LOCK_CYCLE: ArityOf<LockBatchRecord['events'][number]>;
   LOCK_RELEASE: ArityOf<LockReleaseRecord['events'][number]>;
@@ -318,6 +338,7 @@ export const EVENT_FIELDS = {
   TASK: ArityOf<TaskBatchRecord['events'][number]>;
   TASK_SUBMIT: ArityOf<TaskSubmitRecord['events'][number]>;
   TASK_START: ArityOf<TaskStartRecord['events'][number]>;
+  THREAD: ArityOf<ThreadBatchRecord['events'][number]>;
 };
 
 type ArityOf<Tuple extends readonly unknown[]> = { readonly length: Tuple['length'] };
@@ -358,6 +379,7 @@ export type TracerRecord =
   | TaskBatchRecord
   | TaskSubmitRecord
   | TaskStartRecord
+  | ThreadBatchRecord
   | ScaleReportRecord;
 
 export type TracerRecordType = TracerRecord['type'];

@@ -65,7 +65,9 @@ const TIME_OR_NULL = 'time|null';
 const SITE = 'number|null';
 
 const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: K }>> } = {
-  'process-start': { pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?', cpuMs: 'number?' },
+  'process-start': {
+    pid: 'number', ppid: 'number', t: TIME, role: ROLE, name: 'string', startMethod: 'string?', cpuMs: 'number?', tid: 'number?', threadName: 'string?',
+  },
   'process-role': { pid: 'number', role: ROLE, name: 'string' },
   'process-end': { pid: 'number', t: TIME, exitCode: 'number|null', cpuMs: 'number' },
   'child-start': { pid: 'number', ppid: 'number', t: TIME, command: 'string' },
@@ -95,6 +97,7 @@ const FIELDS: { [K in TracerRecordType]: FieldsOf<Extract<TracerRecord, { type: 
   },
   'task-submit': { pid: 'number', events: { tuples: ['string', TIME, SITE] } },
   'task-start': { pid: 'number', events: { tuples: ['string', 'string', 'string', 'number', TIME, 'string|null', 'string'] } },
+  'thread-batch': { pid: 'number', events: { tuples: ['number', 'string', TIME, TIME_OR_NULL, 'number|null'] } },
   'scale-report': { pid: 'number', t: TIME, report: 'string' },
 };
 
