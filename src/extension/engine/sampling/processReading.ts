@@ -1,6 +1,8 @@
 // What the sampler learns of the run's processes on each tick, and the interface of what
 // reads it (processSource.ts picks the one for this platform).
 
+import type { ThreadState } from '../../../shared/runRecord';
+
 /** A process as the walk from the run's roots finds it. */
 export interface TreeProcess {
   pid: number;
@@ -29,6 +31,28 @@ export interface ObservedProcess extends TreeProcess {
   rssBytes: number;
   /** Linux: field 39 of /proc/PID/stat, else null. */
   core: number | null;
+  /**
+   * Linux: each of its threads, when they were read this tick (the process may have run
+   * since they were last read: see linuxProcessTable.ts). Absent when they were not read,
+   * on a kernel without scheduler times, and where the platform does not say (macOS, Windows).
+   */
+  threads?: ObservedThread[];
+}
+
+/** One thread of a process, as the sampler read it. */
+export interface ObservedThread {
+  /** Its native id. */
+  tid: number;
+  /** tid + start time: a reused tid gets a different key. */
+  key: string;
+  /** The kernel's name for it (its comm): the process's name unless the thread set its own. */
+  name: string;
+  /** % of ONE core since it was last read (since it began, or over the tick, when first read). */
+  cpu: number;
+  /** What took most of that interval. */
+  state: ThreadState;
+  /** CPU time it has used since it began. */
+  cpuTimeMs: number;
 }
 
 /** Where the run's processes are looked for: these pids and all their descendants. */

@@ -15,15 +15,17 @@
 // CPU time, run-queue wait and cores come from each thread's scheduler times
 // (linuxThreadTimes.ts), read only for a process that may have run since the last tick:
 // its CPU ticks moved, it is runnable now, or it is new. An idle process costs no more
-// than its stat line. Where the kernel keeps no scheduler times, the stat line's CPU ticks
-// are used, and the run-queue wait is not known.
+// than its stat line, and its threads get no sample that tick: their next sample covers
+// the time since their last. Where the kernel keeps no scheduler times, the stat line's
+// CPU ticks are used, the run-queue wait is not known and threads are not sampled.
 
 import * as fs from 'node:fs';
 import { kernelUnits } from './linuxAuxv';
 import { ChildrenFiles, haveChildrenFiles, openIfExists, readCommandLine, readFromStart, READ_BUFFER_BYTES, scanChildrenByParent } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseComm, parseLastPid, parseProcPidStatInto, processKey, type ProcPidStat } from './linuxProcStat';
 import { addCpuNs, haveSchedstat, ProcessThreadTimes } from './linuxThreadTimes';
-import type { ObservedProcess, ProcessSource, RunRoots } from '../processReading';
+import type { ObservedProcess, ObservedThread, ProcessSource, RunRoots } from '../processReading';
+import { classifyBySchedstat, type ThreadStateClassifier } from '../threadStates';
 
 /** A full walk at least this often, in case a process was missed. */
 const MAX_TICKS_BETWEEN_FULL_WALKS = 10;
@@ -82,6 +84,9 @@ export class LinuxProcessTable implements ProcessSource {
   private previousAtMs = 0;
   /** Where there are no children files: every process's children, scanned once per tick. */
   private childrenScan: Map<number, number[]> | null = null;
+
+  /** `classifyThread`: what each thread was doing between two of its samples. */
+  constructor(private readonly classifyThread: ThreadStateClassifier = classifyBySchedstat) {}
 
   async read(roots: RunRoots, atMs: number): Promise<ObservedProcess[]> {
     // First: a process created after this reading is new to the next tick.
@@ -293,8 +298,9 @@ export class LinuxProcessTable implements ProcessSource {
       const mayHaveRun = previousCpuTicks === null || stat.cpuTicks !== previousCpuTicks || stat.state === 'R';
       let cpu = 0;
       let runQueueMs: number | null = this.hasSchedstat ? 0 : null;
+      let threads: ObservedThread[] | undefined;
       if (mayHaveRun && this.hasSchedstat) {
-        ({ cpu, runQueueMs } = this.readThreads(process, tickMs));
+        ({ cpu, runQueueMs, threads } = this.readThreads(process, tickMs));
       } else if (mayHaveRun) {
         const ranNs = (stat.cpuTicks - (previousCpuTicks ?? 0)) * this.nsPerTick;
         process.cpuTimeNs += ranNs;
@@ -313,6 +319,7 @@ export class LinuxProcessTable implements ProcessSource {
         runQueueMs,
         rssBytes: stat.rssPages * this.units.pageSizeBytes,
         core: stat.processor,
+        ...(threads !== undefined ? { threads } : {}),
       });
     }
     return observed;
@@ -322,11 +329,12 @@ export class LinuxProcessTable implements ProcessSource {
    * Reads a process's threads; its CPU % over the time since they were last read (when that
    * was the previous tick, else over the tick) and the time they waited for a CPU.
    */
-  private readThreads(process: TrackedProcess, tickMs: number): { cpu: number; runQueueMs: number } {
-    process.threads ??= new ProcessThreadTimes(process.stat.pid);
-    // Bounded by the CPU ticks since the same moment as the threads' times: their last read.
-    const reading = process.threads.read(process.stat, process.threadsReadCpuTicks, this.nsPerTick, this.fullWalk, this.buffer, this.cpuNsByCore);
+  private readThreads(process: TrackedProcess, tickMs: number): { cpu: number; runQueueMs: number; threads: ObservedThread[] } {
+    process.threads ??= new ProcessThreadTimes(process.stat.pid, this.classifyThread);
     const readAtMs = performance.now();
+    // Bounded by the CPU ticks since the same moment as the threads' times: their last read.
+    const moment = { atMs: readAtMs, firstIntervalMs: tickMs };
+    const reading = process.threads.read(process.stat, process.threadsReadCpuTicks, this.nsPerTick, this.fullWalk, moment, this.buffer, this.cpuNsByCore);
     const intervalMs = process.threadsReadTick === this.ticks - 1 ? readAtMs - process.threadsReadAtMs : tickMs;
     process.threadsReadTick = this.ticks;
     process.threadsReadAtMs = readAtMs;
@@ -335,7 +343,7 @@ export class LinuxProcessTable implements ProcessSource {
     // A thread cannot run for longer than the interval; the clock reads around the file
     // reads can make it look so by a hair.
     const cpu = intervalMs > 0 ? Math.min(reading.ranNs / 1e6 / intervalMs, reading.threadsThatRan) * 100 : 0;
-    return { cpu, runQueueMs: reading.waitedNs / 1e6 };
+    return { cpu, runQueueMs: reading.waitedNs / 1e6, threads: reading.threads };
   }
 
   /** The last pid the kernel handed out, or null. */

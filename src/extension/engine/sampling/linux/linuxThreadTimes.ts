@@ -11,20 +11,32 @@
 // within those bounds: a thread that ended between two reads still counts, and a thread
 // found late (by a listing after one ended and another began) cannot add time that was
 // spent before the previous read.
+//
+// Each thread read is also a thread of the record (ObservedThread): its own CPU % since it
+// was last read, from its schedstat run time unbounded (exact to the nanosecond), and its
+// state over that interval, which a classifier (threadStates.ts) reads from the time it ran,
+// the time it waited for a core and the rest.
 
 import * as fs from 'node:fs';
 import { openIfExists, readFromStart } from './linuxProcFiles';
-import { emptyProcPidStat, parseProcPidStatInto, parseSchedstatInto, type ProcPidStat, type SchedTimes } from './linuxProcStat';
+import { emptyProcPidStat, parseComm, parseProcPidStatInto, parseSchedstatInto, processKey, type ProcPidStat, type SchedTimes } from './linuxProcStat';
+import type { ObservedThread } from '../processReading';
+import type { ThreadStateClassifier } from '../threadStates';
 
 class ThreadFiles {
   readonly times: SchedTimes = { runtimeNs: 0, runDelayNs: 0 };
   /** Opened once the thread is seen to run with others beside it. */
   statFd: number | null = null;
   readonly stat: ProcPidStat = emptyProcPidStat();
+  /** When its times were last read (performance.now()); null before the first read. */
+  readAtMs: number | null = null;
 
   constructor(
     readonly tid: number,
     readonly schedstatFd: number,
+    /** tid + start time, and the kernel's name for it, read when it was listed. */
+    readonly key: string,
+    readonly name: string,
   ) {}
 
   close(): void {
@@ -43,6 +55,8 @@ export interface ThreadTimesReading {
   waitedNs: number;
   /** How many of its threads ran since the previous read. */
   threadsThatRan: number;
+  /** Each thread read, in the order listed (the main thread first). */
+  threads: ObservedThread[];
 }
 
 /** Whether this kernel keeps scheduler times (CONFIG_SCHED_INFO); without, schedstat reads "0 0 0". */
@@ -63,15 +77,28 @@ export function addCpuNs(cpuNsByCore: number[], core: number, ns: number): void 
   cpuNsByCore[core] = (cpuNsByCore[core] ?? 0) + ns;
 }
 
+/** When a read begins, and the interval to assume for a thread read for the first time. */
+export interface ReadMoment {
+  /** performance.now() as the read begins. */
+  atMs: number;
+  /** The interval a thread of a process read for the first time is taken to cover (the tick's). */
+  firstIntervalMs: number;
+}
+
 export class ProcessThreadTimes {
   private threads: ThreadFiles[] = [];
   private needsListing = true;
   /** Per thread of the current read that ran: its core and CPU ns, before the bounds apply. */
   private readonly ranCores: number[] = [];
   private readonly ranNs: number[] = [];
-  readonly reading: ThreadTimesReading = { ranNs: 0, waitedNs: 0, threadsThatRan: 0 };
+  /** When the threads were last read (performance.now()); null before the first read. */
+  private lastReadAtMs: number | null = null;
+  readonly reading: ThreadTimesReading = { ranNs: 0, waitedNs: 0, threadsThatRan: 0, threads: [] };
 
-  constructor(private readonly pid: number) {}
+  constructor(
+    private readonly pid: number,
+    private readonly classify: ThreadStateClassifier,
+  ) {}
 
   /**
    * Reads the threads' times since the previous call and adds the process's CPU ns to
@@ -79,12 +106,21 @@ export class ProcessThreadTimes {
    * line just read; `previousCpuTicks` its CPU ticks at the previous read (0 on the first);
    * `relist`: list the threads again even if their number looks unchanged.
    */
-  read(stat: ProcPidStat, previousCpuTicks: number, nsPerTick: number, relist: boolean, buffer: Buffer, cpuNsByCore: number[]): ThreadTimesReading {
+  read(
+    stat: ProcPidStat,
+    previousCpuTicks: number,
+    nsPerTick: number,
+    relist: boolean,
+    moment: ReadMoment,
+    buffer: Buffer,
+    cpuNsByCore: number[],
+  ): ThreadTimesReading {
     if (relist || this.needsListing || stat.numThreads !== this.threads.length) {
-      this.list(stat.numThreads);
+      this.list(stat.numThreads, buffer);
     }
     const reading = this.reading;
     reading.waitedNs = 0;
+    reading.threads = [];
     this.ranCores.length = 0;
     this.ranNs.length = 0;
     let sumNs = 0;
@@ -96,8 +132,10 @@ export class ProcessThreadTimes {
         this.needsListing = true; // it ended: the process's ticks still count its time
         continue;
       }
-      reading.waitedNs += Math.max(0, thread.times.runDelayNs - runDelayNs);
+      const waited = Math.max(0, thread.times.runDelayNs - runDelayNs);
+      reading.waitedNs += waited;
       const ran = thread.times.runtimeNs - runtimeNs;
+      reading.threads.push(this.observed(thread, ran, waited, moment));
       if (ran > 0) {
         // One thread alone ran where the process's stat line says it last ran.
         this.ranCores.push(alone ? stat.processor : this.coreOf(thread, stat.processor, buffer));
@@ -119,7 +157,27 @@ export class ProcessThreadTimes {
     } else if (reading.ranNs > 0) {
       addCpuNs(cpuNsByCore, stat.processor, reading.ranNs);
     }
+    this.lastReadAtMs = moment.atMs;
     return reading;
+  }
+
+  /** A thread as read now: `ranNs` and `waitedNs` since its previous read. */
+  private observed(thread: ThreadFiles, ranNs: number, waitedNs: number, moment: ReadMoment): ObservedThread {
+    // A thread new since the process's last read began within that interval.
+    const since = thread.readAtMs ?? this.lastReadAtMs;
+    const intervalMs = since === null ? moment.firstIntervalMs : moment.atMs - since;
+    thread.readAtMs = moment.atMs;
+    const intervalNs = intervalMs * 1e6;
+    // The clock reads around the file reads can make a thread seem to run a hair longer than the interval.
+    const cpu = intervalNs > 0 ? Math.min(100, (Math.max(0, ranNs) / intervalNs) * 100) : 0;
+    return {
+      tid: thread.tid,
+      key: thread.key,
+      name: thread.name,
+      cpu,
+      state: this.classify({ intervalNs, ranNs, runDelayNs: waitedNs }),
+      cpuTimeMs: thread.times.runtimeNs / 1e6,
+    };
   }
 
   close(): void {
@@ -134,8 +192,11 @@ export class ProcessThreadTimes {
     return bytes !== null && parseProcPidStatInto(thread.stat, buffer, bytes) ? thread.stat.processor : fallback;
   }
 
-  /** Keeps the files of threads still listed, opens those of new ones, closes the rest. */
-  private list(numThreads: number): void {
+  /**
+   * Keeps the files of threads still listed, opens those of new ones, closes the rest. The
+   * kernel lists a process's threads in the order they began, the main thread first.
+   */
+  private list(numThreads: number, buffer: Buffer): void {
     this.needsListing = false;
     let tids: number[];
     try {
@@ -154,12 +215,32 @@ export class ProcessThreadTimes {
     }
     for (const tid of tids) {
       if (!kept.some((thread) => thread.tid === tid)) {
-        const fd = openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
-        if (fd !== null) {
-          kept.push(new ThreadFiles(tid, fd));
+        const identity = this.identityOf(tid, buffer);
+        const fd = identity === null ? null : openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
+        if (identity !== null && fd !== null) {
+          kept.push(new ThreadFiles(tid, fd, identity.key, identity.name));
         }
       }
     }
     this.threads = kept;
+  }
+
+  /**
+   * A new thread's key and name, from its stat line: its start time and its comm (the text
+   * /proc/PID/task/TID/comm shows, read here with the start time in one file); null when it
+   * has ended.
+   */
+  private identityOf(tid: number, buffer: Buffer): { key: string; name: string } | null {
+    const fd = openIfExists(`/proc/${this.pid}/task/${tid}/stat`);
+    if (fd === null) {
+      return null;
+    }
+    const bytes = readFromStart(fd, buffer);
+    fs.closeSync(fd);
+    const stat = emptyProcPidStat();
+    if (bytes === null || !parseProcPidStatInto(stat, buffer, bytes)) {
+      return null;
+    }
+    return { key: processKey(tid, stat.startTime), name: parseComm(buffer, bytes) ?? String(tid) };
   }
 }
