@@ -17,6 +17,8 @@ import {
   type ProcessSample,
   type RunRecord,
   type TaskRecord,
+  type ThreadEntry,
+  type ThreadSample,
 } from './runRecord';
 
 /** The run's lifecycle as the engine reports it (ProfileRun's states). */
@@ -30,12 +32,22 @@ export interface LiveRunStart {
   startedAt: string;
 }
 
-/** A process's facts without its samples; `index` is its place in `processes` (a reused pid is a new index). */
-export type ProcessFacts = Omit<ProcessEntry, 'samples'> & { index: number };
+/**
+ * A process's facts without its samples and threads, which go separately; `index` is its
+ * place in `processes` (a reused pid is a new index).
+ */
+export type ProcessFacts = Omit<ProcessEntry, 'samples' | 'threads'> & { index: number };
+
+/** A thread's facts without its samples; `index` is its place in its process's `threads`. */
+export type ThreadFacts = Omit<ThreadEntry, 'samples'> & { index: number };
 
 export type LiveDelta =
   | { kind: 'process'; process: ProcessFacts }
   | { kind: 'samples'; index: number; samples: ProcessSample[] }
+  /** A thread of process `index`, new or changed; its process came in an earlier delta. */
+  | { kind: 'thread'; index: number; thread: ThreadFacts }
+  /** New samples of thread `thread` of process `index`. */
+  | { kind: 'thread-samples'; index: number; thread: number; samples: ThreadSample[] }
   | { kind: 'core-samples'; samples: CoreSample[] }
   | { kind: 'locks'; locks: LockInfo[] }
   /** Rows `from`, `from + 1`, ... of the record's list: new ones at its end, or replacements of earlier ones. */
@@ -89,8 +101,8 @@ export function applyDeltas(record: RunRecord, deltas: readonly LiveDelta[]): Li
     switch (delta.kind) {
       case 'process': {
         const { index, ...facts } = delta.process;
-        const samples = record.processes[index]?.samples ?? [];
-        record.processes[index] = { ...facts, samples };
+        const known = record.processes[index];
+        record.processes[index] = { ...facts, samples: known?.samples ?? [], ...(known?.threads ? { threads: known.threads } : {}) };
         later(facts.endMs ?? facts.startMs);
         break;
       }
@@ -99,6 +111,20 @@ export function applyDeltas(record: RunRecord, deltas: readonly LiveDelta[]): Li
         if (!entry) break;
         for (const sample of delta.samples) entry.samples.push(sample);
         later(delta.samples[delta.samples.length - 1]?.t ?? 0);
+        break;
+      }
+      case 'thread': {
+        const entry = record.processes[delta.index];
+        if (!entry) break;
+        const { index, ...facts } = delta.thread;
+        entry.threads ??= [];
+        placeRows(entry.threads, index, [{ ...facts, samples: entry.threads[index]?.samples ?? [] }]);
+        break;
+      }
+      case 'thread-samples': {
+        const thread = record.processes[delta.index]?.threads?.[delta.thread];
+        if (!thread) break;
+        for (const sample of delta.samples) thread.samples.push(sample);
         break;
       }
       case 'core-samples':

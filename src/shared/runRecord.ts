@@ -92,6 +92,16 @@ export interface ThreadEntry {
   python: boolean;
   startMs: number;
   endMs: number | null;
+  /**
+   * CPU time (user + system) the thread used: its own figure at its end where the tracer saw
+   * it end (time.thread_time), else what the sampler last read; null when neither knows.
+   */
+  cpuMs: number | null;
+  /**
+   * Linux: one per sample the thread was read at (a process idle since the previous tick is
+   * not read; the next sample covers the gap). Empty where the platform does not say (macOS,
+   * Windows) and on kernels without scheduler statistics.
+   */
   samples: ThreadSample[];
 }
 

@@ -4,7 +4,8 @@
 // codes, but only for Python processes it runs in) and the sampler (CPU, memory and core
 // for every process of the tree, keyed on pid + start time). A process is one entry;
 // a pid that reappears after its entry ended, or with another start time, is a new process.
-// Everything is bounded: when a cap is hit the record says `truncated`.
+// Everything is bounded: when a cap is hit the record says `truncated`. Each process's
+// threads are merged the same way, in a table of their own (threadTable.ts).
 //
 // This is the one place where a run's reports are merged. A live view gets what changed
 // since it last asked (drainChanges), as deltas: the same entries the finished record will
@@ -17,8 +18,9 @@ import { childExitFacts, childStartFacts, commandName, isUnknownChild, processSt
 import { LAUNCHER_NAME, RootLauncher } from './rootLauncher';
 import { coreSampleOf, processSampleOf, type SamplerTick } from '../sampling/sampler';
 import type { TracerRecord } from '../tracer/tracerProtocol';
+import { ThreadTable, type ThreadCaps } from './threadTable';
 
-export interface RecordCaps {
+export interface RecordCaps extends ThreadCaps {
   processes: number;
   samplesPerProcess: number;
   coreSamples: number;
@@ -26,9 +28,12 @@ export interface RecordCaps {
 
 export const DEFAULT_CAPS: RecordCaps = {
   processes: 2000,
-  // 100 ms ticks: an hour of samples per process and per core.
+  // 100 ms ticks: an hour of samples per process, per thread and per core.
   samplesPerProcess: 36_000,
   coreSamples: 36_000,
+  // A thread per task or per request: the first ones show what the program does.
+  threadsPerProcess: 500,
+  samplesPerThread: 36_000,
 };
 
 interface LiveEntry {
@@ -39,6 +44,8 @@ interface LiveEntry {
   samplerKey: string | null;
   /** How many of its samples a live view has. */
   samplesSent: number;
+  /** Its threads, once any is known. */
+  threads: ThreadTable | null;
 }
 
 export class RunRecordBuilder {
@@ -55,6 +62,7 @@ export class RunRecordBuilder {
   // What a live view has yet to get (drainChanges).
   private readonly changedEntries = new Set<LiveEntry>();
   private readonly sampledEntries = new Set<LiveEntry>();
+  private readonly threadedEntries = new Set<LiveEntry>();
   private coreSamplesSent = 0;
   private warningsSent = 0;
 
@@ -62,7 +70,7 @@ export class RunRecordBuilder {
 
   /** True once any cap was hit. */
   get truncated(): boolean {
-    return this.truncatedProcesses || this.activity.truncated;
+    return this.truncatedProcesses || this.activity.truncated || this.entries.some((live) => live.threads?.truncated === true);
   }
 
   /**
@@ -90,8 +98,11 @@ export class RunRecordBuilder {
       deltas.push({ kind: 'samples', index: live.index, samples: live.entry.samples.slice(live.samplesSent) });
       live.samplesSent = live.entry.samples.length;
     }
+    // After the processes: a thread's delta needs its process in the live record.
+    for (const live of this.threadedEntries) live.threads?.drainChanges(live.index, deltas);
     this.changedEntries.clear();
     this.sampledEntries.clear();
+    this.threadedEntries.clear();
     if (this.coreSamples.length > this.coreSamplesSent) {
       deltas.push({ kind: 'core-samples', samples: this.coreSamples.slice(this.coreSamplesSent) });
       this.coreSamplesSent = this.coreSamples.length;
@@ -127,6 +138,20 @@ export class RunRecordBuilder {
           this.placeExit(this.create({ pid: record.pid, ppid: record.ppid, role: record.role, name: record.name, startMs: processStartOf(record), traced: true }));
         }
         if (record.startMethod && this.startMethod === null) this.startMethod = record.startMethod;
+        const started = this.current(record.pid);
+        if (started && record.tid !== undefined) {
+          this.threadsOf(started).first(record.tid, record.threadName ?? 'MainThread', started.entry.startMs);
+        }
+        break;
+      }
+      case 'thread-batch': {
+        const live = this.current(record.pid);
+        const threads = live && this.threadsOf(live);
+        if (!threads) break;
+        for (const [tid, name, startMs, endMs, cpuMs] of record.events) {
+          if (endMs === null) threads.started(tid, name, startMs);
+          else threads.ended(tid, name, startMs, endMs, cpuMs);
+        }
         break;
       }
       case 'process-role': {
@@ -187,6 +212,7 @@ export class RunRecordBuilder {
       if (!live.entry.traced && live.entry.command === undefined) this.change(live, { command: observed.command });
       seen.add(live);
       this.pushSample(live, processSampleOf(tick.t, observed));
+      if (observed.threads !== undefined) this.threadsOf(live).observe(tick.t, observed.threads);
       // Until it ends: then the tracer's figure, taken at its exit, is the last word.
       if (live.entry.endMs === null && observed.cpuTimeMs !== null && observed.cpuTimeMs !== live.entry.cpuMs) this.change(live, { cpuMs: observed.cpuTimeMs });
     }
@@ -283,7 +309,7 @@ export class RunRecordBuilder {
       return undefined;
     }
     const entry: ProcessEntry = { ...init, endMs: null, exitCode: null, cpuMs: null, samples: [] };
-    const live: LiveEntry = { entry, index: this.entries.length, samplerKey: null, samplesSent: 0 };
+    const live: LiveEntry = { entry, index: this.entries.length, samplerKey: null, samplesSent: 0, threads: null };
     this.entries.push(live);
     this.byPid.set(init.pid, live);
     this.changedEntries.add(live);
@@ -291,9 +317,27 @@ export class RunRecordBuilder {
   }
 
   /** Every change to a process's facts goes through here, so that a live view hears of it. */
-  private change(live: LiveEntry, facts: Partial<Omit<ProcessEntry, 'pid' | 'samples'>>): void {
+  private change(live: LiveEntry, facts: Partial<Omit<ProcessEntry, 'pid' | 'samples' | 'threads'>>): void {
     Object.assign(live.entry, facts);
     this.changedEntries.add(live);
+    // Threads that reported no end of their own ended with their process.
+    if (facts.endMs !== undefined && facts.endMs !== null && live.threads) {
+      live.threads.closeWithProcess(facts.endMs);
+      this.threadedEntries.add(live);
+    }
+  }
+
+  /**
+   * The process's thread table, made with its first thread; noted as changed, since every
+   * caller is about to change it. The record's entry holds the table's list.
+   */
+  private threadsOf(live: LiveEntry): ThreadTable {
+    if (!live.threads) {
+      live.threads = new ThreadTable(this.caps);
+      live.entry.threads = live.threads.entries;
+    }
+    this.threadedEntries.add(live);
+    return live.threads;
   }
 
   private pushSample(live: LiveEntry, sample: ProcessEntry['samples'][number]): void {
@@ -306,10 +350,11 @@ export class RunRecordBuilder {
   }
 }
 
-/** A process's facts as a live view gets them: without its samples, which go separately. */
+/** A process's facts as a live view gets them: without its samples and threads, which go separately. */
 function factsOf(live: LiveEntry): ProcessFacts {
   const facts: ProcessFacts & Partial<ProcessEntry> = { ...live.entry, index: live.index };
   delete facts.samples;
+  delete facts.threads;
   return facts;
 }
 

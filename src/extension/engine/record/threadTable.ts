@@ -1,0 +1,184 @@
+// The threads of one process in the run record, merged from its two sources:
+// - the tracer: each Python thread's native id, name, exact start and end, and its CPU time
+//   at the end (the thread the process began with comes with its process-start);
+// - the sampler (Linux): each thread's CPU % and state per sample, and the kernel's name for
+//   threads Python did not start.
+// A thread is one entry from its start to its end; a tid the sampler reads with another start
+// time, or that the tracer reports starting again after its thread ended, is a new thread.
+// Bounded like the process table: past a cap, threads or samples are left out and the
+// record says it was truncated. Like the record builder, it notes what a live view has yet
+// to get (drainChanges).
+
+import type { LiveDelta, ThreadFacts } from '../../../shared/liveDeltas';
+import type { ThreadEntry } from '../../../shared/runRecord';
+import type { ObservedThread } from '../sampling/processReading';
+
+export interface ThreadCaps {
+  threadsPerProcess: number;
+  samplesPerThread: number;
+}
+
+/**
+ * How long after a thread's reported end the sampler may still read it: the tracer reports
+ * the end just before the thread leaves Python, and a tick dates its readings from before it
+ * read any process. A tid is reused within one process only after the kernel has handed out
+ * every other id, which takes far longer.
+ */
+const LAST_READ_AFTER_END_MS = 1000;
+
+interface LiveThread {
+  entry: ThreadEntry;
+  /** Its place in the process's threads. */
+  index: number;
+  /** The sampler's tid + start-time key, once the sampler has read it. */
+  samplerKey: string | null;
+  /** Its end is its process's (none of its own was seen): it follows a corrected process end. */
+  endedWithProcess: boolean;
+  /** How many of its samples a live view has. */
+  samplesSent: number;
+}
+
+export class ThreadTable {
+  /** The record's list: the process entry holds this very array. */
+  readonly entries: ThreadEntry[] = [];
+  /** True once a cap left a thread or a sample out. */
+  truncated = false;
+  private readonly threads: LiveThread[] = [];
+  /** The newest thread of each tid. */
+  private readonly byTid = new Map<number, LiveThread>();
+  private readonly changed = new Set<LiveThread>();
+  private readonly sampled = new Set<LiveThread>();
+
+  constructor(private readonly caps: ThreadCaps) {}
+
+  /** The thread the process began with, from its process-start: it began with the process. */
+  first(tid: number, name: string, processStartMs: number): void {
+    const known = this.byTid.get(tid);
+    if (known && known.entry.endMs === null) {
+      // The sampler read it first, or the process exec'd a new interpreter on this thread.
+      this.change(known, { name, python: true, startMs: processStartMs });
+    } else {
+      this.create({ tid, name, python: true, startMs: processStartMs });
+    }
+  }
+
+  /** A Python thread began (the tracer's thread-batch start). */
+  started(tid: number, name: string, startMs: number): void {
+    const known = this.byTid.get(tid);
+    if (known && !known.entry.python && (known.entry.endMs === null || known.entry.endMs >= startMs)) {
+      // The sampler read it before the tracer's word arrived: the tracer knows it better (a
+      // tick is dated from before its reads, so the sampler's start can be early).
+      this.change(known, { name, python: true, startMs });
+      return;
+    }
+    // A Python thread still open under this tid has ended unseen: its tid is taken again.
+    if (known && known.entry.endMs === null) this.end(known, startMs, false);
+    this.create({ tid, name, python: true, startMs });
+  }
+
+  /** A Python thread ended, with its last name and its own CPU time (the tracer's thread-batch end). */
+  ended(tid: number, name: string, startMs: number, endMs: number, cpuMs: number | null): void {
+    let known = this.byTid.get(tid);
+    if (!known || (known.entry.python && known.entry.endMs !== null && !known.endedWithProcess)) {
+      // Its start never arrived (or this is another thread under a reused tid).
+      known = this.create({ tid, name, python: true, startMs });
+      if (!known) return;
+    }
+    const startedMs = known.entry.python ? known.entry.startMs : startMs;
+    this.change(known, { name, python: true, startMs: startedMs, endMs, ...(cpuMs !== null ? { cpuMs } : {}) });
+    known.endedWithProcess = false;
+  }
+
+  /** What the sampler read of the process's threads at `t` (Linux, when it read them). */
+  observe(t: number, observed: readonly ObservedThread[]): void {
+    const seen = new Set<LiveThread>();
+    for (const thread of observed) {
+      let live = this.byTid.get(thread.tid);
+      if (!live || !this.isSame(live, thread, t)) {
+        // A sampler-only thread under this tid before ended: its tid was taken again.
+        if (live && !live.entry.python && live.entry.endMs === null) this.end(live, t, false);
+        live = this.create({ tid: thread.tid, name: thread.name, python: false, startMs: t });
+        if (!live) continue;
+      }
+      live.samplerKey = thread.key;
+      seen.add(live);
+      this.pushSample(live, { t, cpu: thread.cpu, state: thread.state });
+      // Until it ends: then the tracer's figure, taken at its end, is the last word.
+      if (live.entry.endMs === null && live.entry.cpuMs !== thread.cpuTimeMs) this.change(live, { cpuMs: thread.cpuTimeMs });
+    }
+    // A thread only the sampler knows, no longer listed, has ended (an empty reading says nothing:
+    // the process has gone, and its end closes its threads).
+    if (observed.length === 0) return;
+    for (const live of this.byTid.values()) {
+      if (!seen.has(live) && !live.entry.python && live.samplerKey !== null && live.entry.endMs === null) this.end(live, t, false);
+    }
+  }
+
+  /**
+   * The process ended at `endMs` (or its end was corrected): threads that did not report
+   * their own end ended with it.
+   */
+  closeWithProcess(endMs: number): void {
+    for (const live of this.threads) {
+      if (live.entry.endMs === null || (live.endedWithProcess && live.entry.endMs !== endMs)) this.end(live, endMs, true);
+    }
+  }
+
+  /** What changed since the last call, as deltas for process `processIndex`: facts first, then samples. */
+  drainChanges(processIndex: number, deltas: LiveDelta[]): void {
+    for (const live of this.changed) deltas.push({ kind: 'thread', index: processIndex, thread: factsOf(live) });
+    for (const live of this.sampled) {
+      deltas.push({ kind: 'thread-samples', index: processIndex, thread: live.index, samples: live.entry.samples.slice(live.samplesSent) });
+      live.samplesSent = live.entry.samples.length;
+    }
+    this.changed.clear();
+    this.sampled.clear();
+  }
+
+  /** Whether a reading is of this thread: the same start time, or the first reading of a thread the tracer reported. */
+  private isSame(live: LiveThread, thread: ObservedThread, t: number): boolean {
+    if (live.samplerKey !== null) return live.samplerKey === thread.key;
+    return live.entry.endMs === null || t <= live.entry.endMs + LAST_READ_AFTER_END_MS;
+  }
+
+  private create(init: Pick<ThreadEntry, 'tid' | 'name' | 'python' | 'startMs'>): LiveThread | undefined {
+    if (this.threads.length >= this.caps.threadsPerProcess) {
+      this.truncated = true;
+      return undefined;
+    }
+    const entry: ThreadEntry = { ...init, endMs: null, cpuMs: null, samples: [] };
+    const live: LiveThread = { entry, index: this.threads.length, samplerKey: null, endedWithProcess: false, samplesSent: 0 };
+    this.threads.push(live);
+    this.entries.push(entry);
+    this.byTid.set(init.tid, live);
+    this.changed.add(live);
+    return live;
+  }
+
+  private end(live: LiveThread, endMs: number, withProcess: boolean): void {
+    live.endedWithProcess = withProcess;
+    this.change(live, { endMs });
+  }
+
+  /** Every change to a thread's facts goes through here, so that a live view hears of it. */
+  private change(live: LiveThread, facts: Partial<Omit<ThreadEntry, 'tid' | 'samples'>>): void {
+    Object.assign(live.entry, facts);
+    this.changed.add(live);
+  }
+
+  private pushSample(live: LiveThread, sample: ThreadEntry['samples'][number]): void {
+    if (live.entry.samples.length < this.caps.samplesPerThread) {
+      live.entry.samples.push(sample);
+      this.sampled.add(live);
+    } else {
+      this.truncated = true;
+    }
+  }
+}
+
+/** A thread's facts as a live view gets them: without its samples, which go separately. */
+function factsOf(live: LiveThread): ThreadFacts {
+  const facts: ThreadFacts & Partial<ThreadEntry> = { ...live.entry, index: live.index };
+  delete facts.samples;
+  return facts;
+}
