@@ -1,15 +1,18 @@
 // Exports a run record as Chrome Trace Event JSON, which opens in Perfetto and
 // chrome://tracing: a track per process, slices for lock waits, lock holds and pool tasks,
-// counter tracks for CPU per process and per core, and flow arrows for messages. Locks and
+// counter tracks for CPU per process and per core, flow arrows for messages, and a track per
+// thread under its native id (threadTracks.ts). Locks and
 // channels are named as the learner's code names them (shared/learnerNames); waits for an
 // Event, at a Barrier or for notify are slices of their own ("signal-wait"), not lock waits.
 //
 // Trace viewers require the slices of one track to nest. Lock holds need not (a learner can
 // release A before B, or release a Lock in another process), so each process's slices are
-// laid out on as many tracks ("threads") as it takes for every track to nest.
+// laid out on as many tracks ("threads") as it takes for every track to nest; these take ids
+// that none of the process's real threads has.
 
 import { channelLabels, lockLabels, signalOf, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK, type SignalKind } from '../../../shared/learnerNames';
-import type { LockEventList, RunRecord, SourceSite } from '../../../shared/runRecord';
+import type { LockEventList, ProcessEntry, RunRecord, SourceSite } from '../../../shared/runRecord';
+import { threadTrackEvents } from './threadTracks';
 
 interface TraceEvent {
   name: string;
@@ -48,6 +51,7 @@ export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: 
     for (const sample of process.samples) {
       events.push({ name: 'CPU %', ph: 'C', pid: process.pid, ts: us(sample.t), args: { cpu: round(sample.cpu) } });
     }
+    events.push(...threadTrackEvents(process, record.durationMs, us));
   }
   events.push({ name: 'process_name', ph: 'M', pid: CORES_PID, args: { name: 'Cores' } });
   for (const sample of record.coreSamples) {
@@ -114,11 +118,17 @@ export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: 
     });
   }
 
+  const threadIds = threadIdsByPid(record.processes);
   for (const [pid, slices] of slicesByPid) {
     const tracks = layOutNested(slices);
+    const taken = threadIds.get(pid) ?? new Set<number>();
     tracks.forEach((track, index) => {
-      const tid = index === 0 ? pid : pid * 1000 + index;
+      let tid = pid * 1000 + index;
+      while (taken.has(tid)) tid++;
+      taken.add(tid);
       events.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name: index === 0 ? 'events' : `events (${index + 1})` } });
+      // After the process's threads.
+      events.push({ name: 'thread_sort_index', ph: 'M', pid, tid, args: { sort_index: 100_000 + index } });
       for (const slice of track) {
         events.push({ name: slice.name, cat: slice.cat, ph: 'X', pid, tid, ts: slice.start, dur: Math.max(MIN_SLICE_US, slice.end - slice.start), args: slice.args });
         const message = slice.args.message as string | undefined;
@@ -134,6 +144,17 @@ export function toChromeTrace(record: RunRecord<LockEventList>): { traceEvents: 
     displayTimeUnit: 'ms',
     metadata: { source: 'Parallel Lab', file: record.file, schema: record.schema, startedAt: record.startedAt },
   };
+}
+
+/** The native ids of each pid's threads (a reused pid's processes together). */
+function threadIdsByPid(processes: readonly ProcessEntry[]): Map<number, Set<number>> {
+  const byPid = new Map<number, Set<number>>();
+  for (const process of processes) {
+    const tids = byPid.get(process.pid) ?? new Set<number>();
+    for (const thread of process.threads ?? []) tids.add(thread.tid);
+    byPid.set(process.pid, tids);
+  }
+  return byPid;
 }
 
 /**

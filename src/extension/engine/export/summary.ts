@@ -1,16 +1,19 @@
-// The plain-text summary the command line prints after a run: the process tree, how busy
-// each core was with the run and with other programs, the exit, and the warnings. Pure
-// formatting of a finished record.
+// The plain-text summary the command line prints after a run: the process tree, the threads
+// of processes that had more than one, how busy each core was with the run and with other
+// programs, the exit, and the warnings. Pure formatting of a finished record.
 
 import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../../shared/cpuFigures';
 import { formatMs, formatPercent } from '../../../shared/format';
 import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK } from '../../../shared/learnerNames';
 import { processesAsTree } from '../../../shared/processHierarchy';
 import { channelStats, lockStats, signalWaitStats, workerTaskStats, type LockStats, type SignalWaitStats } from '../../../shared/recordStats';
-import type { LockEventList, RunRecord } from '../../../shared/runRecord';
+import type { LockEventList, RunRecord, ThreadEntry } from '../../../shared/runRecord';
 
 export function formatSummary(record: RunRecord<LockEventList>): string {
-  const sections = [processSection(record), coreSection(record)];
+  const sections = [processSection(record)];
+  const threads = threadSection(record);
+  if (threads !== null) sections.push(threads);
+  sections.push(coreSection(record));
   const locks = lockStats(record);
   if (locks.length > 0) sections.push(lockSection(record, locks));
   const signals = signalWaitStats(record);
@@ -44,6 +47,40 @@ function processSection(record: RunRecord<LockEventList>): string {
   });
   const header = ['PID', 'PPID', 'ROLE', 'NAME', 'LIFETIME', 'CPU MEAN', 'CPU MAX', 'CPU TIME', 'WAITED FOR A CORE', 'CORES', 'EXIT'];
   return [`Processes (${record.processes.length})`, ...table([header, ...rows])].join('\n');
+}
+
+/**
+ * Each thread of every process that had two or more: its CPU time, and the share of its life
+ * it spent on a core (a thread of Python code that shares the GIL with others gets at most its
+ * part of one core, whatever the number of cores).
+ */
+function threadSection(record: RunRecord<LockEventList>): string | null {
+  const rows: string[][] = [];
+  for (const process of record.processes) {
+    const threads = process.threads ?? [];
+    if (threads.length < 2) continue;
+    threads.forEach((thread, i) => {
+      const share = lifeOnACore(thread, record.durationMs);
+      rows.push([
+        i === 0 ? String(process.pid) : '',
+        i === 0 ? process.name : '',
+        thread.python ? thread.name : `${thread.name} (not started by Python)`,
+        String(thread.tid),
+        `${seconds(thread.startMs)}–${thread.endMs === null ? '…' : seconds(thread.endMs)}`,
+        thread.cpuMs === null ? '–' : formatMs(thread.cpuMs),
+        share === null ? '–' : formatPercent(share * 100),
+      ]);
+    });
+  }
+  if (rows.length === 0) return null;
+  const header = ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)'];
+  return ['Threads (of processes with more than one)', ...table([header, ...rows])].join('\n');
+}
+
+/** The share of its life a thread ran on a core; null when its CPU time is not known. */
+function lifeOnACore(thread: ThreadEntry, durationMs: number): number | null {
+  const lifeMs = (thread.endMs ?? durationMs) - thread.startMs;
+  return thread.cpuMs === null || lifeMs <= 0 ? null : Math.min(1, thread.cpuMs / lifeMs);
 }
 
 function coreSection(record: RunRecord<LockEventList>): string {
