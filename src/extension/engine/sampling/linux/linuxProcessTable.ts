@@ -14,9 +14,9 @@
 //
 // CPU time, run-queue wait and cores come from each thread's scheduler times
 // (linuxThreadTimes.ts), read only for a process that may have run since the last tick:
-// its CPU ticks moved, it is runnable now, or it is new. An idle process costs no more
-// than its stat line, and its threads get no sample that tick: their next sample covers
-// the time since their last. Where the kernel keeps no scheduler times, the stat line's
+// its CPU ticks moved, it is runnable now, it is new, or its number of threads changed (one
+// began or ended). An idle process costs no more than its stat line, and its threads get no
+// sample that tick: their next sample covers the time since their last. Where the kernel keeps no scheduler times, the stat line's
 // CPU ticks are used, the run-queue wait is not known and threads are not sampled.
 
 import * as fs from 'node:fs';
@@ -35,6 +35,8 @@ const MAX_NEW_PIDS_TO_LOOK_AT = 32;
 class TrackedProcess {
   /** CPU time at the previous tick; null on the tick that found the process. */
   previousCpuTicks: number | null = null;
+  /** Its number of threads at the previous tick. */
+  previousNumThreads = 0;
   /** CPU time used so far, in ns, as the sampler's readings have added it up. */
   cpuTimeNs = 0;
   /** Its threads' scheduler times, once it was seen to run (where the kernel keeps them). */
@@ -295,7 +297,8 @@ export class LinuxProcessTable implements ProcessSource {
     const observed: ObservedProcess[] = [];
     for (const process of this.tracked) {
       const { stat, previousCpuTicks } = process;
-      const mayHaveRun = previousCpuTicks === null || stat.cpuTicks !== previousCpuTicks || stat.state === 'R';
+      const mayHaveRun =
+        previousCpuTicks === null || stat.cpuTicks !== previousCpuTicks || stat.state === 'R' || stat.numThreads !== process.previousNumThreads;
       let cpu = 0;
       let runQueueMs: number | null = this.hasSchedstat ? 0 : null;
       let threads: ObservedThread[] | undefined;
@@ -309,6 +312,7 @@ export class LinuxProcessTable implements ProcessSource {
         cpu = tickMs > 0 ? Math.min(ranNs / 1e6 / tickMs, stat.numThreads) * 100 : 0;
       }
       process.previousCpuTicks = stat.cpuTicks;
+      process.previousNumThreads = stat.numThreads;
       observed.push({
         pid: stat.pid,
         ppid: stat.ppid,
