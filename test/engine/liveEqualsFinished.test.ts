@@ -8,7 +8,7 @@ import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/l
 import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
-import type { ObservedProcess } from '../../src/extension/engine/sampling/processReading';
+import type { ObservedProcess, ObservedThread } from '../../src/extension/engine/sampling/processReading';
 import type { SamplerTick } from '../../src/extension/engine/sampling/sampler';
 import type { TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
@@ -117,12 +117,56 @@ describe('a live run equals its finished record', function () {
     const finishing = batchOf((d) => d.kind === 'state' && d.state === 'finishing');
     assert.ok(released >= 0 && released < finishing, `the release in batch ${released}, the run finishing in batch ${finishing}`);
   });
+
+  it('for threads in the main process and in a fork child', async () => {
+    const file = writeProgram('threads.py', `
+      import multiprocessing as mp
+      import threading
+      import time
+
+      def cook(seconds):
+          end = time.perf_counter() + seconds
+          while time.perf_counter() < end:
+              pass
+
+      def kitchen():
+          helpers = [threading.Thread(name="helper-%d" % i, target=cook, args=(0.2,)) for i in range(2)]
+          for helper in helpers:
+              helper.start()
+          for helper in helpers:
+              helper.join()
+
+      if __name__ == "__main__":
+          chefs = [threading.Thread(name="chef-%d" % i, target=cook, args=(0.3 * i,)) for i in (1, 2)]
+          for chef in chefs:
+              chef.start()
+          child = mp.Process(target=kitchen)
+          child.start()
+          child.join()
+          for chef in chefs:
+              chef.join()
+    `);
+    const { live, finished, batches } = await profileLive(file, 'fork');
+    assert.equal(finished.exitCode, 0, finished.stderr);
+    const names = finished.processes.map((p) => (p.threads ?? []).map((t) => t.name));
+    assert.deepEqual(names.slice(0, 2), [['MainThread', 'chef-1', 'chef-2'], ['MainThread', 'helper-0', 'helper-1']], JSON.stringify(names));
+    assert.ok(finished.processes[0].threads?.some((t) => t.samples.length > 1), 'the threads were sampled');
+    assertLiveEqualsFinished(live, finished);
+    // Shown while the program still ran, not only at the end.
+    const named = batches.findIndex((batch) => batch.some((d) => d.kind === 'thread' && d.thread.name === 'chef-2'));
+    const finishing = batches.findIndex((batch) => batch.some((d) => d.kind === 'state' && d.state === 'finishing'));
+    assert.ok(named >= 0 && named < finishing, `chef-2 named in batch ${named}, the run finishing in batch ${finishing}`);
+  });
 });
 
 // ---- Fed to the host by hand: cases a real run makes only by chance ---------------------
 
-function observed(pid: number, key: string): ObservedProcess {
-  return { pid, ppid: 100, key, command: `python3 -c work ${pid}`, cpu: 50, cpuTimeMs: 10, runQueueMs: null, rssBytes: 1000, core: 0 };
+function observed(pid: number, key: string, threads?: ObservedThread[]): ObservedProcess {
+  return { pid, ppid: 100, key, command: `python3 -c work ${pid}`, cpu: 50, cpuTimeMs: 10, runQueueMs: null, rssBytes: 1000, core: 0, ...(threads ? { threads } : {}) };
+}
+
+function thread(tid: number, key: string, cpuTimeMs: number): ObservedThread {
+  return { tid, key, name: 'python3', cpu: 40, state: 'running', cpuTimeMs };
 }
 
 function tick(t: number, processes: ObservedProcess[]): SamplerTick {
@@ -183,6 +227,31 @@ describe('the live processes are the record\'s', () => {
     assert.equal(finished.length, 2);
     assert.deepEqual(live.processes.map((p) => [p.pid, p.name, p.traced, p.startMs, p.endMs]), [[100, 'MainProcess', false, 0, null], [101, 'Process-1', true, 50, 180]]);
     assert.deepEqual(live.processes[1], finished[1]);
+  });
+});
+
+describe('the live threads are the record\'s', () => {
+  it('threads the sampler read before the tracer named them, one that only the sampler saw, and ends corrected with their process', () => {
+    const { live, builder } = liveAndRecord([
+      { tick: tick(100, [observed(100, '100@1', [thread(100, '100@1', 5), thread(107, '107@3', 1)])]) },
+      { tracer: { type: 'process-start', pid: 100, ppid: 1, t: 20, role: 'main', name: 'MainProcess', cpuMs: 15, tid: 100, threadName: 'MainThread' } },
+      { tracer: { type: 'thread-batch', pid: 100, events: [[107, 'chef-1', 90, null, null]] } },
+      // A thread Python did not start, there for one tick.
+      { tick: tick(200, [observed(100, '100@1', [thread(100, '100@1', 9), thread(107, '107@3', 30), thread(108, '108@4', 2)])]) },
+      { tick: tick(300, [observed(100, '100@1', [thread(100, '100@1', 12), thread(107, '107@3', 60)])]) },
+      { tracer: { type: 'thread-batch', pid: 100, events: [[107, 'chef-one', 90, 310, 61.5]] } },
+      // The sampler misses the process first; then its own end, earlier, arrives.
+      { tick: tick(400, []) },
+      { tracer: { type: 'process-end', pid: 100, t: 350, exitCode: null, cpuMs: 80 } },
+    ]);
+    const finished = JSON.parse(JSON.stringify(builder.finishProcesses(500))) as RunRecord['processes'];
+    applyDeltas(live, JSON.parse(JSON.stringify(builder.drainChanges())) as LiveDelta[]);
+    assert.deepEqual(live.processes, finished);
+    const threads = finished[0].threads ?? [];
+    assert.deepEqual(
+      threads.map((t) => [t.tid, t.name, t.python, t.startMs, t.endMs, t.cpuMs, t.samples.length]),
+      [[100, 'MainThread', true, 0, 350, 12, 3], [107, 'chef-one', true, 90, 310, 61.5, 3], [108, 'python3', false, 200, 300, 2, 1]],
+    );
   });
 });
 
