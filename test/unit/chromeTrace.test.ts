@@ -53,6 +53,38 @@ describe('toChromeTrace', () => {
     assert.ok(trace.traceEvents.some((e) => e.ph === 'C' && e.name === 'core 0 busy %' && e.args?.['your run'] === 40 && e.args?.['other programs'] === 10));
   });
 
+  it("has a track per thread under its native id, its states inside its life, apart from the process's event tracks", () => {
+    const threaded = JSON.parse(JSON.stringify(toChromeTrace({
+      ...record,
+      processes: [
+        {
+          ...record.processes[0],
+          threads: [
+            { tid: 10, name: 'MainThread', python: true, startMs: 0, endMs: 100, cpuMs: 5, samples: [] },
+            {
+              tid: 12, name: 'chef-1', python: true, startMs: 20, endMs: 80, cpuMs: 30,
+              samples: [
+                { t: 15, cpu: 50, state: 'running' }, // read before the tracer's start: nothing of it is inside the life
+                { t: 40, cpu: 80, state: 'running' },
+                { t: 60, cpu: 40, state: 'running' },
+                { t: 90, cpu: 0, state: 'waiting' }, // the part after its end is left out
+              ],
+            },
+          ],
+        },
+        record.processes[1],
+      ],
+      lockEvents: [{ ...record.lockEvents[0], pid: 10 }],
+    }))) as ReturnType<typeof toChromeTrace>;
+    const names = threaded.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === 10).map((e) => [e.tid, e.args?.name]);
+    assert.deepEqual(names.slice(0, 2), [[10, 'MainThread'], [12, 'chef-1']]);
+    const chef = threaded.traceEvents.filter((e) => e.ph === 'X' && e.tid === 12).map((e) => [e.name, e.ts, e.dur, e.args?.cpu]);
+    assert.deepEqual(chef, [['chef-1', 20_000, 60_000, undefined], ['running', 20_000, 40_000, 60], ['waiting (blocked)', 60_000, 20_000, 0]]);
+    // The lock's slices of pid 10 are on a track of their own, not on a thread's.
+    const lockTids = threaded.traceEvents.filter((e) => e.cat === 'lock-hold' || e.cat === 'lock-wait').map((e) => e.tid);
+    assert.ok(lockTids.length > 0 && lockTids.every((tid) => tid !== 10 && tid !== 12), `lock tracks: ${lockTids.join(', ')}`);
+  });
+
   it('has wait and hold slices in microseconds, and a flow from put to get', () => {
     const wait = trace.traceEvents.find((e) => e.cat === 'lock-wait')!;
     const hold = trace.traceEvents.find((e) => e.cat === 'lock-hold')!;

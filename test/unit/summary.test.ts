@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { formatSummary } from '../../src/extension/engine/export/summary';
-import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord } from '../../src/shared/runRecord';
+import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord, type ThreadEntry } from '../../src/shared/runRecord';
 
 function process(pid: number, ppid: number, role: ProcessEntry['role'], name: string, cpu: number[], core: number, cpuMs: number | null): ProcessEntry {
   return {
@@ -66,5 +66,29 @@ describe('formatSummary', () => {
   it('gives the exit and the warnings', () => {
     assert.match(text, /Run: exit code 0 · 1\.50 s · 3 processes/);
     assert.match(text, /Warnings\n {2}- Something to know\./);
+  });
+
+  it('lists the threads of processes that had two or more, and only those', () => {
+    assert.ok(!text.includes('Threads'), 'no thread part where no process had a second thread');
+    const thread = (tid: number, name: string, python: boolean, startMs: number, endMs: number | null, cpuMs: number | null): ThreadEntry => ({
+      tid, name, python, startMs, endMs, cpuMs, samples: [],
+    });
+    const [main, child] = record.processes;
+    const threaded = formatSummary({
+      ...record,
+      processes: [
+        { ...main, threads: [thread(10, 'MainThread', true, 0, 1500, null), thread(21, 'chef-1', true, 500, 1500, 250), thread(22, 'python3', false, 1000, null, 5)] },
+        { ...child, threads: [thread(11, 'MainThread', true, 0, 1500, 900)] },
+      ],
+    });
+    const part = threaded.split('\n\n').find((section) => section.startsWith('Threads'));
+    assert.ok(part, threaded);
+    assert.deepEqual(part.split('\n').slice(1).map((line) => line.trim().split(/\s{2,}/)), [
+      ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)'],
+      ['10', 'MainProcess', 'MainThread', '10', '0.00 s–1.50 s', '–', '–'],
+      ['chef-1', '21', '0.50 s–1.50 s', '250 ms', '25 %'],
+      // Still running when the record was made: its life runs to the end of the run.
+      ['python3 (not started by Python)', '22', '1.00 s–…', '5.0 ms', '1 %'],
+    ]);
   });
 });

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { ThreadTable } from '../../src/extension/engine/record/threadTable';
+import type { ObservedThread } from '../../src/extension/engine/sampling/processReading';
+import { classifyBySchedstat } from '../../src/extension/engine/sampling/threadStates';
+import type { ThreadEntry } from '../../src/shared/runRecord';
+
+const CAPS = { threadsPerProcess: 10, samplesPerThread: 100 };
+
+function read(tid: number, key: string, cpuTimeMs = 1): ObservedThread {
+  return { tid, key, name: 'python3', cpu: 10, state: 'running', cpuTimeMs };
+}
+
+function facts(entries: readonly ThreadEntry[]): Array<[number, string, boolean, number, number | null]> {
+  return entries.map((t) => [t.tid, t.name, t.python, t.startMs, t.endMs]);
+}
+
+describe('ThreadTable', () => {
+  it("keeps a reading taken a moment after a thread's reported end on that thread", () => {
+    const table = new ThreadTable(CAPS);
+    table.started(7, 'chef', 10);
+    table.ended(7, 'chef', 10, 95, 40);
+    // The tick dated 90 read it before it left: it is the same thread, whose own CPU time stays.
+    table.observe(90, [read(7, '7@1', 39)]);
+    assert.deepEqual(facts(table.entries), [[7, 'chef', true, 10, 95]]);
+    assert.equal(table.entries[0].cpuMs, 40);
+    assert.equal(table.entries[0].samples.length, 1);
+  });
+
+  it('makes a new thread of a tid the tracer starts again, or the sampler reads with another start time', () => {
+    const table = new ThreadTable(CAPS);
+    table.started(7, 'first', 10);
+    table.ended(7, 'first', 10, 20, 1);
+    table.started(7, 'second', 30);
+    table.observe(100, [read(8, '8@1')]);
+    table.observe(200, [read(8, '8@5')]);
+    assert.deepEqual(facts(table.entries), [[7, 'first', true, 10, 20], [7, 'second', true, 30, null], [8, 'python3', false, 100, 200], [8, 'python3', false, 200, null]]);
+  });
+
+  it('records an end whose start never arrived, and names a thread the sampler read first as the tracer does', () => {
+    const table = new ThreadTable(CAPS);
+    table.observe(100, [read(9, '9@1')]);
+    table.started(9, 'chef', 95);
+    table.ended(5, 'lost', 50, 150, 2);
+    assert.deepEqual(facts(table.entries), [[9, 'chef', true, 95, null], [5, 'lost', true, 50, 150]]);
+  });
+
+  it('ends no thread on an empty reading (the process has gone), and ends the rest with their process', () => {
+    const table = new ThreadTable(CAPS);
+    table.observe(100, [read(1, '1@1'), read(2, '2@1')]);
+    table.observe(200, []);
+    assert.deepEqual(table.entries.map((t) => t.endMs), [null, null]);
+    table.observe(300, [read(1, '1@1')]);
+    table.closeWithProcess(350);
+    table.closeWithProcess(340); // a closer end arrives: those that ended with it follow
+    assert.deepEqual(table.entries.map((t) => t.endMs), [340, 300]);
+  });
+
+  it('stops at its caps and says so', () => {
+    const table = new ThreadTable({ threadsPerProcess: 2, samplesPerThread: 3 });
+    for (let t = 1; t <= 5; t++) table.observe(t * 100, [read(1, '1@1'), read(2, '2@1'), read(3, '3@1')]);
+    assert.equal(table.entries.length, 2);
+    assert.deepEqual(table.entries.map((t) => t.samples.length), [3, 3]);
+    assert.equal(table.truncated, true);
+  });
+});
+
+describe('classifyBySchedstat', () => {
+  it('gives the state that took the largest part of the interval', () => {
+    assert.equal(classifyBySchedstat({ intervalNs: 100, ranNs: 60, runDelayNs: 30 }), 'running');
+    assert.equal(classifyBySchedstat({ intervalNs: 100, ranNs: 30, runDelayNs: 40 }), 'waiting-for-core');
+    assert.equal(classifyBySchedstat({ intervalNs: 100, ranNs: 30, runDelayNs: 20 }), 'waiting');
+    assert.equal(classifyBySchedstat({ intervalNs: 100, ranNs: 0, runDelayNs: 0 }), 'waiting');
+  });
+});
