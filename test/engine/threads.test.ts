@@ -143,6 +143,41 @@ describe('threads in the run record (real Python)', function () {
       assertPoolThreads(await profile(writeProgram('pool_threads.py', POOL_THREADS), { startMethod: 'spawn' }));
     });
 
+    it('tells a thread that waits for a core from one that is blocked', async () => {
+      // Three busy processes on one core: each is ready to run about two thirds of the time.
+      // Each has a second thread, which sleeps (a process is sampled while it runs).
+      const file = writeProgram('one_core.py', `
+        import multiprocessing as mp, os, threading, time
+
+        def burn():
+            napper = threading.Thread(target=time.sleep, args=(0.8,), name="napper")
+            napper.start()
+            end = time.perf_counter() + 0.8
+            while time.perf_counter() < end:
+                pass
+            napper.join()
+
+        if __name__ == "__main__":
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+            mp.set_start_method("fork")
+            children = [mp.Process(target=burn, name="burner-%d" % i) for i in range(3)]
+            for child in children:
+                child.start()
+            for child in children:
+                child.join()
+      `);
+      const record = await profile(file);
+      const children = record.processes.filter((p) => p.role === 'process');
+      assert.equal(children.length, 3);
+      const said = JSON.stringify(children.map((p) => p.threads?.map((t) => [t.name, t.samples.map((s) => s.state)])));
+      const mostly = (thread: ThreadEntry | undefined, state: string): boolean =>
+        thread !== undefined && thread.samples.length >= 3 && thread.samples.filter((s) => s.state === state).length > thread.samples.length / 2;
+      for (const child of children) {
+        assert.ok(mostly(child.threads?.[0], 'waiting-for-core'), `${child.name}'s burning thread mostly waited for the core: ${said}`);
+        assert.ok(mostly(child.threads?.find((t) => t.name === 'napper'), 'waiting'), `its sleeping thread was mostly blocked: ${said}`);
+      }
+    });
+
     it("names a thread Python did not start by the kernel's name for it", async () => {
       const file = writeProgram('raw_thread.py', `
         import _thread, time
