@@ -26,6 +26,18 @@ describe('ThreadTable', () => {
     assert.equal(table.entries[0].samples.length, 1);
   });
 
+  it('ends a Python thread the sampler no longer lists, until its own end, which is closer, arrives', () => {
+    const table = new ThreadTable(CAPS);
+    table.started(7, 'chef', 10);
+    table.observe(100, [read(1, '1@1'), read(7, '7@1', 30)]);
+    table.observe(200, [read(1, '1@1')]);
+    assert.deepEqual(facts(table.entries), [[7, 'chef', true, 10, 200], [1, 'python3', false, 100, null]]);
+    table.ended(7, 'chef', 10, 150, 45);
+    table.closeWithProcess(400);
+    assert.deepEqual(facts(table.entries), [[7, 'chef', true, 10, 150], [1, 'python3', false, 100, 400]]);
+    assert.equal(table.entries[0].cpuMs, 45);
+  });
+
   it('makes a new thread of a tid the tracer starts again, or the sampler reads with another start time', () => {
     const table = new ThreadTable(CAPS);
     table.started(7, 'first', 10);

@@ -13,9 +13,11 @@ thread's own CPU time (time.thread_time), which every platform gives.
 The thread a process begins with is reported by its process-start (lifecycle.py). A fork
 child has only the thread that forked: it re-reads its native id when it ends.
 
-Each start and end is sent at once, so that the panel names a thread while it runs, unless
-another thread is sending: a starting thread must never wait for the outbox, whose holder
-may be waiting for it to start (Thread.start() waits until it runs).
+A start is sent at once, so that the panel names a thread while it runs, unless another
+thread is sending: a starting thread must never wait for the outbox, whose holder may be
+waiting for it to start (Thread.start() waits until it runs). That send costs the new thread
+about 15 us of CPU (2 cores, loaded). An end waits for the next send of this process (another
+thread's start, a batch, a fork, the process's end): the sampler sees the thread go meanwhile.
 """
 
 import _thread
@@ -63,4 +65,3 @@ def _report_start(thread, get_native_id):
 def _report_end(thread, start_ns, get_native_id, thread_time_ns):
     cpu_ns = thread_time_ns() if thread_time_ns is not None else None
     _batch.events.append((get_native_id(), thread.name, start_ns, clock.monotonic_ns(), cpu_ns))
-    record_buffer.flush_unless_busy()

@@ -26,14 +26,20 @@ export interface ThreadCaps {
  */
 const LAST_READ_AFTER_END_MS = 1000;
 
+/**
+ * How a thread's end is known: from the tracer (its own end, the last word), seen gone (the
+ * sampler no longer lists it, or its tid was taken again: the tracer's end, when it comes, is
+ * closer), or from its process's end (no word of its own: it follows a corrected process end).
+ */
+type EndSource = 'tracer' | 'gone' | 'process';
+
 interface LiveThread {
   entry: ThreadEntry;
   /** Its place in the process's threads. */
   index: number;
   /** The sampler's tid + start-time key, once the sampler has read it. */
   samplerKey: string | null;
-  /** Its end is its process's (none of its own was seen): it follows a corrected process end. */
-  endedWithProcess: boolean;
+  endSource: EndSource | null;
   /** How many of its samples a live view has. */
   samplesSent: number;
 }
@@ -72,21 +78,21 @@ export class ThreadTable {
       return;
     }
     // A Python thread still open under this tid has ended unseen: its tid is taken again.
-    if (known && known.entry.endMs === null) this.end(known, startMs, false);
+    if (known && known.entry.endMs === null) this.end(known, startMs, 'gone');
     this.create({ tid, name, python: true, startMs });
   }
 
   /** A Python thread ended, with its last name and its own CPU time (the tracer's thread-batch end). */
   ended(tid: number, name: string, startMs: number, endMs: number, cpuMs: number | null): void {
     let known = this.byTid.get(tid);
-    if (!known || (known.entry.python && known.entry.endMs !== null && !known.endedWithProcess)) {
+    if (!known || known.endSource === 'tracer') {
       // Its start never arrived (or this is another thread under a reused tid).
       known = this.create({ tid, name, python: true, startMs });
       if (!known) return;
     }
     const startedMs = known.entry.python ? known.entry.startMs : startMs;
-    this.change(known, { name, python: true, startMs: startedMs, endMs, ...(cpuMs !== null ? { cpuMs } : {}) });
-    known.endedWithProcess = false;
+    this.change(known, { name, python: true, startMs: startedMs, ...(cpuMs !== null ? { cpuMs } : {}) });
+    this.end(known, endMs, 'tracer');
   }
 
   /** What the sampler read of the process's threads at `t` (Linux, when it read them). */
@@ -95,8 +101,8 @@ export class ThreadTable {
     for (const thread of observed) {
       let live = this.byTid.get(thread.tid);
       if (!live || !this.isSame(live, thread, t)) {
-        // A sampler-only thread under this tid before ended: its tid was taken again.
-        if (live && !live.entry.python && live.entry.endMs === null) this.end(live, t, false);
+        // The thread under this tid before has ended: its tid was taken again.
+        if (live && live.entry.endMs === null) this.end(live, t, 'gone');
         live = this.create({ tid: thread.tid, name: thread.name, python: false, startMs: t });
         if (!live) continue;
       }
@@ -106,11 +112,12 @@ export class ThreadTable {
       // Until it ends: then the tracer's figure, taken at its end, is the last word.
       if (live.entry.endMs === null && live.entry.cpuMs !== thread.cpuTimeMs) this.change(live, { cpuMs: thread.cpuTimeMs });
     }
-    // A thread only the sampler knows, no longer listed, has ended (an empty reading says nothing:
-    // the process has gone, and its end closes its threads).
+    // A thread the sampler read before and no longer lists has ended; a Python thread's own
+    // end, when it comes, is closer. (An empty reading says nothing: the process has gone, and
+    // its end closes its threads.)
     if (observed.length === 0) return;
     for (const live of this.byTid.values()) {
-      if (!seen.has(live) && !live.entry.python && live.samplerKey !== null && live.entry.endMs === null) this.end(live, t, false);
+      if (!seen.has(live) && live.samplerKey !== null && live.entry.endMs === null) this.end(live, t, 'gone');
     }
   }
 
@@ -120,7 +127,7 @@ export class ThreadTable {
    */
   closeWithProcess(endMs: number): void {
     for (const live of this.threads) {
-      if (live.entry.endMs === null || (live.endedWithProcess && live.entry.endMs !== endMs)) this.end(live, endMs, true);
+      if (live.entry.endMs === null || (live.endSource === 'process' && live.entry.endMs !== endMs)) this.end(live, endMs, 'process');
     }
   }
 
@@ -147,7 +154,7 @@ export class ThreadTable {
       return undefined;
     }
     const entry: ThreadEntry = { ...init, endMs: null, cpuMs: null, samples: [] };
-    const live: LiveThread = { entry, index: this.threads.length, samplerKey: null, endedWithProcess: false, samplesSent: 0 };
+    const live: LiveThread = { entry, index: this.threads.length, samplerKey: null, endSource: null, samplesSent: 0 };
     this.threads.push(live);
     this.entries.push(entry);
     this.byTid.set(init.tid, live);
@@ -155,8 +162,8 @@ export class ThreadTable {
     return live;
   }
 
-  private end(live: LiveThread, endMs: number, withProcess: boolean): void {
-    live.endedWithProcess = withProcess;
+  private end(live: LiveThread, endMs: number, source: EndSource): void {
+    live.endSource = source;
     this.change(live, { endMs });
   }
 
