@@ -63,6 +63,7 @@ def process_start(pid, ppid, t, role, name, start_method, cpu_ms, tid=None, thre
     record["cpuMs"] = cpu_ms
     if tid is not None:
         record["tid"] = tid
+    if thread_name is not None:
         record["threadName"] = thread_name
     return record
 
