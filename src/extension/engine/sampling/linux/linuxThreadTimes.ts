@@ -104,7 +104,8 @@ export class ProcessThreadTimes {
    * Reads the threads' times since the previous call and adds the process's CPU ns to
    * `cpuNsByCore`, each thread's at the CPU it last ran on. `stat` is the process's stat
    * line just read; `previousCpuTicks` its CPU ticks at the previous read (0 on the first);
-   * `relist`: list the threads again even if their number looks unchanged.
+   * `relist`: list the threads again even if their number looks unchanged; `moment`: when
+   * this read began, from which each thread's interval since its previous read is measured.
    */
   read(
     stat: ProcPidStat,
