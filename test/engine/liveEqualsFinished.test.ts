@@ -28,7 +28,6 @@ const NOT_LIVE: Record<string, string> = {
   stderrTruncated: 'as stdoutTruncated',
   events: 'the event server\'s counts, read once its socket is drained at the end',
   // Known earlier, but not shown while the run goes: no delta carries them.
-  python: 'resolved before the run; no live view shows it',
   startMethod: 'reported by the main process at its start; no live view shows it',
 };
 
@@ -135,7 +134,7 @@ type Input = { tick: SamplerTick } | { tracer: TracerRecord };
 function liveAndRecord(inputs: readonly Input[]): { live: RunRecord; builder: RunRecordBuilder } {
   const builder = new RunRecordBuilder();
   builder.addRoot(100, 1, 'python3 main.py');
-  const live = emptyLiveRecord({ file: 'main.py', argv: [], cores: 2, startedAt: '' });
+  const live = emptyLiveRecord({ file: 'main.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, cores: 2, startedAt: '' });
   for (const input of inputs) {
     if ('tick' in input) builder.applySamplerTick(input.tick);
     else builder.applyTracerRecord(input.tracer);

@@ -83,7 +83,7 @@ describe('ActivityBuilder', () => {
       { type: 'task-batch', pid: 30, events: [['p', 'f', 1, 8, 9, true, null, 'k2']] },
     ];
     const builder = new ActivityBuilder();
-    const live = emptyLiveRecord({ file: 'a.py', argv: [], cores: 1, startedAt: '' });
+    const live = emptyLiveRecord({ file: 'a.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, cores: 1, startedAt: '' });
     for (const record of records) {
       builder.apply(record as Parameters<ActivityBuilder['apply']>[0]);
       const deltas: LiveDelta[] = [];

@@ -162,7 +162,17 @@ export class ProfileRun {
 
   /** What a live view needs to begin rendering this run. */
   liveStart(): LiveRunStart {
-    return { file: this.request.file, argv: this.request.args ?? [], cores: os.cpus().length, startedAt: this.clock.startedAt.toISOString() };
+    return {
+      file: this.request.file,
+      argv: this.request.args ?? [],
+      python: this.pythonFacts(),
+      cores: os.cpus().length,
+      startedAt: this.clock.startedAt.toISOString(),
+    };
+  }
+
+  private pythonFacts(): RunRecord['python'] {
+    return { executable: this.python.executable, version: this.python.version, gilEnabled: this.python.gilEnabled };
   }
 
   /** Everything that changed since the previous call (about every 100 ms); needs `live: true` in the request. */
@@ -246,7 +256,7 @@ export class ProfileRun {
       schema: RUN_RECORD_SCHEMA,
       file: this.request.file,
       argv: this.request.args ?? [],
-      python: { executable: this.python.executable, version: this.python.version },
+      python: this.pythonFacts(),
       startMethod: (this.builder.getStartMethod() ?? this.request.startMethod ?? null) as StartMethod | null,
       exitCode: exit.exitCode,
       exitSignal: exit.signal,
