@@ -32,6 +32,7 @@ import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from '../sampling/sampler';
 import { TRACER_ENV, type TracerRecord } from '../tracer/tracerProtocol';
+import { aggregationWarnings } from './aggregationWarnings';
 import { otherTracerVersionWarning } from './otherTracerVersion';
 import { silentTracerWarning } from './silentTracer';
 import { warningsFromStderr } from './stderrWarnings';
@@ -242,11 +243,7 @@ export class ProfileRun {
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
     this.builder.finishTasks(durationMs, outcome !== 'exited');
     const activity = this.builder.finishActivity();
-    for (const lock of activity.aggregatedLocks) {
-      this.builder.addWarning(
-        `The ${lock.api} lock was used so often that Parallel Lab switched it to counts and histograms to keep your program fast; its individual waits are not in the timeline.`,
-      );
-    }
+    for (const warning of aggregationWarnings(activity.locks, activity.aggregatedLocks)) this.builder.addWarning(warning);
     const dropped = this.events.counts.malformed + this.events.counts.unauthenticated;
     if (dropped > 0) {
       this.builder.addWarning(`${dropped} messages on the run's event channel were malformed or unauthenticated and were ignored.`);
