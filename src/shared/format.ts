@@ -19,3 +19,10 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(0)} KiB`;
   return `${bytes} B`;
 }
+
+/** "148–160 ms", or "990 ms–1.01 s" when the ends read in different units. */
+export function formatMsRange(low: number, high: number): string {
+  const [from, to] = [formatMs(low), formatMs(high)];
+  const unit = (text: string): string => text.slice(text.lastIndexOf(' '));
+  return unit(from) === unit(to) ? `${from.slice(0, from.lastIndexOf(' '))}–${to}` : `${from}–${to}`;
+}
