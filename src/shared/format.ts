@@ -20,9 +20,10 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** "148–160 ms", or "990 ms–1.01 s" when the ends read in different units. */
+/** "148–160 ms", or "990 ms–1.01 s" when the ends read in different units, or "403 ms" when they read the same. */
 export function formatMsRange(low: number, high: number): string {
   const [from, to] = [formatMs(low), formatMs(high)];
+  if (from === to) return from;
   const unit = (text: string): string => text.slice(text.lastIndexOf(' '));
   return unit(from) === unit(to) ? `${from.slice(0, from.lastIndexOf(' '))}–${to}` : `${from}–${to}`;
 }

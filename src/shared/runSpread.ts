@@ -18,6 +18,11 @@ export const MAX_RUNS = 7;
 /** A spread of at most this share of the median is small: further runs would change little. */
 export const SMALL_SPREAD = 0.1;
 /**
+ * A spread narrower than this is small whatever the median: a map that short is timed to within
+ * the clock's and the caches' noise, which more runs would not narrow.
+ */
+export const SMALL_SPREAD_MS = 1;
+/**
  * Medians closer than this ratio are no difference worth a sentence, even when the spreads are
  * apart: the same work on the same core drifts by that much from one minute to the next on a
  * busy machine, and "1.0× faster" says nothing.
@@ -48,12 +53,12 @@ export function medianRunIndex(runsMs: readonly number[]): number {
   return best;
 }
 
-/** Enough runs, and close enough together, to stop repeating this mode. */
+/** Enough runs, and close enough together (SMALL_SPREAD, SMALL_SPREAD_MS), to stop repeating this mode. */
 export function hasEnoughRuns(runsMs: readonly number[]): boolean {
   if (runsMs.length >= MAX_RUNS) return true;
   if (runsMs.length < MIN_RUNS) return false;
   const { low, high } = spreadOf(runsMs);
-  return high - low <= SMALL_SPREAD * median(runsMs);
+  return high - low <= Math.max(SMALL_SPREAD * median(runsMs), SMALL_SPREAD_MS);
 }
 
 export interface RunComparison {

@@ -34,6 +34,12 @@ export interface ScalingMode {
   againstSequential: RunDifference;
   /** speedup / workers (1 for the sequential run). */
   efficiency: number;
+  /**
+   * Sequential and thread runs: the harness process's CPU time over the map's wall time, median
+   * over the runs, i.e. how many cores' worth it kept busy (at most about 1 for threads that
+   * take turns on a GIL). Absent for process pools, whose work is done in other processes.
+   */
+  cpuCores?: number;
   /** The results equal the sequential run's. */
   resultsMatch: boolean;
   /** Process pools only: the items per task Pool.map chose (the learner's usual call, no chunksize given). */

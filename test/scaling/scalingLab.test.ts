@@ -64,7 +64,8 @@ function speedupOf(result: ScalingResult, mode: 'threads' | 'processes', workers
 }
 
 function numbersOf(result: ScalingResult): string {
-  const modes = result.modes.map((mode) => `${mode.mode}×${mode.workers}: ${mode.wallMs.toFixed(0)} ms, ${mode.speedup.toFixed(2)}×`).join('; ');
+  const cpu = (cores: number | undefined): string => (cores === undefined ? '' : `, ${cores.toFixed(2)} cores`);
+  const modes = result.modes.map((mode) => `${mode.mode}×${mode.workers}: ${mode.wallMs.toFixed(0)} ms [${mode.runsMs.map((ms) => ms.toFixed(0)).join(' ')}], ${mode.speedup.toFixed(2)}×${cpu(mode.cpuCores)}`).join('; ');
   const load = result.warnings.find((warning) => SHARED_MACHINE.test(warning)) ?? 'no other programs seen';
   return `${modes}; fit ${JSON.stringify(result.fit)}; verdict: ${result.verdict}; ${load}`;
 }
@@ -187,9 +188,10 @@ describe('scaling lab (engine, real processes)', function () {
       const { result } = await runScalingLab({ file, functionName: 'crunch_long', inputs: 'range(2)', maxWorkers: 2 });
       const threads = result.modes.find((mode) => mode.mode === 'threads');
       assert.ok(threads && threads.runsMs.length >= 3, numbersOf(result));
-      assert.notEqual(threads.againstSequential, 'faster', numbersOf(result));
+      assert.ok(threads.cpuCores !== undefined && threads.cpuCores <= 1.2, `2 GIL-bound threads kept ${threads.cpuCores} cores busy; ${numbersOf(result)}`);
       assert.doesNotMatch(result.verdict, /Threads (helped|ran it [\d.]+× faster)/, numbersOf(result));
-      assert.match(result.verdict, /Threads (made no measurable difference: .*?(ranges that overlap|less than 10 % apart)|ran it [\d.]+× slower than alone)/, numbersOf(result));
+      // Quicker wall times are possible here (GIL-bound threads get more of a shared core), but never called a speed-up.
+      assert.match(result.verdict, /Threads (made no measurable difference: .*?(ranges that overlap|less than 10 % apart)|ran it [\d.]+× slower than alone|did not speed it up by running at once)/, numbersOf(result));
       assert.match(result.verdict, /this Python has a GIL, one lock a thread must hold to run Python code: the 2 threads took turns on it, like 2 chefs sharing one stove/, numbersOf(result));
       if (process.platform === 'linux') assert.ok(result.warnings.some((warning) => SHARED_MACHINE.test(warning)), `the lab saw the load: ${numbersOf(result)}`);
     } finally {

@@ -155,11 +155,19 @@ function compare(request: ScalingRequest, maxWorkers: number, platform: NodeJS.P
 
 function modeOf(entry: MeasuredStep, sequentialRunsMs: readonly number[]): ScalingMode {
   const chunksize = entry.runs[0].report.chunksize;
+  const cpuCores = cpuCoresOf(entry);
   return {
     ...modeFigures(entry.step, runsMsOf(entry), sequentialRunsMs),
     resultsMatch: entry.step.mode === 'sequential' || entry.runs.every(({ report }) => report.difference === null),
     ...(chunksize === undefined ? {} : { chunksize }),
+    ...(cpuCores === undefined ? {} : { cpuCores }),
   };
+}
+
+/** The median of the runs' CPU time over wall time; undefined unless every run measured its CPU time. */
+function cpuCoresOf({ runs }: MeasuredStep): number | undefined {
+  const cores = runs.map(({ report }) => (report.cpuMs === undefined || report.wallMs <= 0 ? null : report.cpuMs / report.wallMs));
+  return cores.every((value): value is number => value !== null) ? median(cores) : undefined;
 }
 
 /** The threads ran in the thread run's Python; a record made before gilEnabled was recorded had a GIL. */

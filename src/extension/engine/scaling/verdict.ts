@@ -28,6 +28,13 @@ export interface VerdictInput {
 const CLEAR_HELP = 1.5;
 /** A function whose CPU time is at least this share of the time it could run computes; below it, it mostly waits. */
 const COMPUTES = 0.5;
+/**
+ * Threads that kept more than this many cores busy on average ran at once. At or below it, with
+ * a GIL, their wall time can still beat the run alone's on a busy machine (each thread waking
+ * for the GIL is favoured by the scheduler, so together they get more of a shared core), but
+ * that is a bigger share of a core, not work done in parallel.
+ */
+const AT_ONCE_CORES = 1.2;
 /** Losses under this share of the ideal time are noise, not worth a sentence. */
 const NOTABLE_LOSS = 0.05;
 /** Items quicker than this cost less than sending them to a worker and back (a few ms on a busy machine). */
@@ -79,6 +86,23 @@ function threadSentences(threads: ScalingMode, sequential: ScalingMode, input: V
   const computes = input.computeShare === null ? null : input.computeShare >= COMPUTES;
   const waits = computes === false ? ': the function spends its time waiting (sleep or I/O), and a waiting thread lets the others run' : '';
   const noGil = 'This Python has no GIL, so its threads can run Python code on several cores at once.';
+  const stove =
+    'The function computes in Python, and this Python has a GIL, one lock a thread must hold to run Python code: ' +
+    `the ${threads.workers} threads took turns on it, like ${threads.workers} chefs sharing one stove, so only one of them ran Python code at a time.`;
+  // With a GIL, threads of a computing function that never kept more than one core busy did not run at once, whatever their wall time.
+  const tookTurns = input.gilEnabled && computes === true && threads.cpuCores !== undefined && threads.cpuCores <= AT_ONCE_CORES;
+  if (comparison.difference === 'faster' && tookTurns) {
+    const threadCores = threads.cpuCores ?? 0;
+    const share =
+      sequential.cpuCores !== undefined && sequential.cpuCores < threadCores
+        ? `, against ${coresText(sequential.cpuCores)} for the run alone: they got more of a busy core than the run alone did, not more cores`
+        : '';
+    return [
+      `Threads did not speed it up by running at once: their runs were quicker than alone (${figures}), but the ${threads.workers} threads together kept ${coresText(threadCores)} busy on average, ` +
+        `no more than one thread at a time can${share}.`,
+      stove,
+    ];
+  }
   if (comparison.difference === 'faster') {
     const helped = threads.speedup >= CLEAR_HELP ? `Threads helped too, ${pace(threads.speedup)} than alone` : `Threads ran it ${pace(threads.speedup)} than alone`;
     return [`${helped} (${figures})${waits}.`, ...(input.gilEnabled ? [] : [noGil])];
@@ -86,10 +110,12 @@ function threadSentences(threads: ScalingMode, sequential: ScalingMode, input: V
   const lead = comparison.difference === 'slower' ? `Threads ran it ${pace(threads.speedup)} than alone (${figures})` : `Threads made no measurable difference: ${noDifference(comparison, threads, sequential)}`;
   if (!input.gilEnabled) return [`${lead}.`, `${noGil} The GIL is not what kept them from helping here.`];
   if (computes !== true) return [`${lead}.`];
-  return [
-    `${lead}. The function computes in Python, and this Python has a GIL, one lock a thread must hold to run Python code: ` +
-      `the ${threads.workers} threads took turns on it, like ${threads.workers} chefs sharing one stove, so only one of them ran Python code at a time.`,
-  ];
+  return [`${lead}.`, stove];
+}
+
+/** "0.46 of a core", "1.90 cores". */
+function coresText(cores: number): string {
+  return cores < 1 ? `${cores.toFixed(2)} of a core` : `${cores.toFixed(2)} cores`;
 }
 
 /** Why two sets of runs were not told apart, with the figures. */
