@@ -10,8 +10,7 @@ import { legendItem, niceTicks, Plot } from './plot';
 
 /** The efficiencies, in %, that the spread of a mode's runs spans. */
 function efficiencyRange(mode: ScalingMode): [number, number] {
-  const perWorker = mode.mode === 'sequential' ? 100 : 100 / mode.workers;
-  return [mode.speedupRange.low * perWorker, mode.speedupRange.high * perWorker];
+  return [(mode.speedupRange.low / mode.workers) * 100, (mode.speedupRange.high / mode.workers) * 100];
 }
 
 function rangeText(mode: ScalingMode): string {

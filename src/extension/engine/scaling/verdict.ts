@@ -1,8 +1,8 @@
 // The plain-language conclusion of the scaling lab, composed from the measurements only:
 // each sentence is said when the numbers support it, so a surprising result reads as such.
 // Every mode ran several times; a mode is called faster or slower than another only by the
-// rule of src/shared/runSpread.ts (spreads apart, medians 10 % apart or more), and a difference within
-// the spreads is said to be none, with the figures that show it.
+// rule of src/shared/runSpread.ts (spreads apart, medians 10 % apart or more), and a
+// difference within the spreads is said to be none, with the figures that show it.
 
 import { formatMs, formatMsRange } from '../../../shared/format';
 import type { AmdahlFit, ScalingBreakdown, ScalingMode, ScalingPrediction } from '../../../shared/scaling';
@@ -90,9 +90,8 @@ function threadSentences(threads: ScalingMode, sequential: ScalingMode, input: V
     'The function computes in Python, and this Python has a GIL, one lock a thread must hold to run Python code: ' +
     `the ${threads.workers} threads took turns on it, like ${threads.workers} chefs sharing one stove, so only one of them ran Python code at a time.`;
   // With a GIL, threads of a computing function that never kept more than one core busy did not run at once, whatever their wall time.
-  const tookTurns = input.gilEnabled && computes === true && threads.cpuCores !== undefined && threads.cpuCores <= AT_ONCE_CORES;
-  if (comparison.difference === 'faster' && tookTurns) {
-    const threadCores = threads.cpuCores ?? 0;
+  const threadCores = threads.cpuCores;
+  if (comparison.difference === 'faster' && input.gilEnabled && computes === true && threadCores !== undefined && threadCores <= AT_ONCE_CORES) {
     const share =
       sequential.cpuCores !== undefined && sequential.cpuCores < threadCores
         ? `, against ${coresText(sequential.cpuCores)} for the run alone: they got more of a busy core than the run alone did, not more cores`
@@ -128,7 +127,7 @@ function noDifference(comparison: RunComparison, runs: ScalingMode, alone: Scali
 }
 
 /** "148–160 ms in 3 runs", or "in the middle 5 of 7 runs": the spread the rule compared. */
-export function runsFigures(mode: ScalingMode): string {
+function runsFigures(mode: ScalingMode): string {
   const count = mode.runsMs.length;
   if (count === 1) return `${formatMs(mode.wallMs)} in 1 run`;
   const inside = mode.runsMs.filter((ms) => ms >= mode.spreadMs.low && ms <= mode.spreadMs.high).length;
