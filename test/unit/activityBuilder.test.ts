@@ -119,8 +119,8 @@ describe('ActivityBuilder', () => {
     );
     assert.deepEqual(warnings, [
       'The worker 5 running 3 calls of job died with exit code 1 (os._exit, sys.exit or a crash). Pool starts a new worker in its place, but this task is lost: its result never comes, so a get() or map() waiting for it waits forever unless it has a timeout.',
-      'The worker 2 running job(1) was killed by SIGSEGV (a crash: it read or wrote memory it may not), so the pool broke and every pending future failed (BrokenProcessPool).',
-      'The worker 3 running job(…) was killed by SIGTERM (ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
+      'The worker 2 running job(1) was killed by signal 11 (SIGSEGV, a crash: it read or wrote memory it may not), so the pool broke and every pending future failed (BrokenProcessPool).',
+      'The worker 3 running job(…) was killed by signal 15 (SIGTERM, ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
     ]);
     assert.deepEqual(builder.closeUnfinishedTasks(processOf, { durationMs: 20, stopped: false }), [], 'each only once');
   });

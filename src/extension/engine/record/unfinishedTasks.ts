@@ -106,7 +106,7 @@ function warningFor(task: UnfinishedTask, exitCode: number | null, stopped: bool
     if (afterPoolBroke) {
       return `${worker} ${ended} after the pool had broken: ${executor.name} then ends its other workers, so this task did not finish either.`;
     }
-    return `${worker} ${ended}, ${executor.broke}`;
+    return `${worker} ${ended}, ${executor.broke}${afterword(signal)}`;
   }
   if (signal === 'SIGTERM') {
     return (
@@ -116,26 +116,41 @@ function warningFor(task: UnfinishedTask, exitCode: number | null, stopped: bool
   }
   return (
     `${worker} ${ended}. Pool starts a new worker in its place, but this task is lost: its result never comes, ` +
-    'so a get() or map() waiting for it waits forever unless it has a timeout.'
+    `so a get() or map() waiting for it waits forever unless it has a timeout.${afterword(signal)}`
   );
 }
 
+/** What a signal that ends a process means, after its name: "signal 11 (SIGSEGV, a crash: ...)". */
 const SIGNAL_CAUSES: Record<string, string> = {
   SIGSEGV: 'a crash: it read or wrote memory it may not',
   SIGBUS: 'a crash: a bad memory access',
   SIGABRT: 'a crash: the process aborted',
   SIGFPE: 'a crash: an arithmetic fault',
   SIGILL: 'a crash: an illegal instruction',
-  SIGKILL: 'the out-of-memory killer, or a kill -9',
   SIGTERM: 'ended from outside',
 };
+
+/**
+ * A sentence after the warning for a signal whose likely cause is worth a word of its own.
+ * SIGKILL cannot be caught and Python never sends it by itself: it comes from Linux's
+ * out-of-memory killer or from a kill -9, and the record cannot tell which. So the
+ * out-of-memory killer is said as a possibility.
+ */
+function afterword(signal: string | null): string {
+  if (signal !== 'SIGKILL') return '';
+  return (
+    " SIGKILL is what Linux's out-of-memory killer sends when the machine runs out of memory, so the task may have " +
+    'needed more memory than there was; a kill -9 sends it too.'
+  );
+}
 
 function howItEnded(exitCode: number | null, signal: string | null, exitCauses: string): string {
   if (exitCode === null) return 'ended before the task finished (Parallel Lab did not see its exit code)';
   if (exitCode >= 0) return `died with exit code ${exitCode} (${exitCauses})`;
-  const name = signal ?? `signal ${-exitCode}`;
+  // Python's exit code for a death by a signal is minus the signal's number.
   const cause = signal ? SIGNAL_CAUSES[signal] : undefined;
-  return `was killed by ${name}${cause ? ` (${cause})` : ''}`;
+  const named = signal ? ` (${signal}${cause ? `, ${cause}` : ''})` : '';
+  return `was killed by signal ${-exitCode}${named}`;
 }
 
 function signalName(signal: number): string | null {
