@@ -133,7 +133,7 @@ function assertUnchangedAndClean(record: RunRecord<LockEventList>, plain: PlainR
   assert.equal(record.exitCode, plain.exitCode, 'the exit code is the program\'s');
   assert.equal(record.stdout, plain.stdout);
   assert.equal(record.stderr, plain.stderr, 'the traceback, byte for byte');
-  for (const warning of record.warnings) assert.doesNotMatch(warning, /still running|never saw it start/, 'no process left behind or lost');
+  for (const warning of record.warnings) assert.doesNotMatch(warning, /still running|never saw it start/, `no process left behind or lost: ${warning}`);
   for (const process of record.processes) {
     // The resource tracker ends once the main's end of its pipe closes, so a little after the
     // main (the record's end); every other process ends before the main does.
