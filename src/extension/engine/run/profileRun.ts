@@ -116,10 +116,14 @@ export class ProfileRun {
     const builder = new RunRecordBuilder();
     const clock = new RunClock();
     const liveQueue: LiveDelta[] | null = request.live ? [] : null;
-    const events = await EventServer.open(clock, (record) => {
-      builder.applyTracerRecord(record);
-      observer.onTracerRecord?.(record);
-    });
+    const events = await EventServer.open(
+      clock,
+      (record) => {
+        builder.applyTracerRecord(record);
+        observer.onTracerRecord?.(record);
+      },
+      { opened: (pid) => builder.connectionOpened(pid), read: (pid) => builder.connectionRead(pid) },
+    );
     let runner: Runner;
     try {
       runner = await Runner.start({
@@ -209,6 +213,7 @@ export class ProfileRun {
     if (this.stopping) return this.stopping;
     if (this.currentState !== 'running') return Promise.resolve();
     this.stopReason = reason;
+    this.builder.stopBegan();
     this.setState('stopping');
     this.stopping = this.runner.stop();
     return this.stopping;
