@@ -78,7 +78,7 @@ async function measureLiveLatency(browser: Browser): Promise<RenderBenchResult['
   const { page } = await watchedPage(browser);
   try {
     await openPanel(page);
-    await sendToPanel(page, { type: 'live-start', run: { file: '/bench/live.py', argv: [], cores: 4, startedAt: new Date().toISOString() }, source: null });
+    await sendToPanel(page, { type: 'live-start', run: { file: '/bench/live.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, cores: 4, startedAt: new Date().toISOString() }, source: null });
     await watchNewRows(page);
     const builder = new RunRecordBuilder();
     const arrived = new Map<number, number>();

@@ -16,7 +16,6 @@ import { ProfileRun } from './engine/run/profileRun';
 import { stepLabel } from './engine/scaling/plan';
 import { runScalingLab, ScalingLabCancelled } from './engine/scaling/scalingLab';
 import { formatScalingSummary } from './engine/scaling/scalingSummary';
-import { times } from './engine/scaling/verdict';
 import { formatSummary } from './engine/export/summary';
 
 const USAGE = `Usage: parallel-lab run FILE [options] [-- ARGS...]
@@ -189,9 +188,10 @@ async function scale(argv: string[]): Promise<number> {
         timeoutMsPerRun: secondsToMs(positiveNumber(values.timeout, '--timeout', 'seconds')),
       },
       {
-        onPlan: (steps) => process.stdout.write(`Running ${functionName} in ${steps.length} ways, each profiled:\n`),
-        onStepFinished: (step, index, mode) =>
-          process.stdout.write(`  ${index + 1}. ${stepLabel(step).padEnd(14)} ${formatMs(mode.wallMs).padStart(8)}  ${times(mode.speedup)}\n`),
+        onPlan: (steps, minRuns) =>
+          process.stdout.write(`Running ${functionName} in ${steps.length} ways, each at least ${minRuns} times (more while its runs disagree), each run profiled:\n`),
+        onRunFinished: (step, index, runNumber, wallMs) =>
+          process.stdout.write(`  ${index + 1}. ${stepLabel(step).padEnd(14)} run ${String(runNumber).padEnd(2)} ${formatMs(wallMs).padStart(8)}\n`),
       },
       aborter.signal,
     );

@@ -19,3 +19,11 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(0)} KiB`;
   return `${bytes} B`;
 }
+
+/** "148–160 ms", or "990 ms–1.01 s" when the ends read in different units, or "403 ms" when they read the same. */
+export function formatMsRange(low: number, high: number): string {
+  const [from, to] = [formatMs(low), formatMs(high)];
+  if (from === to) return from;
+  const unit = (text: string): string => text.slice(text.lastIndexOf(' '));
+  return unit(from) === unit(to) ? `${from.slice(0, from.lastIndexOf(' '))}–${to}` : `${from}–${to}`;
+}

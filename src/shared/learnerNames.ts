@@ -28,7 +28,8 @@ export function signalOf(lock: LockInfo | undefined): SignalKind | null {
 
 /**
  * The lock inside an Event (or a Barrier) the standard library takes around its wait and
- * set: the Event's own workings, shown neither beside it nor as contention.
+ * set: the Event's own workings, shown neither beside it nor as contention. The tracer no
+ * longer reports it; records made before still list it (internal, api "Event").
  */
 export function isPartOfSignal(lock: LockInfo): boolean {
   return lock.internal && signalOf(lock) === null && (lock.api === 'Event' || lock.api === 'Barrier');

@@ -28,6 +28,7 @@ export type LiveRunState = 'starting' | 'running' | 'stopping' | 'finishing' | '
 export interface LiveRunStart {
   file: string;
   argv: string[];
+  python: RunRecord['python'];
   cores: number;
   startedAt: string;
 }
@@ -66,7 +67,7 @@ export function emptyLiveRecord(run: LiveRunStart): RunRecord {
     schema: RUN_RECORD_SCHEMA,
     file: run.file,
     argv: run.argv,
-    python: { executable: '', version: '' },
+    python: run.python,
     startMethod: null,
     exitCode: null,
     exitSignal: null,

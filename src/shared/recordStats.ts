@@ -92,12 +92,21 @@ export function lockStats(record: RunRecord<LockEventList>): LockStats[] {
   });
 }
 
-/** Waits for an Event, at a Barrier and for a Condition's notify, per object, in record order. */
+/**
+ * Waits for an Event, at a Barrier and for a Condition's notify, per object, in record order.
+ * Waits that came too often to trace one by one are in the object's aggregated counts: each
+ * of those was answered (the tracer counts only waits that got their signal; the others
+ * stay events), its wait from the call to the signal.
+ */
 export function signalWaitStats(record: RunRecord<LockEventList>): SignalWaitStats[] {
   const bySignal = new Map<string, SignalWaitStats>();
   for (const lock of record.locks) {
     const signal = signalOf(lock);
-    if (signal !== null) bySignal.set(lock.id, { lock, signal, waits: 0, unanswered: 0, totalWaitMs: 0, maxWaitMs: 0 });
+    if (signal === null) continue;
+    const aggregated = lock.aggregated;
+    bySignal.set(lock.id, {
+      lock, signal, waits: aggregated?.acquisitions ?? 0, unanswered: 0, totalWaitMs: aggregated?.totalWaitMs ?? 0, maxWaitMs: aggregated?.maxWaitMs ?? 0,
+    });
   }
   if (bySignal.size === 0) return [];
   for (const event of record.lockEvents) {

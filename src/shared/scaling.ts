@@ -6,15 +6,40 @@ export const SCALING_SCHEMA = 'parallel-lab/scale@1';
 
 export type ScalingModeName = 'sequential' | 'threads' | 'processes';
 
+/** Two modes told apart by the rule of runSpread.ts; 'none' is "no measurable difference". */
+export type RunDifference = 'faster' | 'slower' | 'none';
+
+export interface TimeRange {
+  low: number;
+  high: number;
+}
+
 export interface ScalingMode {
   mode: ScalingModeName;
   workers: number;
-  /** Wall time of the map itself, measured inside Python around it. */
+  /** Wall time of each run of the map, measured inside Python around it, in the order they ran (each run its own process). */
+  runsMs: number[];
+  /** The median of runsMs: the figure every speedup, chart point and sentence uses. */
   wallMs: number;
-  /** Sequential wall time / this wall time. */
+  /**
+   * The spread of the runs: the fastest to the slowest, or the second fastest to the second
+   * slowest once there are 6 runs or more (see runSpread.ts). Modes are compared by it.
+   */
+  spreadMs: TimeRange;
+  /** Sequential wall time (median) / this wall time (median). */
   speedup: number;
+  /** The speedups the spread spans: the sequential median over spreadMs.high and over spreadMs.low. */
+  speedupRange: TimeRange;
+  /** Its runs against the sequential runs: a difference within the spreads is 'none'. */
+  againstSequential: RunDifference;
   /** speedup / workers (1 for the sequential run). */
   efficiency: number;
+  /**
+   * Sequential and thread runs: the harness process's CPU time over the map's wall time, median
+   * over the runs, i.e. how many cores' worth it kept busy (at most about 1 for threads that
+   * take turns on a GIL). Absent for process pools, whose work is done in other processes.
+   */
+  cpuCores?: number;
   /** The results equal the sequential run's. */
   resultsMatch: boolean;
   /** Process pools only: the items per task Pool.map chose (the learner's usual call, no chunksize given). */
@@ -70,6 +95,14 @@ export interface ScalingResult {
   fit: AmdahlFit | null;
   prediction: ScalingPrediction;
   breakdown: ScalingBreakdown[];
+  /** The threads' Python had a GIL: the thread run's record's python.gilEnabled, true where not recorded. */
+  gilEnabled: boolean;
+  /**
+   * The sequential runs' CPU time over the time they could run (wall time less the time they
+   * waited for a free core, where measured), median over the runs: near 1 for a function that
+   * computes, near 0 for one that sleeps or waits for I/O. Null where not measured.
+   */
+  computeShare: number | null;
   /** A plain-language conclusion for the learner. */
   verdict: string;
   /** Plain-language problems noticed (results that differ, side effects, ...). */

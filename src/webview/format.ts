@@ -1,6 +1,6 @@
 // Small helpers the panel's views share (numbers are formatted in src/shared/format.ts).
 
-export { formatBytes, formatMs, formatPercent } from '../shared/format';
+export { formatBytes, formatMs, formatMsRange, formatPercent } from '../shared/format';
 
 export function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;

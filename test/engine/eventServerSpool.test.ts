@@ -73,6 +73,32 @@ describe('event server spools (real sockets and files)', () => {
     assert.deepEqual(received, ['a', 'b']);
   });
 
+  it('tells when a connection opens and when every line of it, its spool\'s included, has been read', async () => {
+    const seen: string[] = [];
+    const server = await EventServer.open(
+      new RunClock(),
+      (record) => seen.push((record as { message?: string }).message ?? record.type),
+      { opened: (pid) => seen.push(`opened ${pid}`), read: (pid) => seen.push(`read ${pid}`) },
+    );
+    // The tracer makes its spool before it announces it, and writes into it later.
+    const folder = server.tracerVariables[TRACER_ENV.spool];
+    writeSpool(folder, '7-1.spool', '');
+    const spooled = await connect(server, line(warning(7, 'on the socket')) + line({ type: 'spool', file: '7-1.spool' }));
+    await until(() => seen.length === 2);
+    writeSpool(folder, '7-1.spool', line(warning(7, 'in the spool')));
+    assert.ok(!seen.includes('read 7'), 'not all read while the socket is open');
+    spooled.destroy();
+    await until(() => seen.includes('read 7'));
+    assert.deepEqual(seen, ['opened 7', 'on the socket', 'in the spool', 'read 7']);
+    // A connection refused at its hello is no process's.
+    const stranger = net.createConnection(server.endpoint);
+    await new Promise<void>((resolve) => stranger.once('connect', () => resolve()));
+    stranger.end(line({ type: 'hello', v: TRACER_PROTOCOL_VERSION, token: 'not the token', pid: 8, t: 0 }));
+    await server.close(1000);
+    assert.deepEqual(seen, ['opened 7', 'on the socket', 'in the spool', 'read 7']);
+    assert.equal(server.counts.unauthenticated, 1);
+  });
+
   it('refuses a spool name that is not a spool file of its folder', async () => {
     const server = await EventServer.open(new RunClock(), () => undefined);
     const socket = await connect(server, line({ type: 'spool', file: '../../etc/passwd' }) + line({ type: 'spool', file: '7-9.spool' }));

@@ -28,7 +28,6 @@ const NOT_LIVE: Record<string, string> = {
   stderrTruncated: 'as stdoutTruncated',
   events: 'the event server\'s counts, read once its socket is drained at the end',
   // Known earlier, but not shown while the run goes: no delta carries them.
-  python: 'resolved before the run; no live view shows it',
   startMethod: 'reported by the main process at its start; no live view shows it',
 };
 
@@ -157,6 +156,65 @@ describe('a live run equals its finished record', function () {
     const finishing = batches.findIndex((batch) => batch.some((d) => d.kind === 'state' && d.state === 'finishing'));
     assert.ok(named >= 0 && named < finishing, `chef-2 named in batch ${named}, the run finishing in batch ${finishing}`);
   });
+
+  // A worker killed in its task while the main process goes on: the failed task and its
+  // warning are shown once the worker's end is seen, not when the run ends.
+  const CRASHING_POOLS = {
+    ProcessPoolExecutor: `
+      import os, signal, time
+      from concurrent.futures import ProcessPoolExecutor
+      from concurrent.futures.process import BrokenProcessPool
+
+      def job(x):
+          if x == 2:
+              os.kill(os.getpid(), signal.SIGKILL)
+          return x * 10
+
+      if __name__ == "__main__":
+          with ProcessPoolExecutor(2) as executor:
+              print(executor.submit(job, 1).result(), flush=True)
+              try:
+                  executor.submit(job, 2).result()
+              except BrokenProcessPool:
+                  print("the pool broke", flush=True)
+          time.sleep(1.5)
+    `,
+    Pool: `
+      import multiprocessing as mp, os, time
+
+      def job(x):
+          if x == 2:
+              os._exit(1)
+          return x * 10
+
+      if __name__ == "__main__":
+          with mp.Pool(2) as pool:
+              print(pool.apply_async(job, (1,)).get(), flush=True)
+              try:
+                  pool.apply_async(job, (2,)).get(timeout=1)
+              except mp.TimeoutError:
+                  print("job(2) never returned", flush=True)
+              time.sleep(1)
+    `,
+  };
+  for (const [pool, source] of Object.entries(CRASHING_POOLS)) {
+    it(`for a ${pool} worker that dies in its task while the program goes on, showing the failed task before the run ends`, async () => {
+      const { live, finished, batches } = await profileLive(writeProgram('crash_then_sleep.py', source));
+      assert.equal(finished.exitCode, 0, finished.stderr);
+      const failed = finished.tasks.filter((t) => !t.ok);
+      assert.equal(failed.length, 1, JSON.stringify(finished.tasks));
+      const warning = finished.warnings.find((w) => w.startsWith(`The worker ${failed[0].pid} running job(2) `));
+      assert.ok(warning, JSON.stringify(finished.warnings));
+      assertLiveEqualsFinished(live, finished);
+      const batchOf = (found: (delta: LiveDelta) => boolean): number => batches.findIndex((batch) => batch.some(found));
+      const shown = batchOf((d) => d.kind === 'tasks' && d.tasks.some((t) => !t.ok));
+      const warned = batchOf((d) => d.kind === 'warning' && d.message === warning);
+      const finishing = batchOf((d) => d.kind === 'state' && d.state === 'finishing');
+      assert.ok(shown >= 0 && shown === warned, `the task in batch ${shown}, its warning in batch ${warned}`);
+      // The program sleeps a second after the crash: ten batches or so.
+      assert.ok(finishing - shown >= 5, `the failed task in batch ${shown}, the run finishing in batch ${finishing}`);
+    });
+  }
 });
 
 // ---- Fed to the host by hand: cases a real run makes only by chance ---------------------
@@ -173,17 +231,26 @@ function tick(t: number, processes: ObservedProcess[]): SamplerTick {
   return { t, processes, coreUsage: [10, 20], coreRun: [5, 5], runTotal: 10 };
 }
 
-type Input = { tick: SamplerTick } | { tracer: TracerRecord };
+/**
+ * What the run tells the record builder, each followed by a drain unless `drain` is false
+ * (inputs that arrive together, between two drains). `connection`: the event server opened a
+ * connection of that pid, or read all of its lines.
+ */
+type Input = ({ tick: SamplerTick } | { tracer: TracerRecord } | { connection: 'opened' | 'read'; pid: number } | { stop: true }) & { drain?: false };
 
 /** Feeds inputs to a record builder, and its changes, drained after each, to a live record. */
 function liveAndRecord(inputs: readonly Input[]): { live: RunRecord; builder: RunRecordBuilder } {
   const builder = new RunRecordBuilder();
   builder.addRoot(100, 1, 'python3 main.py');
-  const live = emptyLiveRecord({ file: 'main.py', argv: [], cores: 2, startedAt: '' });
+  const live = emptyLiveRecord({ file: 'main.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, cores: 2, startedAt: '' });
   for (const input of inputs) {
     if ('tick' in input) builder.applySamplerTick(input.tick);
-    else builder.applyTracerRecord(input.tracer);
-    applyDeltas(live, JSON.parse(JSON.stringify(builder.drainChanges())) as LiveDelta[]);
+    else if ('tracer' in input) builder.applyTracerRecord(input.tracer);
+    else if ('connection' in input) {
+      if (input.connection === 'opened') builder.connectionOpened(input.pid);
+      else builder.connectionRead(input.pid);
+    } else builder.stopBegan();
+    if (input.drain !== false) applyDeltas(live, JSON.parse(JSON.stringify(builder.drainChanges())) as LiveDelta[]);
   }
   return { live, builder };
 }
@@ -281,5 +348,77 @@ describe('what the finished record joins across processes is live before the run
     ]);
     assert.deepEqual(live.ipcEvents.map((e) => [e.op, e.message]), [['put', 'q#0'], ['get', 'q#0']]);
     assert.deepEqual(live.tasks.map((t) => [t.fn, t.submitMs, t.site?.line]), [['square', 65, 7]]);
+  });
+});
+
+describe('a pool task whose worker died is live once the worker has told all it will', () => {
+  /** Worker `pid` of pool E, a ProcessPoolExecutor, takes job(`x`) and its connection stays open. */
+  const takes = (pid: number, x: number, startMs: number): Input[] => [
+    { tracer: { type: 'process-start', pid, ppid: 100, t: 10, role: 'pool-worker', name: `Worker-${pid}` } },
+    { connection: 'opened', pid },
+    { tracer: { type: 'task-start', pid, events: [['E', 'ProcessPoolExecutor', 'job', 1, startMs, `E:${x}`, `job(${x})`]] } },
+  ];
+  const exit = (pid: number, t: number, exitCode: number): Input => ({ tracer: { type: 'child-exit', pid, t, exitCode } });
+
+  /** The record as it ends: the builder finished as ProfileRun finishes it, the deltas after that applied. */
+  function finish(builder: RunRecordBuilder, live: RunRecord, stopped = false): Pick<RunRecord, 'tasks' | 'warnings'> {
+    builder.finishTasks(500, stopped);
+    const { tasks } = builder.finishActivity();
+    applyDeltas(live, JSON.parse(JSON.stringify(builder.drainChanges())) as LiveDelta[]);
+    return JSON.parse(JSON.stringify({ tasks, warnings: builder.getWarnings() })) as Pick<RunRecord, 'tasks' | 'warnings'>;
+  }
+
+  it('waits for every line of the worker to be read, then shows the task and its warning at once', () => {
+    const early = liveAndRecord([...takes(101, 2, 20), exit(101, 40, 1)]);
+    assert.deepEqual(early.live.tasks, [], 'its exit is known, but the end of its task may still be in its spool');
+    const { live, builder } = liveAndRecord([...takes(101, 2, 20), exit(101, 40, 1), { connection: 'read', pid: 101 }]);
+    assert.deepEqual(live.tasks.map((t) => [t.pid, t.ok, t.startMs, t.endMs, t.workerExitCode]), [[101, false, 20, 40, 1]]);
+    assert.deepEqual(live.warnings, [
+      'The worker 101 running job(2) died with exit code 1 (os._exit or a crash), so the pool broke and every pending future failed (BrokenProcessPool).',
+    ]);
+    const finished = finish(builder, live);
+    assert.deepEqual(live.tasks, finished.tasks);
+    assert.deepEqual(live.warnings, finished.warnings);
+  });
+
+  it('waits for the exit code, which the warning needs', () => {
+    const { live } = liveAndRecord([...takes(101, 2, 20), { connection: 'read', pid: 101 }]);
+    assert.deepEqual(live.tasks, []);
+    assert.deepEqual(live.warnings, []);
+  });
+
+  it("decides a pool's dead workers together, in the order they ended: the first broke the pool", () => {
+    // Worker 101 is killed in job(2), and the sampler sees it gone; the executor then ends
+    // worker 102, busy with job(3). The parent reports 102's exit first.
+    const pids = (...list: number[]): ObservedProcess[] => list.map((pid) => observed(pid, `${pid}@1`));
+    const inputs: Input[] = [
+      ...takes(101, 2, 20),
+      ...takes(102, 3, 22),
+      { tick: tick(30, pids(100, 101, 102)) },
+      { tick: tick(40, pids(100, 102)) },
+      { connection: 'read', pid: 101 },
+      exit(102, 45, -15),
+      { connection: 'read', pid: 102 },
+    ];
+    assert.deepEqual(liveAndRecord(inputs).live.tasks, [], "102's end is known, but not yet how 101, which ended before it, ended");
+    const { live, builder } = liveAndRecord([...inputs, exit(101, 46, -9)]);
+    assert.deepEqual(live.tasks.map((t) => [t.pid, t.endMs, t.workerExitCode]), [[101, 40, -9], [102, 45, -15]]);
+    assert.deepEqual(live.warnings, [
+      'The worker 101 running job(2) was killed by signal 9 (SIGKILL), so the pool broke and every pending future failed (BrokenProcessPool). ' +
+        "SIGKILL is what Linux's out-of-memory killer sends when the machine runs out of memory, so the task may have needed more memory than there was; a kill -9 sends it too.",
+      'The worker 102 running job(3) was killed by signal 15 (SIGTERM, ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
+    ]);
+    const finished = finish(builder, live);
+    assert.deepEqual(live.tasks, finished.tasks);
+    assert.deepEqual(live.warnings, finished.warnings);
+  });
+
+  it('leaves the tasks of workers that die once the run is being stopped to its end, which says the stop ended them', () => {
+    const { live, builder } = liveAndRecord([...takes(101, 2, 20), { stop: true }, exit(101, 40, -15), { connection: 'read', pid: 101 }]);
+    assert.deepEqual(live.tasks, []);
+    const finished = finish(builder, live, true);
+    assert.deepEqual(finished.warnings, ['Parallel Lab stopped the run while worker 101 was running job(2), so that task did not finish.']);
+    assert.deepEqual(live.tasks, finished.tasks);
+    assert.deepEqual(live.warnings, finished.warnings);
   });
 });

@@ -444,6 +444,8 @@ describe('Lock tracer', function () {
 
       const events = locks.news.filter((news) => news.kind === 'Event');
       assert.equal(new Set(events.map((n) => n.lock)).size, 2, 'two Events');
+      // The lock inside an Event is the Event's workings: never reported, its calls no cycles.
+      assert.deepEqual(locks.news.filter((news) => news.api === 'Event' && news.kind !== 'Event'), [], 'no lock inside an Event is reported');
       const eventLine = lineOf(file, 'event.wait()  #');
       const eventIds = new Set(events.map((n) => n.lock));
       const eventWaits = locks.cycles.filter((c) => c.site?.line === eventLine && eventIds.has(c.lock));

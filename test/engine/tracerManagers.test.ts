@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatSummary } from '../../src/extension/engine/export/summary';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
-import type { LockNewRecord, LockOpenRecord, SiteRecord, TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
+import type { LockNewRecord, LockOpenRecord, ProcessStartRecord, SiteRecord, TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
 import type { StartMethod } from '../../src/shared/runRecord';
 import { assertEveryLineAccepted } from '../helpers/records';
 import { itWithPython } from '../helpers/pythonVersions';
@@ -213,6 +213,22 @@ function managerPids(records: TracerRecord[]): number[] {
   return [...rolesOf(records)].filter(([, role]) => role === 'manager').map(([pid]) => pid);
 }
 
+/**
+ * Under forkserver the run's default start method really was used: the forkserver, not the
+ * main, is the parent of the manager and of the learner's processes.
+ */
+function assertMadeByForkserver(records: TracerRecord[], startMethod: StartMethod | undefined): void {
+  if (startMethod !== 'forkserver') return;
+  const names = new Map<number, string>();
+  for (const r of records) if (r.type === 'process-start' || r.type === 'process-role') names.set(r.pid, r.name);
+  const forkservers = [...names].filter(([, name]) => name === 'forkserver').map(([pid]) => pid);
+  assert.equal(forkservers.length, 1, `one forkserver: ${JSON.stringify([...names])}`);
+  const roles = rolesOf(records);
+  const children = records.filter((r): r is ProcessStartRecord => r.type === 'process-start' && ['manager', 'process'].includes(roles.get(r.pid) ?? ''));
+  assert.ok(children.length >= 2, 'the manager and the learner\'s processes');
+  for (const child of children) assert.equal(child.ppid, forkservers[0], `${roles.get(child.pid)} ${child.pid} forked by the forkserver`);
+}
+
 interface AnnouncedChannel {
   api: string;
   kind: string;
@@ -263,6 +279,7 @@ async function assertManagerLock(options: TracedRunOptions): Promise<void> {
   for (let i = 1; i < holds.length; i++) assert.ok(holds[i][0] >= holds[i - 1][1], `hold ${i} starts after hold ${i - 1} ends`);
   assert.ok(cycles.some((c) => c.acquiredMs! - c.requestMs > 1), 'a worker waited for the lock another held');
 
+  assertMadeByForkserver(result.records, options.startMethod);
   const managers = managerPids(result.records);
   assert.equal(managers.length, 1, 'one manager process');
   assert.ok(!cycles.some((c) => c.pid === managers[0]), 'the cycles are the workers\', not the server\'s');
@@ -292,13 +309,14 @@ async function assertManagerQueue(options: TracedRunOptions): Promise<void> {
   // What crossed the connection: the 1000-character string and the call around it.
   for (const e of [...puts, ...gets]) assert.ok(e.bytes >= 1000 && e.bytes < 1200, `${e.op} of ${e.bytes} bytes`);
   assert.equal(managerPids(result.records).length, 1);
+  assertMadeByForkserver(result.records, options.startMethod);
 }
 
 describe('Manager() objects', function () {
   this.timeout(90_000);
   this.slow(10_000);
 
-  for (const method of ['fork', 'spawn'] as StartMethod[]) {
+  for (const method of ['fork', 'spawn', 'forkserver'] as StartMethod[]) {
     it(`shows 3 workers' cycles of one Manager().Lock at the learner's line, and the manager's role, under ${method}`, async () => {
       await assertManagerLock({ startMethod: method });
     });
@@ -315,26 +333,29 @@ describe('Manager() objects', function () {
     });
   }
 
-  it('counts every call on a managed dict, list and Namespace as a message to the manager, at its line', async () => {
-    const name = 'manager_dict.py';
-    const result = await runTraced(programPath(name));
-    assert.equal(result.stderr, '');
-    assert.equal(result.stdout, "[('a', 10), ('b', 10)] ['a', 'b']\n");
-    const channels = channelApis(result.records);
-    const byApi = (api: string): IpcEvent[] => {
-      const ids = [...channels].filter(([, c]) => c.api === api).map(([id]) => id);
-      assert.equal(ids.length, 1, `one channel for ${api}`);
-      const learnerName = { 'Manager().dict': 'counts', 'Manager().list': 'names', 'Manager().Namespace': 'ns' }[api];
-      assert.deepEqual([channels.get(ids[0])?.kind, channels.get(ids[0])?.internal, channels.get(ids[0])?.name], ['pipe', false, learnerName]);
-      return ipcEventsOf(result.records).filter((e) => e.channel === ids[0]);
-    };
-    const dictCalls = eventsAt(result.records, byApi('Manager().dict'), name, 'two calls');
-    assert.equal(dictCalls.length, 40, 'get and set, ten times, in two workers');
-    assert.equal(new Set(dictCalls.map((e) => e.pid)).size, 2);
-    assert.ok(dictCalls.every((e) => e.op === 'send' && e.bytes > 0 && e.waitMs >= 0));
-    assert.equal(eventsAt(result.records, byApi('Manager().list'), name, 'list call').length, 2);
-    assert.equal(eventsAt(result.records, byApi('Manager().Namespace'), name, 'namespace call').length, 2);
-  });
+  for (const method of [undefined, 'forkserver'] as const) {
+    it(`counts every call on a managed dict, list and Namespace as a message to the manager, at its line${method ? ` under ${method}` : ''}`, async () => {
+      const name = 'manager_dict.py';
+      const result = await runTraced(programPath(name), { startMethod: method });
+      assert.equal(result.stderr, '');
+      assert.equal(result.stdout, "[('a', 10), ('b', 10)] ['a', 'b']\n");
+      const channels = channelApis(result.records);
+      const byApi = (api: string): IpcEvent[] => {
+        const ids = [...channels].filter(([, c]) => c.api === api).map(([id]) => id);
+        assert.equal(ids.length, 1, `one channel for ${api}`);
+        const learnerName = { 'Manager().dict': 'counts', 'Manager().list': 'names', 'Manager().Namespace': 'ns' }[api];
+        assert.deepEqual([channels.get(ids[0])?.kind, channels.get(ids[0])?.internal, channels.get(ids[0])?.name], ['pipe', false, learnerName]);
+        return ipcEventsOf(result.records).filter((e) => e.channel === ids[0]);
+      };
+      const dictCalls = eventsAt(result.records, byApi('Manager().dict'), name, 'two calls');
+      assert.equal(dictCalls.length, 40, 'get and set, ten times, in two workers');
+      assert.equal(new Set(dictCalls.map((e) => e.pid)).size, 2);
+      assert.ok(dictCalls.every((e) => e.op === 'send' && e.bytes > 0 && e.waitMs >= 0));
+      assert.equal(eventsAt(result.records, byApi('Manager().list'), name, 'list call').length, 2);
+      assert.equal(eventsAt(result.records, byApi('Manager().Namespace'), name, 'namespace call').length, 2);
+      assertMadeByForkserver(result.records, method);
+    });
+  }
 
   it('shows Event and Barrier waits, RLock re-entry and a failed acquire on manager objects', async () => {
     const name = 'manager_signals.py';

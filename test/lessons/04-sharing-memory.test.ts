@@ -33,6 +33,23 @@ describe('lesson 4: sharing memory', function () {
     assert.equal(new Set(acquired.map((event) => event.pid)).size, 10, 'each of the ten worker processes took the lock');
   });
 
+  it("order board: a shared Array's four counts are exact, under its one lock, named as the code names it", async () => {
+    const record = await runSample('04-sharing-memory/order_board.py');
+    assert.equal(record.stdout, 'soup: 400\nsalad: 400\npasta: 400\ncake: 400\n');
+    const locks = record.locks.filter((info) => !info.internal);
+    assert.deepEqual(
+      locks.map((info) => [info.api, info.name]),
+      [['Array.get_lock', 'board.get_lock()']],
+      'one lock for the whole Array, and no other lock of the learner',
+    );
+    const kitchens = new Set(withRole(record, 'process').map((p) => p.pid));
+    assert.equal(kitchens.size, 4);
+    const byKitchens = record.lockEvents.filter((event) => event.lock === locks[0].id && kitchens.has(event.pid) && event.acquiredMs !== null);
+    const aggregated = locks[0].aggregated?.acquisitions ?? 0;
+    assert.equal(new Set(byKitchens.map((event) => event.pid)).size, 4, 'each kitchen took the lock');
+    assert.ok(byKitchens.length + aggregated >= 1600, `1,600 additions under the lock: ${byKitchens.length} events + ${aggregated} aggregated`);
+  });
+
   it('lost update: the count with the lock is exact (and the one without never exceeds it)', async () => {
     const record = await runSample('04-sharing-memory/lost_update.py');
     const expected = numberAfter(record.stdout, 'expected:');

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { ProcessEntry, TaskRecord } from '../../src/shared/runRecord';
 import type { ScalingMode } from '../../src/shared/scaling';
 import { measureBreakdown } from '../../src/extension/engine/scaling/breakdown';
+import { modeFigures } from '../../src/extension/engine/scaling/modeFigures';
 import { composeVerdict } from '../../src/extension/engine/scaling/verdict';
 import { emptyRecord } from '../helpers/records';
 
@@ -16,8 +17,16 @@ function task(pid: number, startMs: number, endMs: number): TaskRecord {
   return { pool: '1:0', pid, fn: 'crunch', items: 2, startMs, endMs, ok: true, site: null };
 }
 
-function mode(entry: Partial<ScalingMode> & Pick<ScalingMode, 'mode' | 'workers' | 'speedup'>): ScalingMode {
-  return { wallMs: 1000 / entry.speedup, efficiency: entry.mode === 'sequential' ? 1 : entry.speedup / entry.workers, resultsMatch: true, ...entry };
+const SEQUENTIAL_RUNS = [990, 1000, 1010];
+
+/** A mode whose runs took 1000 ms / speedup each, ±1 %, against sequential runs of 990–1010 ms. */
+function mode(entry: Pick<ScalingMode, 'mode' | 'workers' | 'speedup'>): ScalingMode {
+  const ms = 1000 / entry.speedup;
+  return modeWithRuns(entry, entry.mode === 'sequential' ? SEQUENTIAL_RUNS : [ms * 0.99, ms, ms * 1.01]);
+}
+
+function modeWithRuns(step: Pick<ScalingMode, 'mode' | 'workers'>, runsMs: number[], sequentialRunsMs = SEQUENTIAL_RUNS): ScalingMode {
+  return { ...modeFigures(step, runsMs, sequentialRunsMs), resultsMatch: true };
 }
 
 describe('scaling breakdown and verdict', () => {
@@ -71,17 +80,20 @@ describe('scaling breakdown and verdict', () => {
       cores: 2,
       items: 16,
       resultsEqual: true,
+      gilEnabled: true,
+      computeShare: 0.98,
     });
-    assert.match(verdict, /^With 2 workers this function ran 1\.8× faster than alone \(90 % of the ideal\)\. Most of what was lost went to starting the processes \(40\.0 ms\)\./);
-    assert.match(verdict, /Threads did not help \(1\.0×\): the function computes in Python and holds the GIL/);
-    assert.match(verdict, /With 4 workers on 2 cores it was slower than with 2/);
+    assert.match(verdict, /^With 2 workers this function ran 1\.8× faster than alone \(90 % of the ideal; 550–561 ms in 3 runs, alone 990 ms–1\.01 s in 3 runs\)\. Most of what was lost went to starting the processes \(40\.0 ms\)\./);
+    assert.match(verdict, /Threads made no measurable difference: the medians, 1\.02 s and 1\.00 s alone, are less than 10 % apart \(1\.01–1\.03 s in 3 runs, alone 990 ms–1\.01 s in 3 runs\)\. The function computes in Python, and this Python has a GIL/);
+    assert.match(verdict, /the 2 threads took turns on it, like 2 chefs sharing one stove, so only one of them ran Python code at a time\./);
+    assert.match(verdict, /With 4 workers on 2 cores it was slower than with 2 \(619–631 ms in 3 runs; with 2 workers, 550–561 ms in 3 runs\)/);
     assert.match(verdict, /serial part of 5 %: no number of workers would make it more than 20× faster\./);
     assert.match(verdict, /You predicted 2\.0× with 2 workers; it was 1\.8×\./);
   });
 
   it('tiny items: slower with processes, and told to give each call more work', () => {
     const verdict = composeVerdict({
-      modes: [mode({ mode: 'sequential', workers: 1, speedup: 1, wallMs: 1.6 }), mode({ mode: 'processes', workers: 1, speedup: 0.05, wallMs: 32 })],
+      modes: [modeWithRuns({ mode: 'sequential', workers: 1 }, [1.5, 1.6, 1.7], [1.5, 1.6, 1.7]), modeWithRuns({ mode: 'processes', workers: 1 }, [31, 32, 33], [1.5, 1.6, 1.7])],
       breakdown: [],
       fit: null,
       prediction: {},
@@ -89,8 +101,10 @@ describe('scaling breakdown and verdict', () => {
       cores: 2,
       items: 16,
       resultsEqual: true,
+      gilEnabled: true,
+      computeShare: 0.98,
     });
-    assert.match(verdict, /With 1 worker this function ran 20× slower than alone\./);
+    assert.match(verdict, /With 1 worker this function ran 20× slower than alone \(31\.0–33\.0 ms in 3 runs, alone 1\.5–1\.7 ms in 3 runs\)\./);
     assert.match(verdict, /Each item takes only 0\.100 ms alone.*give each call more work/);
   });
 });

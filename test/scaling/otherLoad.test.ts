@@ -13,18 +13,21 @@ function samples(run: number, busy: number): CoreSample[] {
 describe('otherLoadWarning', () => {
   it('names each run that shared the machine, with the cores other programs used', () => {
     const warning = otherLoadWarning([
-      { step: { mode: 'sequential', workers: 1 }, record: emptyRecord({ coreSamples: samples(50, 52) }) },
-      { step: { mode: 'processes', workers: 2 }, record: emptyRecord({ coreSamples: samples(60, 100) }) },
+      { step: { mode: 'sequential', workers: 1 }, records: [emptyRecord({ coreSamples: samples(50, 52) })] },
+      { step: { mode: 'processes', workers: 2 }, records: [emptyRecord({ coreSamples: samples(60, 100) })] },
+      // Three runs: 0.8, 0.4 and 0.3 cores' worth of other work, 0.5 on average.
+      { step: { mode: 'threads', workers: 2 }, records: [samples(60, 100), samples(60, 80), samples(60, 75)].map((coreSamples) => emptyRecord({ coreSamples })) },
     ]);
     assert.ok(warning);
     assert.match(warning, /this machine's 2 cores/);
     assert.match(warning, /0\.8 during the run with 2 processes/);
+    assert.match(warning, /0\.5 during the runs with 2 threads/, 'the mean over a mode\'s runs');
     assert.doesNotMatch(warning, /no pool/, 'the sequential run had the machine to itself');
   });
 
   it('says nothing on an idle machine, or where the run is not told apart from other programs', () => {
-    assert.equal(otherLoadWarning([{ step: { mode: 'processes', workers: 2 }, record: emptyRecord({ coreSamples: samples(95, 100) }) }]), null);
+    assert.equal(otherLoadWarning([{ step: { mode: 'processes', workers: 2 }, records: [emptyRecord({ coreSamples: samples(95, 100) })] }]), null);
     const unsplit = samples(0, 100).map(({ t, usage }) => ({ t, usage }));
-    assert.equal(otherLoadWarning([{ step: { mode: 'processes', workers: 2 }, record: emptyRecord({ coreSamples: unsplit }) }]), null);
+    assert.equal(otherLoadWarning([{ step: { mode: 'processes', workers: 2 }, records: [emptyRecord({ coreSamples: unsplit })] }]), null);
   });
 });

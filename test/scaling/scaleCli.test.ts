@@ -50,7 +50,7 @@ describe('parallel-lab scale (command line)', function () {
     const out = path.join(path.dirname(file), 'scale.json');
     const result = await scale('square', 'range(8)', ['--json', out, '--predict-2', '1.8']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /MODE\s+WORKERS\s+WALL\s+SPEEDUP\s+EFFICIENCY\s+RESULTS/);
+    assert.match(result.stdout, /MODE\s+WORKERS\s+MEDIAN\s+RANGE\s+RUNS\s+SPEEDUP\s+EFFICIENCY\s+AGAINST ALONE\s+RESULTS/);
     assert.match(result.stdout, /Verdict/);
     const written = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     assert.equal(written.schema, 'parallel-lab/scale@1');
@@ -63,8 +63,15 @@ describe('parallel-lab scale (command line)', function () {
     );
     for (const mode of modes) {
       for (const key of ['wallMs', 'speedup', 'efficiency']) assert.equal(typeof mode[key], 'number', `${key} of ${JSON.stringify(mode)}`);
+      const runs = mode.runsMs as number[];
+      assert.ok(Array.isArray(runs) && runs.length >= 3, `every mode ran at least 3 times: ${JSON.stringify(mode)}`);
+      const spread = mode.spreadMs as { low: number; high: number };
+      assert.ok(spread.low <= (mode.wallMs as number) && (mode.wallMs as number) <= spread.high, `the median lies in the spread: ${JSON.stringify(mode)}`);
+      assert.ok(['faster', 'slower', 'none'].includes(mode.againstSequential as string));
     }
     assert.equal(modes[0].speedup, 1);
+    assert.equal(written.gilEnabled, true, 'this Python has a GIL');
+    assert.equal(typeof written.computeShare, 'number');
     assert.deepEqual(written.prediction, { twoWorkers: 1.8 });
     assert.ok(Array.isArray(written.breakdown) && written.breakdown.length === 2);
     assert.equal(typeof written.verdict, 'string');

@@ -83,7 +83,7 @@ describe('ActivityBuilder', () => {
       { type: 'task-batch', pid: 30, events: [['p', 'f', 1, 8, 9, true, null, 'k2']] },
     ];
     const builder = new ActivityBuilder();
-    const live = emptyLiveRecord({ file: 'a.py', argv: [], cores: 1, startedAt: '' });
+    const live = emptyLiveRecord({ file: 'a.py', argv: [], python: { executable: 'python3', version: '3.11.7' }, cores: 1, startedAt: '' });
     for (const record of records) {
       builder.apply(record as Parameters<ActivityBuilder['apply']>[0]);
       const deltas: LiveDelta[] = [];
@@ -111,7 +111,7 @@ describe('ActivityBuilder', () => {
     const processOf = (pid: number): ProcessEntry | undefined =>
       ends[pid] && { pid, ppid: 1, name: 'w', role: 'pool-worker', startMs: 0, cpuMs: null, traced: true, samples: [], ...ends[pid] };
     assert.equal(builder.finish().tasks.length, 1, 'not before the run is over');
-    const warnings = builder.closeUnfinishedTasks(processOf, { durationMs: 20, stopped: false });
+    const warnings = builder.closeUnfinishedTasks({ processOf, allRead: () => true }, { durationMs: 20, stopped: false });
     const tasks = builder.finish().tasks;
     assert.deepEqual(
       tasks.map((t) => [t.pid, t.ok, t.startMs, t.endMs, t.submitMs, t.workerExitCode]),
@@ -119,16 +119,16 @@ describe('ActivityBuilder', () => {
     );
     assert.deepEqual(warnings, [
       'The worker 5 running 3 calls of job died with exit code 1 (os._exit, sys.exit or a crash). Pool starts a new worker in its place, but this task is lost: its result never comes, so a get() or map() waiting for it waits forever unless it has a timeout.',
-      'The worker 2 running job(1) was killed by SIGSEGV (a crash: it read or wrote memory it may not), so the pool broke and every pending future failed (BrokenProcessPool).',
-      'The worker 3 running job(…) was killed by SIGTERM (ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
+      'The worker 2 running job(1) was killed by signal 11 (SIGSEGV, a crash: it read or wrote memory it may not), so the pool broke and every pending future failed (BrokenProcessPool).',
+      'The worker 3 running job(…) was killed by signal 15 (SIGTERM, ended from outside) after the pool had broken: ProcessPoolExecutor then ends its other workers, so this task did not finish either.',
     ]);
-    assert.deepEqual(builder.closeUnfinishedTasks(processOf, { durationMs: 20, stopped: false }), [], 'each only once');
+    assert.deepEqual(builder.closeUnfinishedTasks({ processOf, allRead: () => true }, { durationMs: 20, stopped: false }), [], 'each only once');
   });
 
   it('says that the run was stopped when a worker that was running a task was ended by the stop', () => {
     const builder = new ActivityBuilder();
     builder.apply({ type: 'task-start', pid: 2, events: [['P', 'Pool', 'job', 1, 2, null, 'job(1)']] });
-    const warnings = builder.closeUnfinishedTasks(() => undefined, { durationMs: 20, stopped: true });
+    const warnings = builder.closeUnfinishedTasks({ processOf: () => undefined, allRead: () => true }, { durationMs: 20, stopped: true });
     assert.deepEqual(warnings, ['Parallel Lab stopped the run while worker 2 was running job(1), so that task did not finish.']);
     assert.deepEqual(builder.finish().tasks.map((t) => [t.ok, t.endMs, t.workerExitCode]), [[false, 20, null]]);
   });

@@ -23,7 +23,17 @@ describe('the scaling lab\'s report record', () => {
 
   it('keeps the times as they are when the tracer\'s clock is the harness\'s', () => {
     const report = harnessReportOf(record(POOL_REPORT, 1230));
-    assert.deepEqual(report, { ok: true, mode: 'processes', workers: 2, items: 16, wallMs: 812.5, mapStartMs: 410.5, poolCreatedMs: 410.25, chunksize: 2, difference: null, changedGlobals: undefined });
+    assert.deepEqual(report, { ok: true, mode: 'processes', workers: 2, items: 16, wallMs: 812.5, mapStartMs: 410.5, poolCreatedMs: 410.25, chunksize: 2, difference: null, changedGlobals: undefined, cpuMs: undefined, coreWaitMs: undefined });
+  });
+
+  it('passes on the sequential run\'s CPU time and wait for a core, and drops them when they are not numbers', () => {
+    const sequential = { ok: true, mode: 'sequential', workers: 1, items: 16, mapStartMs: 400, wallMs: 300, cpuMs: 290.5, coreWaitMs: 4.25, sentMs: 800 };
+    const report = harnessReportOf(record(sequential, 800));
+    assert.ok(report?.ok);
+    assert.deepEqual([report.cpuMs, report.coreWaitMs], [290.5, 4.25]);
+    const unmeasured = harnessReportOf(record({ ...sequential, cpuMs: 'n/a', coreWaitMs: null }, 800));
+    assert.ok(unmeasured?.ok);
+    assert.deepEqual([unmeasured.cpuMs, unmeasured.coreWaitMs], [undefined, undefined]);
   });
 
   it('moves the times with the host\'s placing of the record (a clock an hour ahead, as on a Mac after sleep)', () => {

@@ -17,8 +17,8 @@ describe('interpreterCache', () => {
   it('answers for the same command until the interpreter file changes', async () => {
     const executable = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-python-')), 'python3');
     writeFileSync(executable, '');
-    await rememberInterpreter('python3', { executable, version: '3.11.7', stdioEncoding: 'utf-8' });
-    assert.deepEqual(await cachedInterpreter('python3'), { executable, version: '3.11.7', stdioEncoding: 'utf-8' });
+    await rememberInterpreter('python3', { executable, version: '3.11.7', stdioEncoding: 'utf-8', gilEnabled: true });
+    assert.deepEqual(await cachedInterpreter('python3'), { executable, version: '3.11.7', stdioEncoding: 'utf-8', gilEnabled: true });
     assert.equal(await cachedInterpreter('python'), undefined, 'another command is another question');
     const savedLocale = process.env.LC_ALL;
     process.env.LC_ALL = 'en_US.ISO-8859-1';

@@ -40,17 +40,21 @@ records = [
     wire.lock_batch(5, [(1, "L", 1000000, 2000000, 3000000, 0), (1, "L", 4000000, None, None, None)], to_ms, tids),
     wire.lock_release(5, [(1, "L", 3000000, None)], to_ms, tids),
     wire.ipc_batch(5, [("put", "c", 0, 3000000, 1500, 26, None)], to_ms),
-    wire.task_batch(5, [("1:0", "square", 1, 1000000, 2000000, True, None, "1:0:0:0")], to_ms),
     wire.task_submit(5, [("1:0:0:0", 1000000, 0)], to_ms),
-    wire.task_start(5, [("1:0", "ProcessPoolExecutor", "square", 1, 1000000, "1:0", "square(2)")], to_ms),
     wire.thread_batch(5, [(501, "chef-1", 1000000, None, None), (501, "chef-1b", 1000000, 5000000, 3250000)], to_ms),
+]
+q = wire.quote
+# A pool worker's two lines per task come preformatted, strings quoted by the caller.
+task_lines = [
+    wire.task_start_line(5, q("1:0"), q("ProcessPoolExecutor"), q("caf\u00e9"), 1, 1.0, q("1:0:0:0"), q('caf\u00e9("a' + chr(92) + 'b")')),
+    wire.task_end_line(5, q("1:0"), q("caf\u00e9"), 1, 1.0, 2.5, False, q("1:0:0:0")),
 ]
 fields = {name[: -len("_FIELDS")]: list(value) for name, value in vars(wire).items() if name.endswith("_FIELDS")}
 print(json.dumps({
     "version": wire.PROTOCOL_VERSION,
     "roles": list(wire.PROCESS_ROLES),
     "fields": fields,
-    "records": [wire.encode_line(record) for record in records],
+    "records": [wire.encode_line(record) for record in records] + task_lines,
     "hello": wire.encode_line(wire.hello("run-token", 5, 1.0)),
     "clock": wire.clock_line(2.0),
     "spool": wire.encode_line(wire.spool_line("5-1.spool")),
@@ -105,6 +109,13 @@ describe('the wire contract between wire.py and tracerProtocol.ts', function () 
     assert.deepEqual(names, ['counter.get_lock()', 'parent_end ↔ child_end'], "the learner's names of a lock and a channel");
     // A process's first thread, then another's start and its end (renamed, with its CPU time).
     assert.deepEqual(threads, [[606, 'MainThread'], [501, 'chef-1', 1, null, null], [501, 'chef-1b', 1, 5, 3.25]]);
+  });
+
+  it("writes a pool worker's preformatted task lines as the host reads them, escapes included", () => {
+    const start = wire.records.map((line) => parseTracerLine(line)).find((record) => record?.type === 'task-start');
+    const end = wire.records.map((line) => parseTracerLine(line)).filter((record) => record?.type === 'task-batch');
+    assert.deepEqual(start?.events, [['1:0', 'ProcessPoolExecutor', 'café', 1, 1, '1:0:0:0', 'café("a\\b")']]);
+    assert.deepEqual(end.map((record) => record?.events), [[['1:0', 'café', 1, 1, 2.5, false, null, '1:0:0:0']]]);
   });
 
   it('opens with a hello of this version, and names clocks and spools as the host reads them', () => {

@@ -1,7 +1,8 @@
 // The panel's tables leave out the standard library's own locks and queues, as its timeline
 // does, with one toggle for both: a Pool program with no lock of its own opens on a
 // sentence, not on a table of the pool's eight locks; "Show them" shows them in the tables
-// and the timeline, and the panel remembers it.
+// and the timeline, and the panel remembers it. The timeline's message arrows follow the
+// same toggle, and the lock inside an Event is never shown as a lock, toggle or not.
 
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
@@ -12,11 +13,12 @@ import type { Page } from 'playwright-core';
 import { renderHtmlReport } from '../../src/extension/engine/export/htmlReport';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import { lockStats } from '../../src/shared/recordStats';
-import type { RunRecord } from '../../src/shared/runRecord';
+import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
 import { sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { describeNeeding } from '../helpers/platformParts';
 import { writeProgram } from '../helpers/pythonPrograms';
 import { withEventArray } from '../helpers/records';
+import { hoverTimeline } from './reportChecks';
 
 const POOL_ONLY = `
   import multiprocessing as mp
@@ -29,9 +31,59 @@ const POOL_ONLY = `
           print(pool.map(square, range(8)))
 `;
 
-async function reportOf(source: string, name: string): Promise<{ record: RunRecord; file: string }> {
+/** The learner's own queue beside a pool's: five messages on `results`, then the pool's tasks and results on its own queues. */
+const QUEUE_AND_POOL = `
+  import multiprocessing as mp
+
+  def square(x):
+      return x * x
+
+  def report(results):
+      for n in range(5):
+          results.put(n)
+
+  if __name__ == "__main__":
+      results = mp.Queue()
+      sender = mp.Process(target=report, args=(results,))
+      sender.start()
+      got = [results.get() for _ in range(5)]
+      sender.join()
+      with mp.Pool(2) as pool:
+          print(pool.map(square, range(8)), got)
+`;
+
+/** An Event, a Barrier and a Condition, each waited on by three workers; the main sets, and notifies. */
+const SIGNALS = `
+  import multiprocessing as mp
+  import time
+
+  def worker(ready, gate, cond):
+      ready.wait()
+      gate.wait()
+      with cond:
+          cond.wait(2)
+
+  if __name__ == "__main__":
+      ready = mp.Event()
+      gate = mp.Barrier(3)
+      cond = mp.Condition()
+      workers = [mp.Process(target=worker, args=(ready, gate, cond)) for _ in range(3)]
+      for each in workers:
+          each.start()
+      time.sleep(0.3)
+      ready.set()
+      time.sleep(0.3)
+      with cond:
+          cond.notify_all()
+      for each in workers:
+          each.join()
+      print("done")
+`;
+
+async function reportOf(source: string, name: string, startMethod?: StartMethod): Promise<{ record: RunRecord; file: string }> {
   const program = writeProgram(`${name}.py`, source);
-  const record = withEventArray(await (await ProfileRun.start({ file: program })).finished);
+  const record = withEventArray(await (await ProfileRun.start({ file: program, startMethod })).finished);
+  assert.equal(record.exitCode, 0, record.stderr);
   const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-${name}.html`);
   writeFileSync(file, renderHtmlReport(record, { file: record.file, text: source }));
   return { record, file };
@@ -40,6 +92,32 @@ async function reportOf(source: string, name: string): Promise<{ record: RunReco
 /** The captions of the summary's tables. */
 function captions(page: Page): Promise<string[]> {
   return page.locator('.summary caption').allInnerTexts();
+}
+
+/** The first cells of a summary table's rows ([] when there is no such table). */
+function firstCells(page: Page, caption: string): Promise<string[]> {
+  return page.locator('.summary table', { has: page.locator('caption', { hasText: new RegExp(`^${caption}$`) }) }).locator('tbody tr td:first-child').allInnerTexts();
+}
+
+/** Ticks or clears the timeline's toggle of the standard library's own objects, as the learner does. */
+async function setInternalToggle(page: Page, show: boolean): Promise<void> {
+  const toggle = page.locator('.timeline vscode-checkbox', { hasText: "Show the standard library's own" });
+  if ((await toggle.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked)) === show) return;
+  const renders = await page.evaluate(() => window.parallelLab?.renderCount ?? 0);
+  await toggle.click();
+  await waitForRenders(page, renders + 1);
+  assert.equal(await page.evaluate(() => window.parallelLab?.viewState.showInternalLocks), show);
+}
+
+/** Messages the timeline can draw (a send paired with its receipt), on the learner's channels and on the library's. */
+function pairedMessages(record: RunRecord): { own: number; internal: number } {
+  const internal = new Set(record.channels.filter((channel) => channel.internal).map((channel) => channel.id));
+  const receipts = new Set(record.ipcEvents.filter((event) => event.op === 'get' || event.op === 'recv').map((event) => event.message));
+  const counts = { own: 0, internal: 0 };
+  for (const event of record.ipcEvents) {
+    if ((event.op === 'put' || event.op === 'send') && event.message !== undefined && receipts.has(event.message)) counts[internal.has(event.channel) ? 'internal' : 'own']++;
+  }
+  return counts;
 }
 
 describeNeeding(['chromium'], "the panel's tables and the standard library's own locks (headless Chromium)", function () {
@@ -78,4 +156,50 @@ describeNeeding(['chromium'], "the panel's tables and the standard library's own
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
+
+  for (const startMethod of ['fork', 'spawn'] as const) {
+    it(`draws the arrows of the library's own queues only when the toggle shows them (${startMethod})`, async () => {
+      const { record, file } = await reportOf(QUEUE_AND_POOL, `queue-and-pool-${startMethod}`, startMethod);
+      const messages = pairedMessages(record);
+      assert.equal(messages.own, 5, 'the five messages on results were paired');
+      assert.ok(messages.internal > 0, `the pool's own queues carried messages: ${JSON.stringify(messages)}`);
+      const { page, consoleErrors } = await watchedPage(browser());
+      await page.goto(pathToFileURL(file).href);
+      await waitForRenders(page);
+
+      assert.deepEqual(await firstCells(page, 'Messages'), ['results'], "the table lists the learner's queue only");
+      assert.equal((await page.evaluate(() => window.parallelLab?.timelineArrows()))?.messages, messages.own, "the timeline draws the learner's five messages, none of the pool's");
+
+      await setInternalToggle(page, true);
+      assert.equal((await firstCells(page, 'Messages')).length, record.channels.length, 'the table lists every queue');
+      assert.equal((await page.evaluate(() => window.parallelLab?.timelineArrows()))?.messages, messages.own + messages.internal, "and the timeline the pool's messages too");
+
+      await setInternalToggle(page, false);
+      assert.equal((await page.evaluate(() => window.parallelLab?.timelineArrows()))?.messages, messages.own, 'hidden again');
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    });
+
+    it(`never shows the lock inside an Event as a lock, even with the library's own shown (${startMethod})`, async () => {
+      const { record, file } = await reportOf(SIGNALS, `signals-${startMethod}`, startMethod);
+      const { page, consoleErrors } = await watchedPage(browser());
+      await page.goto(pathToFileURL(file).href);
+      await waitForRenders(page);
+      await setInternalToggle(page, true);
+
+      assert.deepEqual(await firstCells(page, 'Locks'), ['cond'], "the Condition's lock is the only lock");
+      assert.deepEqual((await firstCells(page, 'Waits for a signal')).sort(), ['cond', 'gate', 'ready']);
+
+      // What the timeline shows of each lock event: the tooltip's line naming what it is.
+      const shown = new Set<string>();
+      for (let index = 0; index < record.lockEvents.length; index++) {
+        const point = await page.evaluate((i) => window.parallelLab?.lockEventPoint(i) ?? null, index);
+        if (point === null) continue;
+        shown.add((await hoverTimeline(page, point.x, point.y)).split('\n')[1]);
+      }
+      assert.deepEqual([...shown].sort(), ['Barrier: gate', 'Condition: cond', 'Event: ready', 'Lock: cond (Condition)'], 'the timeline shows the learner\'s Event, Barrier and Condition, and nothing inside them');
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    });
+  }
 });

@@ -6,7 +6,7 @@ import type { LiveDelta, LiveRunStart } from '../../src/shared/liveDeltas';
 import type { RunRecord } from '../../src/shared/runRecord';
 
 export function liveRunStart(record: RunRecord): LiveRunStart {
-  return { file: record.file, argv: record.argv, cores: record.cores, startedAt: record.startedAt };
+  return { file: record.file, argv: record.argv, python: record.python, cores: record.cores, startedAt: record.startedAt };
 }
 
 export function deltaBatches(record: RunRecord, batchMs: number): LiveDelta[][] {

@@ -10,20 +10,25 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { writeScalingReport } from '../../src/extension/engine/export/htmlReport';
 import { SCALING_SCHEMA, type ScalingMode, type ScalingResult } from '../../src/shared/scaling';
+import { modeFigures } from '../../src/extension/engine/scaling/modeFigures';
 import { formatSpeedup } from '../../src/webview/scaling/scalingFormat';
 import { artifactPath, sharedBrowser, waitForRenders, watchedPage } from '../helpers/browser';
 import { openPanel, sendToPanel } from './panelPage';
 import { COUNTER_SOURCE, syntheticRecord } from './records';
 import { describeNeeding } from '../helpers/platformParts';
 
-const SEQUENTIAL_MS = 1600;
+/** The sequential runs: median 1600 ms. */
+const SEQUENTIAL_RUNS = [1560, 1600, 1680];
 
-function mode(name: ScalingMode['mode'], workers: number, wallMs: number, resultsMatch = true): ScalingMode {
-  const speedup = SEQUENTIAL_MS / wallMs;
-  return { mode: name, workers, wallMs, speedup, efficiency: name === 'sequential' ? 1 : speedup / workers, resultsMatch };
+function mode(name: ScalingMode['mode'], workers: number, runsMs: number[], resultsMatch = true): ScalingMode {
+  return { ...modeFigures({ mode: name, workers }, runsMs, SEQUENTIAL_RUNS), resultsMatch };
 }
 
-/** A CPU-bound map on a 4-core machine: near-linear up to the cores, worse with 8 workers. */
+/**
+ * A CPU-bound map on a 4-core machine: near-linear up to the cores, worse with 8 workers.
+ * Threads and the 1-worker pool are no measurable difference from running alone; the
+ * 8-worker pool ran 6 times, its spread twice as wide as the 4-worker pool's.
+ */
 function scalingResult(): ScalingResult {
   return {
     schema: SCALING_SCHEMA,
@@ -33,15 +38,17 @@ function scalingResult(): ScalingResult {
     items: 16,
     cores: 4,
     modes: [
-      mode('sequential', 1, SEQUENTIAL_MS),
-      mode('threads', 4, 1650),
-      mode('processes', 1, 1720),
-      mode('processes', 2, 900),
-      mode('processes', 3, 640),
-      mode('processes', 4, 520),
-      mode('processes', 8, 560),
+      mode('sequential', 1, SEQUENTIAL_RUNS),
+      mode('threads', 4, [1550, 1650, 1700]),
+      mode('processes', 1, [1700, 1720, 1790]),
+      mode('processes', 2, [880, 900, 940]),
+      mode('processes', 3, [630, 640, 660]),
+      mode('processes', 4, [505, 520, 560]),
+      mode('processes', 8, [500, 540, 600, 650, 700, 530]),
     ],
     resultsEqual: true,
+    gilEnabled: true,
+    computeShare: 0.98,
     fit: { serialFraction: 0.08, maxSpeedup: 12.5, r2: 0.98 },
     prediction: { twoWorkers: 2, allCores: 3.5 },
     breakdown: [
@@ -154,6 +161,71 @@ describeNeeding(['chromium'], 'the scaling lab view (headless Chromium)', functi
 
     assert.deepEqual(consoleErrors, [], 'no console error');
     assert.deepEqual(requests, [pathToFileURL(file).href], 'no request but the page itself');
+    await page.close();
+  });
+
+  it('shows the spread of the runs: the range and count in the table, a bar per point and the band alone in the charts', async () => {
+    const result = scalingResult();
+    const file = path.join(os.tmpdir(), `parallel-lab-${process.pid}-scaling-spread.html`);
+    await writeScalingReport(file, result);
+    const { page, consoleErrors } = await watchedPage(browser());
+    await page.goto(pathToFileURL(file).href);
+    await waitForRenders(page);
+
+    // The table: median, range, number of runs and the comparison with running alone, in words.
+    const rows = await page.$$eval('.mode-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        key: `${(tr as HTMLElement).dataset.mode}:${(tr as HTMLElement).dataset.workers}`,
+        wall: tr.querySelector('.wall')?.textContent,
+        spread: tr.querySelector('.spread')?.textContent,
+        everyRun: tr.querySelector('.spread')?.getAttribute('title'),
+        runs: tr.querySelector('.runs')?.textContent,
+        against: tr.querySelector('.against')?.textContent,
+      })),
+    );
+    const row = (key: string): (typeof rows)[number] => rows.find((entry) => entry.key === key) ?? assert.fail(`no row ${key}`);
+    assert.deepEqual(row('sequential:1'), { key: 'sequential:1', wall: '1.60 s', spread: '1.56–1.68 s', everyRun: 'Every run: 1.56 s, 1.60 s, 1.68 s', runs: '3', against: '—' });
+    assert.deepEqual([row('threads:4').spread, row('threads:4').against], ['1.55–1.70 s', 'no measurable difference']);
+    assert.equal(row('processes:1').against, 'no measurable difference', 'apart, but the medians within 10 %');
+    assert.deepEqual([row('processes:2').spread, row('processes:2').against], ['880–940 ms', 'faster']);
+    assert.deepEqual([row('processes:8').wall, row('processes:8').spread, row('processes:8').runs], ['570 ms', '530–650 ms', '6'], 'from 6 runs the fastest and slowest drop out of the range');
+    assert.match(await page.locator('.mode-table-note').innerText(), /at least 3 times.*fastest run to the slowest.*do not overlap and the medians are 10 % apart/s);
+
+    // The speedup chart: a bar per measured point, from the speedup of its slowest run to its fastest.
+    const bars = await page.$$eval('svg.speedup-chart .chart-range', (groups) =>
+      groups.map((group) => {
+        const box = group.getBoundingClientRect();
+        const data = (group as SVGGElement).dataset;
+        return { series: group.getAttribute('class') ?? '', workers: Number(data.x), low: Number(data.low), high: Number(data.high), top: box.top, bottom: box.bottom };
+      }),
+    );
+    const processBars = bars.filter((bar) => bar.series.includes('series-processes'));
+    assert.deepEqual(processBars.map((bar) => bar.workers), [1, 2, 3, 4, 8], 'a bar per process pool');
+    const bar = (workers: number, series = 'series-processes'): (typeof bars)[number] => bars.find((entry) => entry.workers === workers && entry.series.includes(series)) ?? assert.fail(`no bar at ${workers}`);
+    const four = result.modes.find((entry) => entry.mode === 'processes' && entry.workers === 4) as ScalingMode;
+    assert.ok(Math.abs(bar(4).low - 1600 / 560) < 1e-9 && Math.abs(bar(4).high - 1600 / 505) < 1e-9, `the 4-worker bar spans the speedups of its slowest and fastest runs: ${JSON.stringify(bar(4))}`);
+    assert.deepEqual([bar(4).low, bar(4).high], [four.speedupRange.low, four.speedupRange.high]);
+    const height = (workers: number): number => bar(workers).bottom - bar(workers).top;
+    const ratio = height(8) / height(4);
+    const expected = (1600 / 530 - 1600 / 650) / (1600 / 505 - 1600 / 560);
+    assert.ok(Math.abs(ratio - expected) < 0.15, `the 8-worker bar is drawn ${ratio.toFixed(2)}× as tall as the 4-worker bar, its spread ${expected.toFixed(2)}×`);
+    for (const point of await markerCentres(page, 'speedup-chart', 'series-processes')) {
+      assert.ok(point.y >= bar(point.workers).top - 1 && point.y <= bar(point.workers).bottom + 1, `the ${point.workers}-worker point sits on its bar`);
+    }
+    // The band alone: the thread pool's bar reaches into it (no measurable difference), the 2-worker pool's does not.
+    const band = await page.locator('svg.speedup-chart rect.chart-band.series-alone').boundingBox();
+    assert.ok(band && band.height > 1, 'the band of the sequential runs is drawn');
+    const overlaps = (entry: (typeof bars)[number]): boolean => entry.top <= band.y + band.height && entry.bottom >= band.y;
+    assert.equal(overlaps(bar(4, 'series-threads')), true, 'the thread pool\'s bar reaches into the band');
+    assert.equal(overlaps(bar(2)), false, 'the 2-worker pool\'s bar is clear of it');
+    assert.match(await page.locator('#speedup-chart-legend, .chart-legend').first().innerText(), /Range of the runs[\s\S]*Range of the runs alone: within it, no measurable difference/);
+    assert.equal(await page.locator('svg.efficiency-chart .chart-range').count(), 6, 'the efficiency chart has a bar per process pool and one for the thread pool');
+
+    // A point's label reads its range too.
+    assert.match((await page.locator('svg.speedup-chart .chart-point.series-threads').getAttribute('aria-label')) ?? '', /Thread pool, 4 workers: speedup 1\.0×, runs 0\.9–1\.0× \(3 runs\)/);
+
+    await page.screenshot({ path: artifactPath('scaling-spread.png'), fullPage: true });
+    assert.deepEqual(consoleErrors, []);
     await page.close();
   });
 

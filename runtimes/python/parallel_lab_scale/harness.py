@@ -87,4 +87,8 @@ def _run(options, t0_ns):
             report["chunksize"] = timing.chunksize
         report["difference"] = results.first_difference(results.load_results(options.results), timing.results, items)
     report["wallMs"] = timing.wall_s * 1000
+    if timing.cpu_s is not None:
+        report["cpuMs"] = timing.cpu_s * 1000
+    if timing.core_wait_s is not None:
+        report["coreWaitMs"] = timing.core_wait_s * 1000
     return report

@@ -56,11 +56,15 @@ def _begin_fork_child():
 
 def _send_start(start_method):
     # The CPU it used before this moment (start-up, or since the fork) was spent after it
-    # began: the host dates its start back by at least that much.
+    # began: the host dates its start back by at least that much. The time first, then the
+    # CPU: CPU spent between the two readings (a fork child's first page copies, say) then
+    # dates the start back too, so a process never seems to use more CPU than it lived (its
+    # end reads them the other way round, see end()).
+    now_ms = _clock.now_ms()
     cpu_ms = round(time.process_time() * 1000.0, 3)
     tid, thread_name = _first_thread()
     record_buffer.send_now(
-        wire.process_start(_this.pid, os.getppid(), _clock.now_ms(), _this.role, _this.name, start_method, cpu_ms, tid, thread_name)
+        wire.process_start(_this.pid, os.getppid(), now_ms, _this.role, _this.name, start_method, cpu_ms, tid, thread_name)
     )
 
 
@@ -104,7 +108,7 @@ def end(exit_code):
         return
     _this.ended = True
     # User + system CPU of this process. process_time() rather than os.times(): the latter
-    # counts 10 ms clock ticks, so a short child would report zero.
+    # counts 10 ms clock ticks, so a short child would report zero. Read before the time.
     cpu_ms = round(time.process_time() * 1000.0, 3)
     record_buffer.send_now(wire.process_end(_this.pid, _clock.now_ms(), exit_code, cpu_ms))
 

@@ -63,11 +63,14 @@ class _Outbox(object):
         self.add(record)
         self.flush()
 
-    def flush(self):
+    def flush(self, last_line=None):
+        """Sends the pending lines and batches, then `last_line` (an encoded line) if given."""
         with self._lock:
             # A send interrupted by a signal handler that records something must not
             # start a second send inside the first: the lines would interleave.
             if self._sending or self._closed:
+                if last_line is not None and not self._closed:
+                    self._lines.append(last_line)  # goes with the flush under way
                 return
             self._sending = True
             try:
@@ -77,6 +80,8 @@ class _Outbox(object):
                 if drained:
                     # The batches of one flush on one line: one encoding here, one parse in the host.
                     self._lines.append(wire.encode_line(drained if len(drained) > 1 else drained[0]))
+                if last_line is not None:
+                    self._lines.append(last_line)
                 if not self._lines:
                     return
                 data = "".join(self._lines)
@@ -106,13 +111,12 @@ class _Outbox(object):
         finally:
             self._lock.release()
 
-    def send_alone(self, record):
-        """Writes `record` at once, ahead of the pending batch (which waits for the next flush):
-        a pool worker's task start, before the task runs. On a spool that is one copy, without
-        draining every batch; on the socket it is an ordinary flush."""
+    def send_alone(self, line):
+        """Writes `line` (encoded) at once, ahead of the pending batches (which wait for the next
+        flush): a pool worker's task start, before the task runs. On a spool that is one copy,
+        without draining every batch; on the socket it is an ordinary flush."""
         if self._closed:
             return
-        line = wire.encode_line(record)
         with self._lock:
             if self._socket is None or self._sending:
                 # Not spooling (the socket wants its clock line first), or inside a flush.
@@ -197,8 +201,8 @@ def use_spool():
     _outbox.use_spool()
 
 
-def send_alone(record):
-    _outbox.send_alone(record)
+def send_alone(line):
+    _outbox.send_alone(line)
 
 
 def send_now(record):
@@ -214,8 +218,8 @@ def send_now_confirmed(record):
     return not _outbox._closed
 
 
-def flush():
-    _outbox.flush()
+def flush(last_line=None):
+    _outbox.flush(last_line)
 
 
 def flush_unless_busy():

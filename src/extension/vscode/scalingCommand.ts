@@ -42,12 +42,19 @@ export async function runInParallel(
         const aborter = new AbortController();
         token.onCancellationRequested(() => aborter.abort());
         let share = 0;
+        let counted = 0;
         return runScalingLab(
           { file: document.uri.fsPath, functionName: fn, inputs: questions.inputs, prediction: questions.prediction, python },
           {
-            onPlan: (steps) => (share = 100 / Math.max(1, steps.length)),
-            onStepStarted: (step, index) => progress.report({ message: vscode.l10n.t('run {0}: {1}', index + 1, stepLabel(step)) }),
-            onStepFinished: () => progress.report({ increment: share }),
+            // The bar counts the runs every step takes; the extra runs of a noisy step only change the message.
+            onPlan: (steps, minRuns) => {
+              share = 100 / Math.max(1, steps.length * minRuns);
+              counted = minRuns;
+            },
+            onRunStarted: (step, _index, runNumber) => progress.report({ message: vscode.l10n.t('{0}, run {1}', stepLabel(step), runNumber) }),
+            onRunFinished: (_step, _index, runNumber) => {
+              if (runNumber <= counted) progress.report({ increment: share });
+            },
           },
           aborter.signal,
         );

@@ -11,6 +11,8 @@ const WIDTH = 400;
 const HEIGHT = 260;
 const MARGIN = { left: 44, right: 12, top: 12, bottom: 40 };
 const MARKER_RADIUS = 5;
+/** Half the width of a range's end caps. */
+const RANGE_CAP = 4;
 
 export type MarkerShape = 'circle' | 'square' | 'triangle' | 'diamond';
 
@@ -104,14 +106,39 @@ export class Plot {
     this.marks.prepend(guide);
   }
 
-  /** A point that takes focus: Tab reaches it, its label reads its figures. */
-  marker(shape: MarkerShape, at: [number, number], className: string, label: string): void {
+  /**
+   * The spread of a point's runs: a vertical bar with caps from `low` to `high` at x. Drawn
+   * before its marker, which then sits on it. `dx` (drawing units) moves it aside, as marker's.
+   */
+  range(x: number, low: number, high: number, className: string, dx = 0): void {
+    const at = this.x(x) + dx;
+    const [top, bottom] = [this.y(high), this.y(low)];
+    const bar = svgElement('g', { 'aria-hidden': 'true' }, `chart-range ${className}`);
+    bar.dataset.x = String(x);
+    bar.dataset.low = String(low);
+    bar.dataset.high = String(high);
+    const cap = (y: number): SVGLineElement => svgElement('line', { x1: (at - RANGE_CAP).toFixed(1), x2: (at + RANGE_CAP).toFixed(1), y1: y.toFixed(1), y2: y.toFixed(1) });
+    bar.append(svgElement('line', { x1: at.toFixed(1), x2: at.toFixed(1), y1: top.toFixed(1), y2: bottom.toFixed(1) }), cap(top), cap(bottom));
+    this.marks.append(bar);
+  }
+
+  /** A horizontal band across the plot from `low` to `high`, drawn behind the other marks. */
+  band(low: number, high: number, className: string): void {
+    const [top, bottom] = [this.y(high), this.y(low)];
+    const band = svgElement('rect', { x: MARGIN.left, y: top.toFixed(1), width: WIDTH - MARGIN.left - MARGIN.right, height: Math.max(1, bottom - top).toFixed(1), 'aria-hidden': 'true' }, `chart-band ${className}`);
+    band.dataset.low = String(low);
+    band.dataset.high = String(high);
+    this.marks.prepend(band);
+  }
+
+  /** A point that takes focus: Tab reaches it, its label reads its figures. `dx` moves it aside (drawing units). */
+  marker(shape: MarkerShape, at: [number, number], className: string, label: string, dx = 0): void {
     const point = svgElement('g', { tabindex: 0, role: 'img', 'aria-label': label }, `chart-point ${className}`);
     point.dataset.x = String(at[0]);
     point.dataset.y = String(at[1]);
     const title = svgElement('title', {});
     title.textContent = label;
-    point.append(title, markerShape(shape, this.x(at[0]), this.y(at[1]), 'chart-marker'));
+    point.append(title, markerShape(shape, this.x(at[0]) + dx, this.y(at[1]), 'chart-marker'));
     const show = (): void => {
       this.readout.textContent = label;
     };
@@ -161,11 +188,16 @@ export function niceTicks(max: number): number[] {
 }
 
 /** A legend entry: the series' shape or dash drawn as in the chart, and its name. */
-export function legendItem(name: string, className: string, shape: MarkerShape | 'line'): HTMLLIElement {
+export function legendItem(name: string, className: string, shape: MarkerShape | 'line' | 'band' | 'range'): HTMLLIElement {
   const item = element('li');
   const swatch = svgElement('svg', { viewBox: '0 0 28 14', width: 28, height: 14, 'aria-hidden': 'true' }, 'legend-swatch');
   if (shape === 'line') swatch.append(svgElement('line', { x1: 1, x2: 27, y1: 7, y2: 7 }, `chart-line ${className}`));
-  else {
+  else if (shape === 'band') swatch.append(svgElement('rect', { x: 1, y: 3, width: 26, height: 8 }, `chart-band ${className}`));
+  else if (shape === 'range') {
+    const bar = svgElement('g', {}, `chart-range ${className}`);
+    bar.append(svgElement('line', { x1: 14, x2: 14, y1: 1, y2: 13 }), svgElement('line', { x1: 10, x2: 18, y1: 1, y2: 1 }), svgElement('line', { x1: 10, x2: 18, y1: 13, y2: 13 }));
+    swatch.append(bar);
+  } else {
     // Grouped as in the chart, so the same CSS rule colours both.
     const group = svgElement('g', {}, className);
     group.append(markerShape(shape, 14, 7, 'chart-marker'));

@@ -8,6 +8,16 @@ export function processRuns(result: ScalingResult): ScalingMode[] {
   return result.modes.filter((mode) => mode.mode === 'processes').sort((a, b) => a.workers - b.workers);
 }
 
+export function sequentialRun(result: ScalingResult): ScalingMode | undefined {
+  return result.modes.find((mode) => mode.mode === 'sequential');
+}
+
+/**
+ * The thread pool's point and range sit this far (drawing units) right of the process pool
+ * with as many workers, so that both ranges show.
+ */
+export const THREADS_DX = 9;
+
 export function threadRun(result: ScalingResult): ScalingMode | undefined {
   return result.modes.find((mode) => mode.mode === 'threads');
 }

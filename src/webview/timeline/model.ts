@@ -1,9 +1,9 @@
 // The timeline's data, indexed for drawing: one lane per process, its lock events and pool
 // tasks in typed arrays sorted by start time, with a running maximum of end times so the
-// first event reaching into a time range is a binary search away. Filters (internal locks,
-// a source line) are applied here, once, not at every frame.
+// first event reaching into a time range is a binary search away. Filters (the standard
+// library's own locks and channels, a source line) are applied here, once, not at every frame.
 
-import { lockLabels, signalOf, type SignalKind } from '../../shared/learnerNames';
+import { isPartOfSignal, lockLabels, signalOf, type SignalKind } from '../../shared/learnerNames';
 import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite } from '../../shared/runRecord';
 import { processesAsTree } from '../../shared/processHierarchy';
 
@@ -40,6 +40,7 @@ export interface MessageArrow {
 }
 
 export interface TimelineFilter {
+  /** Show the standard library's own locks and channels (their cycles and message arrows). */
   showInternalLocks: boolean;
   line: { file: string; line: number } | null;
 }
@@ -78,7 +79,12 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
 
   const duration = record.durationMs;
   const keepSite = (site: SourceSite | null): boolean => filter.line === null || (site !== null && site.line === filter.line.line && sameFile(site.file, filter.line.file));
-  const keepLock = (event: LockEvent): boolean => (filter.showInternalLocks || !locksById.get(event.lock)?.internal) && keepSite(event.site);
+  // The lock inside an Event is the Event's workings, never a lock of its own: records made
+  // before the tracer stopped reporting it still list it (learnerNames.isPartOfSignal).
+  const hiddenLocks = new Set(record.locks.filter((lock) => isPartOfSignal(lock) || (!filter.showInternalLocks && lock.internal)).map((lock) => lock.id));
+  const keepLock = (event: LockEvent): boolean => !hiddenLocks.has(event.lock) && keepSite(event.site);
+  const hiddenChannels = new Set(filter.showInternalLocks ? [] : record.channels.filter((channel) => channel.internal).map((channel) => channel.id));
+  const keepMessage = (event: IpcEvent): boolean => !hiddenChannels.has(event.channel) && keepSite(event.site);
 
   const lockGroups = groupByLane(record.lockEvents, keepLock, (event) => laneFor(event.pid, null));
   for (const [lane, indices] of lockGroups) {
@@ -89,7 +95,7 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
     lanes[lane].tasks = intervalIndex(indices, (i) => record.tasks[i].startMs, (i) => record.tasks[i].endMs);
   }
   return {
-    record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepSite, (pid) => laneFor(pid, null)), locksById,
+    record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepMessage, (pid) => laneFor(pid, null)), locksById,
     lockLabels: lockLabels(record.locks), signals, durationMs: duration,
   };
 }
@@ -190,7 +196,8 @@ function emptyLockIntervals(): LockIntervals {
   return { ...emptyIntervals(), acquired: new Float64Array(0), signal: new Uint8Array(0) };
 }
 
-function messageArrows(events: readonly IpcEvent[], keepSite: (site: SourceSite | null) => boolean, lane: (pid: number) => number): MessageArrow[] {
+/** Arrows for the messages `keep` keeps on either side (a line filter keeps a message sent or received at the line). */
+function messageArrows(events: readonly IpcEvent[], keep: (event: IpcEvent) => boolean, lane: (pid: number) => number): MessageArrow[] {
   const sends = new Map<string, IpcEvent>();
   const receipts = new Map<string, IpcEvent>();
   for (const event of events) {
@@ -200,7 +207,7 @@ function messageArrows(events: readonly IpcEvent[], keepSite: (site: SourceSite 
   const arrows: MessageArrow[] = [];
   for (const [message, from] of sends) {
     const to = receipts.get(message);
-    if (!to || !(keepSite(from.site) || keepSite(to.site))) continue;
+    if (!to || !(keep(from) || keep(to))) continue;
     arrows.push({ from, to, fromLane: lane(from.pid), toLane: lane(to.pid) });
   }
   return arrows.sort((a, b) => a.from.t - b.from.t);

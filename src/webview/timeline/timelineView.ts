@@ -45,7 +45,7 @@ export class TimelineView {
     heading.id = 'timeline-heading';
     const toolbar = element('div', 'toolbar');
     // The same toggle as the summary's "Show them" under its tables (one view state).
-    this.internalToggle = checkbox('Show the standard library\'s own locks', view.showInternalLocks, (checked) => host.saveView({ showInternalLocks: checked }));
+    this.internalToggle = checkbox('Show the standard library\'s own locks and queues', view.showInternalLocks, (checked) => host.saveView({ showInternalLocks: checked }));
     toolbar.append(
       button('+', 'Zoom in', () => this.zoom(1.5, null)),
       button('−', 'Zoom out', () => this.zoom(1 / 1.5, null)),

@@ -41,9 +41,11 @@ NOTIFY_WAIT_API = "Condition.wait"
 # Roles whose own acquires and releases are cycles (and may take the fast paths).
 TRACED_ROLES = (None, CONDITION)
 # Roles whose own calls are not cycles (roles.py). An Event's flag and a Barrier's lock
-# stand for the Event or Barrier, whose waits are the cycles; a Condition's semaphores are
-# counters that one process acquires and another releases, not locks anyone holds.
-UNCOUNTED_ROLES = (EVENT_FLAG, BARRIER, SLEEPING, WOKEN, WAITING, QUEUE_CAPACITY)
+# stand for the Event or Barrier, whose waits are the cycles; the lock inside an Event is
+# the Event's workings, no lock of the learner's (its calls only mark where Event.wait
+# begins and ends); a Condition's semaphores are counters that one process acquires and
+# another releases, not locks anyone holds.
+UNCOUNTED_ROLES = (EVENT_FLAG, EVENT_LOCK, BARRIER, SLEEPING, WOKEN, WAITING, QUEUE_CAPACITY)
 
 # Condition.__init__ creates its three semaphores in this order.
 _CONDITION_HELPERS = (("_sleeping_count", SLEEPING), ("_woken_count", WOKEN), ("_wait_semaphore", WAITING))

@@ -85,8 +85,6 @@ class LockState(object):
         if self.identity.role in identities.UNCOUNTED_ROLES:
             return roles.acquire_uncounted(self, block, timeout, frame)
         tid = _tid()
-        if self.identity.role not in identities.TRACED_ROLES:
-            roles.before_acquire(self, tid, frame)
         prepared = _prepare_acquire(self, tid, frame)
         if prepared is None:
             return self.c_acquire(block, timeout)
@@ -153,7 +151,7 @@ class LockState(object):
         which = _hold_to_release(self, tid)
         released_ns = _now()  # before the lock is let go: see traced_semlock.enter
         self.c_release()
-        _released(self, tid, which, frame, exit_args, released_ns)
+        _released(self, tid, which, frame, released_ns)
         return None
 
     # ---- bookkeeping --------------------------------------------------------------
@@ -233,8 +231,7 @@ def _prepare_acquire(state, tid, frame):
         start_ns, site, woken_ns, notified = mark
         if woken_ns is None:
             return start_ns, site
-        if roles.waits_for_notify(state):
-            notify_waited(state, tid, start_ns, woken_ns if notified else None, woken_ns, site)
+        notify_waited(state, tid, start_ns, woken_ns if notified else None, woken_ns, site)
         return woken_ns, site
     return _now(), learner_site.site_at(frame)
 
@@ -279,7 +276,7 @@ def _hold_to_release(state, tid):
 
 
 @quietly
-def _released(state, tid, index, frame, exit_args, now):
+def _released(state, tid, index, frame, now):
     if index is None:
         records.foreign_releases.append((tid, state.id, now, learner_site.site_at(frame)))  # wire.LOCK_RELEASE_FIELDS
     else:
@@ -289,7 +286,6 @@ def _released(state, tid, index, frame, exit_args, now):
         else:
             del state.holds[index]
             state.finish(hold[0], hold[1], hold[2], now, hold[3])
-    roles.after_release(state, tid, now, frame, exit_args)
     state.settle()
 
 

@@ -15,6 +15,8 @@ the learner the same traceback as without the tracer. Instead:
   and exit, called from those functions, are the start and the end of the wait. The
   Event's result is its last `_flag.acquire(False)`; the Barrier's, whether its exit
   carries an exception (BrokenBarrierError).
+- The lock inside an Event is no lock of the learner's: none of its calls is a cycle (it
+  is never in the record), they only mark the Event's waits.
 """
 
 import _thread
@@ -58,19 +60,13 @@ def link(state):
             event_lock.identity.partner = state.id
 
 
-@quietly
-def before_acquire(state, tid, frame):
-    if state.identity.role == identities.EVENT_LOCK and _called_by(frame, _event_wait):
-        flag = state.partner()
-        if flag is not None:
-            flag.marks[tid] = [_now(), learner_site.site_at(frame), False]
-
-
 def acquire_uncounted(state, block, timeout, frame):
     tid = _tid()
     role = state.identity.role
     if role == identities.BARRIER:
         _begin_barrier_wait(state, tid, frame)
+    elif role == identities.EVENT_LOCK:
+        _begin_event_wait(state, tid, frame)
     if role == identities.WAITING:
         # Blocks for the whole Condition.wait: its live wait is the Condition's (open_wait_of).
         acquired = state.acquire_watching(block, timeout, tid, _now(), None)
@@ -83,8 +79,14 @@ def acquire_uncounted(state, block, timeout, frame):
 
 
 def release_uncounted(state, frame, exit_args):
-    state.c_release()
     role = state.identity.role
+    if role == identities.EVENT_LOCK:
+        returned_ns = _now()  # before the lock is let go, as a cycle's release (lock_state)
+        state.c_release()
+        if exit_args is not None:
+            _end_event_wait(state, _tid(), frame, returned_ns)
+        return None
+    state.c_release()
     if role == identities.SLEEPING:
         _begin_condition_wait(state, _tid(), frame)
     elif role == identities.WOKEN:
@@ -97,7 +99,7 @@ def release_uncounted(state, frame, exit_args):
 @quietly
 def _begin_condition_wait(sleeping, tid, frame):
     condition_lock = sleeping.partner()
-    if condition_lock is not None:
+    if condition_lock is not None and waits_for_notify(condition_lock):
         # [start ns, site, woken ns, notified]: the last two set by _note_woken, _note_notified
         condition_lock.wait_marks[tid] = [_now(), learner_site.site_at(frame), None, False]
         condition_lock.settle()
@@ -155,12 +157,21 @@ def _wait_cycle(state, tid, request_ns, passed_ns, returned_ns, site):
     state.finish(tid, request_ns, passed_ns, returned_ns, site)
 
 
-def after_release(state, tid, now, frame, exit_args):
-    if state.identity.role == identities.EVENT_LOCK and exit_args is not None and _called_by(frame, _event_wait):
-        flag = state.partner()
+@quietly
+def _begin_event_wait(event_lock, tid, frame):
+    if _called_by(frame, _event_wait):
+        flag = event_lock.partner()
+        if flag is not None:
+            flag.marks[tid] = [_now(), learner_site.site_at(frame), False]
+
+
+@quietly
+def _end_event_wait(event_lock, tid, frame, returned_ns):
+    if _called_by(frame, _event_wait):
+        flag = event_lock.partner()
         mark = flag.marks.pop(tid, None) if flag is not None else None
         if mark is not None:
-            _wait_cycle(flag, tid, mark[0], now if mark[2] else None, now, mark[1])
+            _wait_cycle(flag, tid, mark[0], returned_ns if mark[2] else None, returned_ns, mark[1])
 
 
 def open_wait_of(state, tid, request_ns, site):

@@ -3,10 +3,9 @@
 events `[pool, fn, items, startMs, endMs, ok, site, submitKey]` as it hands their results.
 
 A task starts when the worker takes it from its pool's task queue and ends when the worker
-hands the result to the result queue. Its start is sent right then, before the learner's
+hands the result to the result queue. Its start is written right then, before the learner's
 function runs: if the task kills its worker (os._exit, a segfault, the OOM killer), the host
-still knows which task the worker was running. Its end record is sent right before the
-result: the parent may terminate the pool as soon as it has the last result (a `with Pool()`
+still knows which task the worker was running. Its end is written right before the result: the parent may terminate the pool as soon as it has the last result (a `with Pool()`
 block does), and terminate() kills workers without running their exit handlers. For the same
 reason a worker sends everything pending before it waits for its next task. From its first
 task a worker writes its records to a spool (spool.py), where sending them costs no system
@@ -17,7 +16,6 @@ and pairs through submitKey.
 import sys
 
 from .. import clock, process_id, record_buffer, wire
-from ..event_batches import EventBatch
 from . import calls
 from .submits import executor_task_key, pool_task_key
 
@@ -27,13 +25,12 @@ EXECUTOR = "ProcessPoolExecutor"
 LOKY = "loky"
 
 _monotonic_ns = clock.monotonic_ns
+# The C quoter of `json`: the five strings of a task are always text.
+_quote = wire.quote
 
-# (pool, fn, items, start_ns, submit_key) of the task this worker is running, or None.
+# The task this worker is running, or None: (key, start_ms, pool, fn, items, quoted_key), the
+# strings quoted for the wire (wire.quote) once, for both lines.
 _running = None
-
-
-# Tuples in wire.TASK_FIELDS order.
-_batch = EventBatch(wire.task_batch)
 
 
 def waiting_for_task():
@@ -50,11 +47,15 @@ def task_taken(tasks, message):
         _running = None
         return
     fn, items, key, call = described
-    start_ns = _monotonic_ns()
-    _running = (pool, fn, items, start_ns, key)
-    # Written at once, alone: the pending batch goes with the task's end (or before the next wait).
-    start = (pool, pool_type, fn, items, start_ns, key, call)  # wire.TASK_START_FIELDS
-    record_buffer.send_alone(wire.task_start(process_id.current(), (start,), clock.current.ns_to_ms))
+    start_ms = clock.current.ns_to_ms(_monotonic_ns())
+    # Quoted once for both lines. A key or call that is not text raises here, and the caller's
+    # `quietly` drops the task rather than the learner's program.
+    pool, fn, quoted_key = _quote(pool), _quote(fn), _quote(key)
+    _running = (key, start_ms, pool, fn, items, quoted_key)
+    # Written at once, alone: the pending batches go with the task's end (or before the next wait).
+    record_buffer.send_alone(
+        wire.task_start_line(process_id.current(), pool, _quote(pool_type), fn, items, start_ms, quoted_key, _quote(call))
+    )
 
 
 def result_leaving(tasks, message):
@@ -62,13 +63,12 @@ def result_leaving(tasks, message):
     pool, pool_type, _side = tasks
     outcome = (_pool_result if pool_type == POOL else _executor_result)(pool, message)
     running = _running
-    if outcome is None or running is None or running[4] != outcome[0]:
+    if outcome is None or running is None or running[0] != outcome[0]:
         return
     _running = None
-    pool, fn, items, start_ns, key = running
-    # wire.TASK_FIELDS; no site: the learner's submit site is the parent's (see above).
-    _batch.append((pool, fn, items, start_ns, _monotonic_ns(), outcome[1], None, key))
-    record_buffer.flush()
+    _key, start_ms, pool, fn, items, quoted_key = running
+    end_ms = clock.current.ns_to_ms(_monotonic_ns())
+    record_buffer.flush(wire.task_end_line(process_id.current(), pool, fn, items, start_ms, end_ms, outcome[1], quoted_key))
 
 
 def _pool_task(pool, task):

@@ -135,7 +135,7 @@ function signalSection(record: RunRecord<LockEventList>, signals: SignalWaitStat
   const header = ['WAITED ON', 'API', 'WAIT', 'WAITS', 'WITHOUT THE SIGNAL', 'WAIT TOTAL', 'WAIT MAX'];
   const rows = signals.map((stats) => [
     labels.get(stats.lock.id) ?? UNKNOWN_LOCK,
-    stats.lock.api,
+    stats.lock.api + (stats.lock.aggregated ? ' (aggregated)' : ''),
     signalWaitText(stats.signal),
     String(stats.waits),
     String(stats.unanswered),

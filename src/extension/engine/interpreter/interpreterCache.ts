@@ -14,6 +14,7 @@ export interface CachedInterpreter {
   executable: string;
   version: string;
   stdioEncoding: string;
+  gilEnabled: boolean;
 }
 
 interface Entry extends CachedInterpreter {
@@ -22,8 +23,8 @@ interface Entry extends CachedInterpreter {
 }
 
 const MAX_AGE_MS = 10 * 60_000;
-/** Part of every key: entries written by an older probe, without stdioEncoding, never match. */
-const ENTRY_VERSION = 2;
+/** Part of every key: entries written by an older probe (without gilEnabled, say) never match. */
+const ENTRY_VERSION = 3;
 
 function cacheFile(): string {
   return path.join(userCacheDir(), 'interpreters.json');
@@ -51,7 +52,7 @@ export async function cachedInterpreter(command: string): Promise<CachedInterpre
   } catch {
     return undefined; // the interpreter is gone
   }
-  return { executable: entry.executable, version: entry.version, stdioEncoding: entry.stdioEncoding };
+  return { executable: entry.executable, version: entry.version, stdioEncoding: entry.stdioEncoding, gilEnabled: entry.gilEnabled };
 }
 
 /** Best effort: a cache that cannot be written only costs the next run a probe. */

@@ -20,6 +20,12 @@ export interface PythonInfo {
    * codecs ("utf-8", "iso8859-1", "cp1252"): the locale's, or UTF-8 in UTF-8 mode.
    */
   stdioEncoding: string;
+  /**
+   * sys._is_gil_enabled() (3.13+), else true: false on a free-threaded build that runs without
+   * its GIL. Read before the run: a module that turns the GIL back on at import (with a
+   * RuntimeWarning the learner sees) is not seen here.
+   */
+  gilEnabled: boolean;
 }
 
 // Runs under PYTHONIOENCODING=utf-8, but writes bytes, not text: on POSIX a path is bytes
@@ -31,7 +37,9 @@ const PROBE = [
   'fsencode = getattr(os, "fsencode", lambda path: path)',
   'out = getattr(sys.stdout, "buffer", sys.stdout)',
   'encoding = codecs.lookup(locale.getpreferredencoding(False)).name',
-  'out.write(b"\\n".join([fsencode(sys.executable), ("%d.%d.%d" % sys.version_info[:3]).encode(), encoding.encode()]) + b"\\n")',
+  'gil = getattr(sys, "_is_gil_enabled", lambda: True)()',
+  'facts = [fsencode(sys.executable), ("%d.%d.%d" % sys.version_info[:3]).encode(), encoding.encode(), b"gil" if gil else b"nogil"]',
+  'out.write(b"\\n".join(facts) + b"\\n")',
 ].join('\n');
 
 /** The candidates tried in order when no interpreter is named. */
@@ -74,12 +82,12 @@ async function probe(command: string): Promise<PythonInfo | null> {
   return new Promise((resolve) => {
     const env = { ...process.env, PYTHONIOENCODING: 'utf-8' };
     execFile(interpreter, ['-c', PROBE], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
-      const [executable, version, stdioEncoding] = stdout.split(/\r?\n/);
-      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '') || !stdioEncoding) {
+      const [executable, version, stdioEncoding, gil] = stdout.split(/\r?\n/);
+      if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '') || !stdioEncoding || (gil !== 'gil' && gil !== 'nogil')) {
         resolve(null);
         return;
       }
-      resolve({ command, executable, version, stdioEncoding });
+      resolve({ command, executable, version, stdioEncoding, gilEnabled: gil === 'gil' });
     });
   });
 }

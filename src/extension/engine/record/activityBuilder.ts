@@ -10,8 +10,9 @@
 //   drain (and at the end), among the cycles and releases known by then;
 // - a message is paired with the one that received it (FIFO per channel and direction);
 // - a pool task is matched with the parent's submit time;
-// - a pool task a worker took and never finished (it died running it) joins the tasks at the
-//   end of the run, ok false, with a warning (unfinishedTasks.ts);
+// - a pool task a worker took and never finished (it died running it) joins the tasks once the
+//   worker's end is known and its records are all read, or at the end of the run, ok false,
+//   with a warning (unfinishedTasks.ts);
 // - a lock switched to counts gets the counts of all its processes added up.
 // A row changed after it was made is noted (rowChanges.ts) and sent again in full.
 // Everything is bounded: past a cap, events are counted as dropped and the record says
@@ -23,13 +24,12 @@ import type {
   IpcEvent,
   LockAggregate,
   LockInfo,
-  ProcessEntry,
   SourceSite,
   TaskRecord,
 } from '../../../shared/runRecord';
 import { LockEventColumns, type TracedLockEvent } from './lockEventColumns';
 import { RowChanges } from './rowChanges';
-import { UnfinishedTasks, type RunEnd } from './unfinishedTasks';
+import { UnfinishedTasks, type ClosedTasks, type RunEnd, type Workers } from './unfinishedTasks';
 import { ipcEventOf, lockEventOf, SiteTable, taskOf } from '../tracer/tracerEvents';
 import type { TracerRecord } from '../tracer/tracerProtocol';
 
@@ -235,11 +235,22 @@ export class ActivityBuilder {
   }
 
   /**
+   * While the run goes: the tasks that workers known to have ended took and never finished
+   * join the tasks, ok false; returns a warning for each.
+   */
+  closeEndedWorkersTasks(workers: Workers): string[] {
+    return this.pushClosed(this.unfinishedTasks.closeEnded(workers));
+  }
+
+  /**
    * At the end of the run, once every worker's records are in: the tasks a worker took and
    * never finished join the tasks, ok false; returns a warning for each.
    */
-  closeUnfinishedTasks(processOf: (pid: number) => ProcessEntry | undefined, run: RunEnd): string[] {
-    const closed = this.unfinishedTasks.close(processOf, run);
+  closeUnfinishedTasks(workers: Workers, run: RunEnd): string[] {
+    return this.pushClosed(this.unfinishedTasks.close(workers, run));
+  }
+
+  private pushClosed(closed: ClosedTasks): string[] {
     for (const { task, submitKey } of closed.tasks) this.pushTask(task, submitKey);
     return closed.warnings;
   }

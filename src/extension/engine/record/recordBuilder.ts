@@ -14,11 +14,13 @@
 import type { LiveDelta, ProcessFacts } from '../../../shared/liveDeltas';
 import type { CoreSample, ProcessEntry, ProcessRole } from '../../../shared/runRecord';
 import { ActivityBuilder, isActivityRecord, type Activity } from './activityBuilder';
+import { ConnectionsRead } from './connectionsRead';
 import { childExitFacts, childStartFacts, commandName, isUnknownChild, processStartOf, UnplacedExits } from '../tracer/tracerEvents';
 import { LAUNCHER_NAME, RootLauncher } from './rootLauncher';
 import { coreSampleOf, processSampleOf, type SamplerTick } from '../sampling/sampler';
 import type { TracerRecord } from '../tracer/tracerProtocol';
 import { ThreadTable, type ThreadCaps } from './threadTable';
+import type { Workers } from './unfinishedTasks';
 
 export interface RecordCaps extends ThreadCaps {
   processes: number;
@@ -65,6 +67,9 @@ export class RunRecordBuilder {
   private readonly threadedEntries = new Set<LiveEntry>();
   private coreSamplesSent = 0;
   private warningsSent = 0;
+  private readonly connectionsRead = new ConnectionsRead();
+  /** Whether tasks of workers that died are decided as the run goes (not once it is being stopped). */
+  private closingTasksLive = true;
 
   constructor(private readonly caps: RecordCaps = DEFAULT_CAPS) {}
 
@@ -73,12 +78,32 @@ export class RunRecordBuilder {
     return this.truncatedProcesses || this.activity.truncated || this.entries.some((live) => live.threads?.truncated === true);
   }
 
+  /** A tracer connection of `pid` said hello: its records follow. */
+  connectionOpened(pid: number): void {
+    this.connectionsRead.opened(pid);
+  }
+
+  /** Every line of a connection of `pid` has been read, its spool's included. */
+  connectionRead(pid: number): void {
+    this.connectionsRead.read(pid);
+  }
+
+  /**
+   * The run is being stopped (by the learner or its time limit): from now on workers die of
+   * the stop, so the tasks they leave are decided at the end of the run, which knows it was
+   * stopped (finishTasks).
+   */
+  stopBegan(): void {
+    this.closingTasksLive = false;
+  }
+
   /**
    * Once the run is over and every worker's records are in: tasks a worker took and never
-   * finished (it died running them) join the tasks, each with a warning. Before finishActivity.
+   * finished (it died running them), and that no drain has decided yet, join the tasks, each
+   * with a warning. Before finishActivity.
    */
   finishTasks(durationMs: number, stopped: boolean): void {
-    const warnings = this.activity.closeUnfinishedTasks((pid) => this.current(pid)?.entry, { durationMs, stopped });
+    const warnings = this.activity.closeUnfinishedTasks(this.workers(), { durationMs, stopped });
     for (const warning of warnings) this.addWarning(warning);
   }
 
@@ -92,6 +117,7 @@ export class RunRecordBuilder {
    * (a process before its samples). Joins what waits for a batch first (activityBuilder.ts).
    */
   drainChanges(): LiveDelta[] {
+    if (this.closingTasksLive) this.closeEndedWorkersTasks();
     const deltas: LiveDelta[] = [];
     for (const live of this.changedEntries) deltas.push({ kind: 'process', process: factsOf(live) });
     for (const live of this.sampledEntries) {
@@ -277,6 +303,20 @@ export class RunRecordBuilder {
 
   getStartMethod(): string | null {
     return this.startMethod;
+  }
+
+  /**
+   * Tasks whose worker died running them, shown while the run goes. Looked for at each drain,
+   * at a live view's pace, rather than on each record: a run nobody watches decides them all
+   * at its end (finishTasks), as it would anyway.
+   */
+  private closeEndedWorkersTasks(): void {
+    for (const warning of this.activity.closeEndedWorkersTasks(this.workers())) this.addWarning(warning);
+  }
+
+  /** What the record knows of the workers that run pool tasks: their entries, and which have told all they will. */
+  private workers(): Workers {
+    return { processOf: (pid) => this.current(pid)?.entry, allRead: (pid) => this.connectionsRead.allRead(pid) };
   }
 
   /** The root turned out to be a launcher (rootLauncher.ts): it is listed as such, not as the main. */

@@ -32,6 +32,7 @@ import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from '../sampling/sampler';
 import { TRACER_ENV, type TracerRecord } from '../tracer/tracerProtocol';
+import { aggregationWarnings } from './aggregationWarnings';
 import { otherTracerVersionWarning } from './otherTracerVersion';
 import { silentTracerWarning } from './silentTracer';
 import { warningsFromStderr } from './stderrWarnings';
@@ -115,10 +116,14 @@ export class ProfileRun {
     const builder = new RunRecordBuilder();
     const clock = new RunClock();
     const liveQueue: LiveDelta[] | null = request.live ? [] : null;
-    const events = await EventServer.open(clock, (record) => {
-      builder.applyTracerRecord(record);
-      observer.onTracerRecord?.(record);
-    });
+    const events = await EventServer.open(
+      clock,
+      (record) => {
+        builder.applyTracerRecord(record);
+        observer.onTracerRecord?.(record);
+      },
+      { opened: (pid) => builder.connectionOpened(pid), read: (pid) => builder.connectionRead(pid) },
+    );
     let runner: Runner;
     try {
       runner = await Runner.start({
@@ -162,7 +167,17 @@ export class ProfileRun {
 
   /** What a live view needs to begin rendering this run. */
   liveStart(): LiveRunStart {
-    return { file: this.request.file, argv: this.request.args ?? [], cores: os.cpus().length, startedAt: this.clock.startedAt.toISOString() };
+    return {
+      file: this.request.file,
+      argv: this.request.args ?? [],
+      python: this.pythonFacts(),
+      cores: os.cpus().length,
+      startedAt: this.clock.startedAt.toISOString(),
+    };
+  }
+
+  private pythonFacts(): RunRecord['python'] {
+    return { executable: this.python.executable, version: this.python.version, gilEnabled: this.python.gilEnabled };
   }
 
   /** Everything that changed since the previous call (about every 100 ms); needs `live: true` in the request. */
@@ -198,6 +213,7 @@ export class ProfileRun {
     if (this.stopping) return this.stopping;
     if (this.currentState !== 'running') return Promise.resolve();
     this.stopReason = reason;
+    this.builder.stopBegan();
     this.setState('stopping');
     this.stopping = this.runner.stop();
     return this.stopping;
@@ -232,11 +248,7 @@ export class ProfileRun {
     for (const warning of warningsFromStderr(output.stderr, this.request.file)) this.builder.addWarning(warning);
     this.builder.finishTasks(durationMs, outcome !== 'exited');
     const activity = this.builder.finishActivity();
-    for (const lock of activity.aggregatedLocks) {
-      this.builder.addWarning(
-        `The ${lock.api} lock was used so often that Parallel Lab switched it to counts and histograms to keep your program fast; its individual waits are not in the timeline.`,
-      );
-    }
+    for (const warning of aggregationWarnings(activity.locks, activity.aggregatedLocks)) this.builder.addWarning(warning);
     const dropped = this.events.counts.malformed + this.events.counts.unauthenticated;
     if (dropped > 0) {
       this.builder.addWarning(`${dropped} messages on the run's event channel were malformed or unauthenticated and were ignored.`);
@@ -246,7 +258,7 @@ export class ProfileRun {
       schema: RUN_RECORD_SCHEMA,
       file: this.request.file,
       argv: this.request.args ?? [],
-      python: { executable: this.python.executable, version: this.python.version },
+      python: this.pythonFacts(),
       startMethod: (this.builder.getStartMethod() ?? this.request.startMethod ?? null) as StartMethod | null,
       exitCode: exit.exitCode,
       exitSignal: exit.signal,

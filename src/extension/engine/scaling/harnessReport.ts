@@ -29,6 +29,10 @@ export interface MappedReport {
   difference?: ResultDifference | null;
   /** The sequential run: the module's global variables the function changed while it ran. */
   changedGlobals?: string[];
+  /** Sequential and thread runs: the harness process's CPU time during the map. */
+  cpuMs?: number;
+  /** The sequential run, where the platform says: the time its thread waited for a free core during the map. */
+  coreWaitMs?: number;
 }
 
 /** A mistake of the learner's that the harness recognised: `kind` plus what the sentence needs. */
@@ -84,6 +88,8 @@ function parseHarnessReport(text: string): MistakeReport | (MappedReport & { sen
     chunksize: isFiniteNumber(value.chunksize) ? value.chunksize : undefined,
     difference: parseDifference(value.difference),
     changedGlobals: Array.isArray(value.changedGlobals) ? value.changedGlobals.filter((name): name is string => typeof name === 'string') : undefined,
+    cpuMs: isFiniteNumber(value.cpuMs) ? value.cpuMs : undefined,
+    coreWaitMs: isFiniteNumber(value.coreWaitMs) ? value.coreWaitMs : undefined,
   };
 }
 

@@ -11,17 +11,24 @@ export const DISTURBING_CORES = 0.2;
 
 export interface LoadedStep {
   step: ScalingStep;
-  record: RunRecord<LockEventList>;
+  /** Every run of the step. */
+  records: ReadonlyArray<RunRecord<LockEventList>>;
 }
 
-/** Null when no run shared the machine with DISTURBING_CORES or more of other work, or where that is not measured. */
+/**
+ * Null when no step's runs shared the machine with DISTURBING_CORES or more of other work on
+ * average, or where that is not measured.
+ */
 export function otherLoadWarning(steps: readonly LoadedStep[]): string | null {
   const disturbed: string[] = [];
   let cores = 0;
-  for (const { step, record } of steps) {
-    const others = coreMeans(record).othersCores;
-    cores = record.cores;
-    if (others !== null && others >= DISTURBING_CORES) disturbed.push(`${others.toFixed(1)} during the run with ${stepLabel(step)}`);
+  for (const { step, records } of steps) {
+    const measured = records.map((record) => coreMeans(record).othersCores).filter((others): others is number => others !== null);
+    cores = records[0]?.cores ?? cores;
+    if (measured.length === 0) continue;
+    const others = measured.reduce((sum, value) => sum + value, 0) / measured.length;
+    const runs = records.length === 1 ? 'the run' : 'the runs';
+    if (others >= DISTURBING_CORES) disturbed.push(`${others.toFixed(1)} during ${runs} with ${stepLabel(step)}`);
   }
   if (disturbed.length === 0) return null;
   return (

@@ -1,6 +1,8 @@
 // The scaling lab ("Run in parallel"): one function mapped over the same inputs in every
-// mode of the plan, each mode a profiled run of its own, then the comparison: speedups, an
-// Amdahl fit, where the missing speedup went, and a verdict in plain language.
+// mode of the plan, each run of each mode a profiled run of its own, repeated (repeatedRuns.ts)
+// so that a difference the machine's noise could make is not taken for one the modes made;
+// then the comparison: median speedups with their spread, an Amdahl fit, where the missing
+// speedup went, and a verdict in plain language.
 //
 // Used by `parallel-lab scale` and by the extension; cancel with an AbortSignal.
 
@@ -8,14 +10,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LockEventList, RunRecord, StartMethod } from '../../../shared/runRecord';
+import { median, MIN_RUNS } from '../../../shared/runSpread';
 import { SCALING_SCHEMA, type ScalingMode, type ScalingPrediction, type ScalingResult } from '../../../shared/scaling';
 import { UserFacingError } from '../run/errors';
 import type { ProfileRun, RunObserver } from '../run/profileRun';
 import { fitAmdahl } from './amdahlFit';
 import { measureBreakdown } from './breakdown';
 import { finishHarnessRun, startHarnessRun, type HarnessTarget } from './harnessRun';
+import { representativeRun, runsMsOf, type FinishedStep, type MeasuredStep } from './measuredSteps';
+import { modeFigures } from './modeFigures';
 import { largestPool, planSteps, poolLimitSentence, type ScalingStep } from './plan';
-import { scalingWarnings, type FinishedStep } from './scalingWarnings';
+import { measureSteps } from './repeatedRuns';
+import { scalingWarnings } from './scalingWarnings';
 import { composeVerdict } from './verdict';
 
 export interface ScalingRequest {
@@ -34,18 +40,19 @@ export interface ScalingRequest {
 }
 
 export interface ScalingObserver {
-  /** Once, before the first run: every step the lab will take. */
-  onPlan?(steps: readonly ScalingStep[]): void;
-  /** A step's profiled run started: the live run, e.g. for a panel. */
-  onStepStarted?(step: ScalingStep, index: number, run: ProfileRun): void;
-  onStepFinished?(step: ScalingStep, index: number, mode: ScalingMode, record: RunRecord<LockEventList>): void;
-  /** Live events of a step's run (ticks, output, tracer records). */
-  runObserver?(step: ScalingStep, index: number): RunObserver;
+  /** Once, before the first run: every step the lab will take, each at least `minRuns` times. */
+  onPlan?(steps: readonly ScalingStep[], minRuns: number): void;
+  /** A run of a step started (`runNumber` counts from 1): the live run, e.g. for a panel. */
+  onRunStarted?(step: ScalingStep, index: number, runNumber: number, run: ProfileRun): void;
+  /** A run of a step finished: the map's wall time in that run. */
+  onRunFinished?(step: ScalingStep, index: number, runNumber: number, wallMs: number, record: RunRecord<LockEventList>): void;
+  /** Live events of a run (ticks, output, tracer records). */
+  runObserver?(step: ScalingStep, index: number, runNumber: number): RunObserver;
 }
 
 export interface ScalingOutcome {
   result: ScalingResult;
-  /** The run record of each mode, in the order of result.modes. */
+  /** The record of each mode's run nearest its median, in the order of result.modes. */
   records: Array<RunRecord<LockEventList>>;
 }
 
@@ -68,77 +75,114 @@ export async function runScalingLab(request: ScalingRequest, observer: ScalingOb
     timeoutMs: request.timeoutMsPerRun,
   };
   const steps = planSteps(maxWorkers, process.platform);
-  observer.onPlan?.(steps);
+  observer.onPlan?.(steps, MIN_RUNS);
   const folder = await mkdtemp(path.join(os.tmpdir(), 'parallel-lab-scale-'));
   const resultsFile = path.join(folder, 'sequential-results.pickle');
   try {
-    const finished: FinishedStep[] = [];
-    for (const [index, step] of steps.entries()) {
-      finished.push(await runStep(target, step, index, resultsFile, observer, signal));
-      const sequentialMs = finished[0].report.wallMs;
-      observer.onStepFinished?.(step, index, modeOf(finished[index], sequentialMs), finished[index].record);
-    }
-    return { result: compare(request, maxWorkers, process.platform, finished), records: finished.map(({ record }) => record) };
+    const measured = await measureSteps(steps, (step, index, runNumber) => runStep(target, step, index, runNumber, resultsFile, observer, signal));
+    return {
+      result: compare(request, maxWorkers, process.platform, measured),
+      records: measured.map((entry) => representativeRun(entry).record),
+    };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-async function runStep(target: HarnessTarget, step: ScalingStep, index: number, resultsFile: string, observer: ScalingObserver, signal: AbortSignal | undefined): Promise<FinishedStep> {
+async function runStep(
+  target: HarnessTarget,
+  step: ScalingStep,
+  index: number,
+  runNumber: number,
+  resultsFile: string,
+  observer: ScalingObserver,
+  signal: AbortSignal | undefined,
+): Promise<FinishedStep> {
   if (signal?.aborted) throw new ScalingLabCancelled();
-  const harness = await startHarnessRun(target, step, resultsFile, observer.runObserver?.(step, index));
+  const harness = await startHarnessRun(target, step, resultsFile, observer.runObserver?.(step, index, runNumber));
   const { run } = harness;
   const stop = (): void => void run.stop();
   signal?.addEventListener('abort', stop, { once: true });
   // Aborted while the run was starting: the listener came too late to hear it.
   if (signal?.aborted) stop();
-  observer.onStepStarted?.(step, index, run);
+  observer.onRunStarted?.(step, index, runNumber, run);
   try {
     await run.finished;
     if (signal?.aborted) throw new ScalingLabCancelled();
-    return await finishHarnessRun(harness, target, step);
+    const finished = await finishHarnessRun(harness, target, step);
+    observer.onRunFinished?.(step, index, runNumber, finished.report.wallMs, finished.record);
+    return finished;
   } finally {
     signal?.removeEventListener('abort', stop);
   }
 }
 
-function compare(request: ScalingRequest, maxWorkers: number, platform: NodeJS.Platform, finished: readonly FinishedStep[]): ScalingResult {
-  const sequential = finished[0];
-  const modes = finished.map((step) => modeOf(step, sequential.report.wallMs));
-  const poolRuns = finished.filter(({ report }) => report.mode === 'processes');
-  const cores = sequential.record.cores;
-  const fit = fitAmdahl(poolRuns.map(({ report }) => report), cores);
-  const breakdown = poolRuns.map(({ report, record }) =>
-    measureBreakdown({ workers: report.workers, poolCreatedMs: report.poolCreatedMs ?? report.mapStartMs, record }, sequential.report.wallMs),
-  );
+function compare(request: ScalingRequest, maxWorkers: number, platform: NodeJS.Platform, measured: readonly MeasuredStep[]): ScalingResult {
+  const sequential = measured[0];
+  const sequentialRunsMs = runsMsOf(sequential);
+  const sequentialMs = median(sequentialRunsMs);
+  const modes = measured.map((entry) => modeOf(entry, sequentialRunsMs));
+  const poolRuns = measured.filter(({ step }) => step.mode === 'processes');
+  const cores = sequential.runs[0].record.cores;
+  const fit = fitAmdahl(poolRuns.map((entry) => ({ workers: entry.step.workers, wallMs: median(runsMsOf(entry)) })), cores);
+  const breakdown = poolRuns.map((entry) => {
+    const { report, record } = representativeRun(entry);
+    return measureBreakdown({ workers: report.workers, poolCreatedMs: report.poolCreatedMs ?? report.mapStartMs, record }, sequentialMs);
+  });
   const resultsEqual = modes.every((mode) => mode.resultsMatch);
   const prediction = request.prediction ?? {};
+  const items = sequential.runs[0].report.items;
+  const gilEnabled = gilOf(measured);
+  const computeShare = computeShareOf(sequential);
   return {
     schema: SCALING_SCHEMA,
     file: path.resolve(request.file),
     function: request.functionName,
     inputs: request.inputs,
-    items: sequential.report.items,
+    items,
     cores,
     modes,
     resultsEqual,
     fit,
     prediction,
     breakdown,
-    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers: largestPool(maxWorkers, platform), cores, items: sequential.report.items, resultsEqual }),
-    warnings: [poolLimitSentence(maxWorkers, platform), ...scalingWarnings(request.functionName, finished)].filter((warning): warning is string => warning !== null),
+    gilEnabled,
+    computeShare,
+    verdict: composeVerdict({ modes, breakdown, fit, prediction, maxWorkers: largestPool(maxWorkers, platform), cores, items, resultsEqual, gilEnabled, computeShare }),
+    warnings: [poolLimitSentence(maxWorkers, platform), ...scalingWarnings(request.functionName, measured)].filter((warning): warning is string => warning !== null),
   };
 }
 
-function modeOf({ report }: FinishedStep, sequentialMs: number): ScalingMode {
-  const speedup = sequentialMs / report.wallMs;
+function modeOf(entry: MeasuredStep, sequentialRunsMs: readonly number[]): ScalingMode {
+  const chunksize = entry.runs[0].report.chunksize;
+  const cpuCores = cpuCoresOf(entry);
   return {
-    mode: report.mode,
-    workers: report.workers,
-    wallMs: report.wallMs,
-    speedup,
-    efficiency: report.mode === 'sequential' ? 1 : speedup / report.workers,
-    resultsMatch: report.mode === 'sequential' || report.difference === null,
-    ...(report.chunksize === undefined ? {} : { chunksize: report.chunksize }),
+    ...modeFigures(entry.step, runsMsOf(entry), sequentialRunsMs),
+    resultsMatch: entry.step.mode === 'sequential' || entry.runs.every(({ report }) => report.difference === null),
+    ...(chunksize === undefined ? {} : { chunksize }),
+    ...(cpuCores === undefined ? {} : { cpuCores }),
   };
+}
+
+/** The median of the runs' CPU time over wall time; undefined unless every run measured its CPU time. */
+function cpuCoresOf({ runs }: MeasuredStep): number | undefined {
+  const cores = runs.map(({ report }) => (report.cpuMs === undefined || report.wallMs <= 0 ? null : report.cpuMs / report.wallMs));
+  return cores.every((value): value is number => value !== null) ? median(cores) : undefined;
+}
+
+/** The threads ran in the thread run's Python; a record made before gilEnabled was recorded had a GIL. */
+function gilOf(measured: readonly MeasuredStep[]): boolean {
+  const threads = measured.find(({ step }) => step.mode === 'threads') ?? measured[0];
+  return representativeRun(threads).record.python.gilEnabled ?? true;
+}
+
+function computeShareOf(sequential: MeasuredStep): number | null {
+  const shares: number[] = [];
+  for (const { report } of sequential.runs) {
+    if (report.cpuMs === undefined) return null;
+    const couldRunMs = report.wallMs - (report.coreWaitMs ?? 0);
+    if (couldRunMs <= 0) return null;
+    shares.push(report.cpuMs / couldRunMs);
+  }
+  return shares.length > 0 ? median(shares) : null;
 }

@@ -3,8 +3,9 @@
 // warnings. Pure formatting of a finished ScalingResult.
 
 import * as path from 'node:path';
-import { formatBytes, formatMs, formatPercent } from '../../../shared/format';
-import type { ScalingResult } from '../../../shared/scaling';
+import { formatBytes, formatMs, formatMsRange, formatPercent } from '../../../shared/format';
+import { MEANINGFUL_RATIO, TRIMMED_FROM } from '../../../shared/runSpread';
+import type { RunDifference, ScalingResult } from '../../../shared/scaling';
 import { times } from './verdict';
 import { table } from '../export/summary';
 
@@ -28,12 +29,22 @@ function modesSection(result: ScalingResult): string {
     mode.mode,
     String(mode.workers),
     formatMs(mode.wallMs),
+    formatMsRange(mode.spreadMs.low, mode.spreadMs.high),
+    String(mode.runsMs.length),
     times(mode.speedup),
     formatPercent(mode.efficiency * 100),
+    mode.mode === 'sequential' ? '–' : AGAINST_ALONE[mode.againstSequential],
     mode.resultsMatch ? 'same' : 'DIFFER',
   ]);
-  return table([['MODE', 'WORKERS', 'WALL', 'SPEEDUP', 'EFFICIENCY', 'RESULTS'], ...rows]).join('\n');
+  return [
+    ...table([['MODE', 'WORKERS', 'MEDIAN', 'RANGE', 'RUNS', 'SPEEDUP', 'EFFICIENCY', 'AGAINST ALONE', 'RESULTS'], ...rows]),
+    `  MEDIAN of each mode's runs, each run its own process; RANGE from the fastest run to the slowest (from ${TRIMMED_FROM} runs on,`,
+    '  the second fastest to the second slowest). A mode is faster or slower than alone only when the ranges do not',
+    `  overlap and the medians are ${Math.round((MEANINGFUL_RATIO - 1) * 100)} % apart or more.`,
+  ].join('\n');
 }
+
+const AGAINST_ALONE: Record<RunDifference, string> = { faster: 'faster', slower: 'slower', none: 'no measurable difference' };
 
 function fitLine({ fit }: ScalingResult): string {
   if (!fit) return '';

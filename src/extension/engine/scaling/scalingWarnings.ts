@@ -1,19 +1,15 @@
 // The lab's warnings for the learner: results that differ between modes, a function that
-// changes global variables, other programs' load on the cores, and whatever the profiler noticed in each run.
+// changes global variables, other programs' load on the cores, and whatever the profiler
+// noticed in each run (said once per mode, however many of its runs noticed it).
 
-import type { LockEventList, RunRecord } from '../../../shared/runRecord';
-import type { MappedReport } from './harnessReport';
+import type { MeasuredStep } from './measuredSteps';
 import { otherLoadWarning } from './otherLoad';
 import { stepLabel } from './plan';
 
-export interface FinishedStep {
-  report: MappedReport;
-  record: RunRecord<LockEventList>;
-}
-
-export function scalingWarnings(functionName: string, steps: readonly FinishedStep[]): string[] {
+export function scalingWarnings(functionName: string, measured: readonly MeasuredStep[]): string[] {
   const warnings: string[] = [];
-  const differing = steps.filter(({ report }) => report.difference);
+  // Each mode's first run whose results differed: one is enough to flag the mode.
+  const differing = measured.flatMap(({ runs }) => runs.filter(({ report }) => report.difference).slice(0, 1));
   const first = differing[0]?.report;
   if (first?.difference) {
     const { difference } = first;
@@ -23,17 +19,18 @@ export function scalingWarnings(functionName: string, steps: readonly FinishedSt
         `${functionName}'s result depends on something besides its input (random numbers, the time, or a global variable it changes), so each mode did different work; make it depend on its input only.`,
     );
   }
-  const changed = steps.find(({ report }) => report.mode === 'sequential')?.report.changedGlobals ?? [];
+  const sequentialRuns = measured.find(({ step }) => step.mode === 'sequential')?.runs ?? [];
+  const changed = [...new Set(sequentialRuns.flatMap(({ report }) => report.changedGlobals ?? []))].sort();
   if (changed.length > 0) {
     warnings.push(
       `${functionName} changed the global variable${changed.length === 1 ? '' : 's'} ${changed.join(', ')} while it ran. ` +
         'Each worker process changes its own copy, so the main program never sees those changes; return the values instead.',
     );
   }
-  const load = otherLoadWarning(steps.map(({ report, record }) => ({ step: report, record })));
+  const load = otherLoadWarning(measured.map(({ step, runs }) => ({ step, records: runs.map(({ record }) => record) })));
   if (load) warnings.push(load);
-  for (const { report, record } of steps) {
-    for (const warning of record.warnings) warnings.push(`(${stepLabel(report)}) ${warning}`);
+  for (const { step, runs } of measured) {
+    for (const warning of new Set(runs.flatMap(({ record }) => record.warnings))) warnings.push(`(${stepLabel(step)}) ${warning}`);
   }
   return warnings;
 }

@@ -13,6 +13,11 @@
 // tracer on the Python path) marks the run for a warning, and its connection's lines are
 // dropped unread and uncounted: they may not mean what the parser would take them for.
 //
+// Besides the records, the server says when a connection of a process opens (its hello) and
+// when every line it will ever carry has been read (its socket closed and its spool, if any,
+// read to its end): a process that died has then told all it will (a pool worker's task
+// that never ended is decided from this, see record/unfinishedTasks.ts).
+//
 // Every time a connection sends is moved onto the run's clock by the offset of the clock its
 // process reads (tracerClocks.ts), learned from its hello and the clock line ahead of each
 // batch on the socket. A spool's lines keep the offset their connection had last.
@@ -49,6 +54,16 @@ export interface EventCounts {
   unauthenticated: number;
 }
 
+/** What becomes of the run's tracer connections, by the pid their hello gives. */
+export interface ConnectionWatch {
+  /** A connection of `pid` said hello with the run's token and this protocol version: its records follow. */
+  opened(pid: number): void;
+  /** Every line of that connection has been read, its spool's included: nothing more comes from it. */
+  read(pid: number): void;
+}
+
+const NO_WATCH: ConnectionWatch = { opened: () => undefined, read: () => undefined };
+
 export class EventServer {
   readonly counts: EventCounts = { received: 0, malformed: 0, unauthenticated: 0 };
   private readonly sockets = new Set<net.Socket>();
@@ -66,6 +81,7 @@ export class EventServer {
     private readonly privateDir: string,
     private readonly clock: RunClock,
     private readonly onRecord: (record: TracerRecord) => void,
+    private readonly watch: ConnectionWatch,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
@@ -94,7 +110,7 @@ export class EventServer {
   }
 
   /** `clock`: the run's, whose start the tracer measures from and whose axis records are put on. */
-  static async open(clock: RunClock, onRecord: (record: TracerRecord) => void): Promise<EventServer> {
+  static async open(clock: RunClock, onRecord: (record: TracerRecord) => void, watch: ConnectionWatch = NO_WATCH): Promise<EventServer> {
     const token = randomBytes(24).toString('hex');
     // mkdtemp creates the folder with mode 0700: only this user can reach the socket and
     // the spools in it.
@@ -102,7 +118,7 @@ export class EventServer {
     const endpoint =
       process.platform === 'win32' ? `\\\\.\\pipe\\parallel-lab-${randomBytes(12).toString('hex')}` : path.join(privateDir, 'events.sock');
     const server = net.createServer();
-    const eventServer = new EventServer(server, endpoint, token, privateDir, clock, onRecord);
+    const eventServer = new EventServer(server, endpoint, token, privateDir, clock, onRecord, watch);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       withPendingPipeInstances(() =>
@@ -154,6 +170,7 @@ export class EventServer {
       (clock) => this.clocks.offsetMs(clock),
       this.onRecord,
       (name) => this.moveToSpool(reader, name),
+      this.watch,
     );
     socket.on('data', (chunk: Buffer) => reader.read(chunk));
     socket.on('end', () => reader.end());
@@ -162,6 +179,7 @@ export class EventServer {
       this.sockets.delete(socket);
       // Closed by the process, or by the kernel when it died: its spool is complete.
       if (reader.spool) this.finishSpool(reader);
+      else reader.allRead();
     });
   }
 
@@ -192,6 +210,7 @@ export class EventServer {
     reader.spool?.close();
     reader.spool = null;
     reader.end();
+    reader.allRead();
     this.spooled.delete(reader);
     if (this.spooled.size === 0 && this.spoolTimer) {
       clearInterval(this.spoolTimer);
@@ -256,6 +275,8 @@ class ConnectionReader {
   private hello: HelloVerdict['kind'] | null = null;
   /** The clock this connection's process reads (an index of the run's TracerClocks). */
   private clock = 0;
+  /** The pid its hello gave, until the watch has heard that all its lines were read. */
+  private unreadPid: number | null = null;
 
   constructor(
     private readonly counts: EventCounts,
@@ -264,6 +285,7 @@ class ConnectionReader {
     private readonly offsetOf: (clock: number) => number,
     private readonly onRecord: (record: TracerRecord) => void,
     private readonly onSpool: (file: string) => void,
+    private readonly watch: ConnectionWatch,
   ) {}
 
   read(chunk: Buffer): void {
@@ -280,6 +302,13 @@ class ConnectionReader {
     }
   }
 
+  /** Every line has been read: the socket closed, and the spool (if any) was read to its end. */
+  allRead(): void {
+    if (this.unreadPid === null) return;
+    this.watch.read(this.unreadPid);
+    this.unreadPid = null;
+  }
+
   /** A last line without its newline is still a complete write from a dying process. */
   end(): void {
     if (this.spool) return; // the socket is done, the spool not yet
@@ -292,8 +321,11 @@ class ConnectionReader {
     if (this.hello === null) {
       const hello = this.readHello(line);
       this.hello = hello.kind;
-      if (hello.kind === 'hello') this.clock = this.placeReading(hello.hello.t);
-      else if (hello.kind === 'refused') this.counts.unauthenticated++;
+      if (hello.kind === 'hello') {
+        this.clock = this.placeReading(hello.hello.t);
+        this.unreadPid = hello.hello.pid;
+        this.watch.opened(hello.hello.pid);
+      } else if (hello.kind === 'refused') this.counts.unauthenticated++;
       return;
     }
     if (this.hello === 'other-version') return;
