@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import * as readline from 'node:readline';
 import { StoveSampler, type StoveThreadSample } from '../../src/extension/engine/sampling/linux/stoveSampler';
 import { RunClock } from '../../src/extension/engine/run/runClock';
+import { stoveSentence, type StoveThreadShares } from '../../src/shared/stoveWords';
 import { itWithPython } from '../helpers/pythonVersions';
 
 /** The Pythons the tracer supports (test/helpers/pythonVersions.ts skips those this machine lacks). */
@@ -154,6 +155,18 @@ function assertRanAsItSays(run: StoveRun, truth: Truth): number {
   return read;
 }
 
+/** The run in the stove's plain words (every thread read, the main thread among them). */
+function sentenceOf(run: StoveRun): string {
+  const shares: StoveThreadShares[] = [...run.totals].map(([tid, total]) => ({
+    name: String(tid),
+    ran: total.ranNs / total.intervalNs,
+    gilWait: total.gilWaitNs / total.intervalNs,
+    coreWait: total.coreWaitNs / total.intervalNs,
+    waiting: total.waitingNs / total.intervalNs,
+  }));
+  return stoveSentence(shares, true);
+}
+
 function describeShares(total: ThreadTotals): string {
   const share = (ns: number): string => `${pct(ns, total.intervalNs).toFixed(1)} %`;
   return `ran ${share(total.ranNs)}, core ${share(total.coreWaitNs)}, GIL ${share(total.gilWaitNs)}, waiting ${share(total.waitingNs)}`;
@@ -188,6 +201,7 @@ describe('stove reader: who held the GIL (real Python)', function () {
         const mainTotal = totalsOf(run, run.pid);
         assert.ok(pct(mainTotal.gilWaitNs, mainTotal.intervalNs) < 5, `the main thread joining them: ${describeShares(mainTotal)}`);
         assert.ok(pct(mainTotal.waitingNs, mainTotal.intervalNs) > 80, `the main thread joining them: ${describeShares(mainTotal)}`);
+        assert.match(sentenceOf(run), new RegExp(`^${burners} threads shared one stove: `));
       });
     }
 
@@ -199,6 +213,7 @@ describe('stove reader: who held the GIL (real Python)', function () {
         assert.ok(ran < 5, `thread ${truth.tid}: ${describeShares(total)}`);
         assert.ok(pct(total.gilWaitNs, total.intervalNs) < 5, `thread ${truth.tid}: ${describeShares(total)}`);
       }
+      assert.match(sentenceOf(run), /^4 threads slept or waited most of the time .*: they did not fight over the stove\.$/);
     });
 
     itWithPython(version, `threads contending for a threading.Lock held long on Python ${version} wait for the lock, not the GIL`, async (python) => {
@@ -209,6 +224,7 @@ describe('stove reader: who held the GIL (real Python)', function () {
         assert.ok(pct(total.gilWaitNs, total.intervalNs) < 5, `thread ${truth.tid}: ${describeShares(total)}`);
         assert.ok(pct(total.waitingNs, total.intervalNs) > 80, `thread ${truth.tid}: ${describeShares(total)}`);
       }
+      assert.match(sentenceOf(run), /^5 threads slept or waited most of the time .*: they did not fight over the stove\.$/);
     });
   }
 });

@@ -123,19 +123,11 @@ export function splitInterval(intervalNs: number, ranNs: number, coreWaitNs: num
   };
 }
 
-/** The record's state for an interval: what took most of it. */
+/** The record's state for an interval: what took most of it (ties go to the first named). Called per thread per tick: no allocation. */
 export function dominantState(split: ThreadTimeSplit): ThreadState {
-  const ranked: [ThreadState, number][] = [
-    ['running', split.ranNs],
-    ['waiting-for-gil', split.gilWaitNs],
-    ['waiting-for-core', split.coreWaitNs],
-    ['waiting', split.waitingNs],
-  ];
-  let best = ranked[0];
-  for (const entry of ranked) {
-    if (entry[1] > best[1]) {
-      best = entry;
-    }
-  }
-  return best[1] > 0 ? best[0] : 'unknown';
+  const most = Math.max(split.ranNs, split.gilWaitNs, split.coreWaitNs, split.waitingNs);
+  if (most <= 0) return 'unknown';
+  if (split.ranNs === most) return 'running';
+  if (split.gilWaitNs === most) return 'waiting-for-gil';
+  return split.coreWaitNs === most ? 'waiting-for-core' : 'waiting';
 }
