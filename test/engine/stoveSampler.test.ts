@@ -62,21 +62,37 @@ def work(i):
         time.sleep(0.01)
 `;
 
-// Two threads take turns in 'with lock:' (a blocking acquire), two in an acquire with a
-// timeout: from 3.11 on, a semaphore wait with a timeout is the same futex operation as the
-// GIL's wait, on one word where the GIL's condition variable has two.
-const LOCKS = `
+// Waits of every other kind. Two threads take turns in 'with lock:' (a blocking acquire), two
+// in an acquire with a timeout: from 3.11 on, a semaphore wait with a timeout is the same
+// futex operation as the GIL's wait, on one word where the GIL's condition variable has two.
+// Two wait on an empty queue.Queue (each on a lock of its own, inside a Condition), one reads
+// a socket nobody writes to (poll, not futex).
+const OTHER_WAITS = `
+import queue, socket
 locks = [threading.Lock(), threading.Lock()]
+empty = queue.Queue()
+quiet, _other_end = socket.socketpair()
+quiet.settimeout(0.1)
 def work(i):
-    lock = locks[i % 2]
     end = time.monotonic() + 1.5
     while time.monotonic() < end:
         if i < 2:
-            with lock:
+            with locks[0]:
                 time.sleep(0.1)
-        elif lock.acquire(timeout=5):
-            time.sleep(0.1)
-            lock.release()
+        elif i < 4:
+            if locks[1].acquire(timeout=5):
+                time.sleep(0.1)
+                locks[1].release()
+        elif i < 6:
+            try:
+                empty.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        else:
+            try:
+                quiet.recv(1)
+            except socket.timeout:
+                pass
 `;
 
 /** What the reader found for one thread, added up over its samples. */
@@ -216,15 +232,15 @@ describe('stove reader: who held the GIL (real Python)', function () {
       assert.match(sentenceOf(run), /^4 threads slept or waited most of the time .*: they did not fight over the stove\.$/);
     });
 
-    itWithPython(version, `threads contending for a threading.Lock held long on Python ${version} wait for the lock, not the GIL`, async (python) => {
-      const run = await runUnderStove(python, program(4, LOCKS));
+    itWithPython(version, `threads waiting on a threading.Lock held long (with and without a timeout), a Queue or a socket on Python ${version} do not wait for the GIL`, async (python) => {
+      const run = await runUnderStove(python, program(7, OTHER_WAITS));
       for (const truth of run.truth) {
         assertRanAsItSays(run, truth);
         const total = totalsOf(run, truth.tid);
         assert.ok(pct(total.gilWaitNs, total.intervalNs) < 5, `thread ${truth.tid}: ${describeShares(total)}`);
         assert.ok(pct(total.waitingNs, total.intervalNs) > 80, `thread ${truth.tid}: ${describeShares(total)}`);
       }
-      assert.match(sentenceOf(run), /^5 threads slept or waited most of the time .*: they did not fight over the stove\.$/);
+      assert.match(sentenceOf(run), /^8 threads slept or waited most of the time .*: they did not fight over the stove\.$/);
     });
   }
 });

@@ -23,7 +23,7 @@
 
 import * as fs from 'node:fs';
 import { openIfExists, readFromStart, READ_BUFFER_BYTES } from './linuxProcFiles';
-import { emptyProcPidStat, parseProcPidStatInto, parseSchedstatInto, type SchedTimes } from './linuxProcStat';
+import { emptyProcPidStat, isExitedState, parseProcPidStatInto, parseSchedstatInto, type SchedTimes } from './linuxProcStat';
 import { emptyThreadSyscall, futexSyscalls, isFutexWait, parseThreadSyscallInto, type ThreadSyscall } from './linuxThreadSyscall';
 import { dominantState, GilWords, splitInterval, type ThreadTimeSplit } from './gilWaits';
 import type { ThreadState } from '../../../../shared/runRecord';
@@ -32,8 +32,11 @@ import type { RunClock } from '../../run/runClock';
 /** See the header: CPython's default switch interval. */
 export const DEFAULT_STOVE_INTERVAL_MS = 5;
 
-/** What a thread was seen asleep in: nothing yet, a futex word, or something else. */
-const NEVER_ASLEEP = -1;
+/**
+ * What a thread was seen asleep in, as a number: the futex word's address (0 or more), or one
+ * of these: not asleep (runnable at that read, or never seen asleep), asleep in anything else.
+ */
+const NOT_ASLEEP = -1;
 const ASLEEP_NOT_ON_FUTEX = -2;
 
 class StoveThread {
@@ -41,10 +44,10 @@ class StoveThread {
   readonly syscall: ThreadSyscall = emptyThreadSyscall();
   /** RunClock ms of its last read; null before the first, which only sets the baseline. */
   readAtMs: number | null = null;
-  /** At its last read: asleep on this futex word, ASLEEP_NOT_ON_FUTEX, or NEVER_ASLEEP when running. */
-  asleepAtLastRead = NEVER_ASLEEP;
-  /** The last time it was seen asleep, any read: the same code. */
-  lastAsleep = NEVER_ASLEEP;
+  /** What it was asleep in at its last read. */
+  asleepAtLastRead = NOT_ASLEEP;
+  /** What it was asleep in the last time it was seen asleep, at any read. */
+  lastAsleep = NOT_ASLEEP;
 
   constructor(
     readonly tid: number,
@@ -133,8 +136,8 @@ export class ProcessStove {
       this.needsListing = true;
       return null;
     }
-    // A thread that has not run since its last read cannot have left what it was in (asleep
-    // in a call, or ready and queued for a core): its syscall file would say the same again.
+    // A thread that has not run since its last read is still inside the same call (a woken
+    // thread leaves it only by running), or still queued for a core: what it slept in stands.
     let asleepNow = thread.asleepAtLastRead;
     if (thread.readAtMs === null || thread.times.runtimeNs !== runtimeNs) {
       bytes = readFromStart(thread.syscallFd, buffer);
@@ -144,7 +147,7 @@ export class ProcessStove {
     const asleepBefore = thread.asleepAtLastRead;
     thread.readAtMs = atMs;
     thread.asleepAtLastRead = asleepNow;
-    if (asleepNow !== NEVER_ASLEEP) {
+    if (asleepNow !== NOT_ASLEEP) {
       thread.lastAsleep = asleepNow;
     }
     if (previousReadAtMs === null) {
@@ -153,7 +156,7 @@ export class ProcessStove {
     // What the thread slept in over the interval (see the header): asleep now, it slept in
     // that; running now, in what it slept in at the interval's start, or failing that the
     // last thing it was seen asleep in (it slept and woke between two reads).
-    const asleepIn = asleepNow !== NEVER_ASLEEP ? asleepNow : asleepBefore !== NEVER_ASLEEP ? asleepBefore : thread.lastAsleep;
+    const asleepIn = asleepNow !== NOT_ASLEEP ? asleepNow : asleepBefore !== NOT_ASLEEP ? asleepBefore : thread.lastAsleep;
     const intervalMs = atMs - previousReadAtMs;
     const split = splitInterval(intervalMs * 1e6, thread.times.runtimeNs - runtimeNs, thread.times.runDelayNs - runDelayNs, asleepIn >= 0 && this.gil.isGilWord(asleepIn));
     const cpu = split.intervalNs > 0 ? (split.ranNs / split.intervalNs) * 100 : 0;
@@ -164,7 +167,7 @@ export class ProcessStove {
   private asleepIn(thread: StoveThread): number {
     const syscall = thread.syscall;
     if (syscall.running) {
-      return NEVER_ASLEEP;
+      return NOT_ASLEEP;
     }
     if (!this.futexNumbers.includes(syscall.nr) || !isFutexWait(syscall.arg1) || !(syscall.arg0 >= 0)) {
       return ASLEEP_NOT_ON_FUTEX;
@@ -176,7 +179,7 @@ export class ProcessStove {
   /** The process's thread count from its stat line; null once it has ended. */
   private readNumThreads(buffer: Buffer): number | null {
     const bytes = this.statFd === null ? null : readFromStart(this.statFd, buffer);
-    if (bytes === null || !parseProcPidStatInto(this.stat, buffer, bytes) || this.stat.state === 'Z' || this.stat.state === 'X') {
+    if (bytes === null || !parseProcPidStatInto(this.stat, buffer, bytes) || isExitedState(this.stat.state)) {
       return null;
     }
     return this.stat.numThreads;
@@ -251,10 +254,6 @@ export class StoveSampler {
   unwatch(pid: number): void {
     this.stoves.get(pid)?.close();
     this.stoves.delete(pid);
-  }
-
-  watching(pid: number): boolean {
-    return this.stoves.has(pid);
   }
 
   start(): void {
