@@ -17,6 +17,7 @@ import { shortPlatformBench } from './platformBench';
 import { ENV_PAD_BYTES_PER_LAYOUT, measureProfilerOverhead, type OverheadResult } from './profilerOverhead';
 import { measureRender, renderBenchMarkdown } from './renderBench';
 import { measureSamplerCost } from './samplerBench';
+import { measureStoveCosts, stoveMarkdown } from './stoveBench';
 import { measureThreadReads, THREAD_TREE } from './threadReadsBench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -171,6 +172,10 @@ async function main(): Promise<void> {
       '',
     );
   }
+
+  process.stderr.write('stove reader per tick…\n');
+  const stove = await measureStoveCosts();
+  if (stove.length > 0) lines.push(...stoveMarkdown(stove));
 
   process.stderr.write('lock tracing cost…\n');
   const locks = await measureLockCost();

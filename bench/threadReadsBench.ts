@@ -31,7 +31,7 @@ const MEASURED_CYCLES = 50;
 const CYCLE = ['tick', 'stat reads alone', 'thread reads alone'] as const;
 const TICK_SPACING_MS = 100;
 
-const BUSY_THREADS_TREE = `
+export const BUSY_THREADS_TREE = `
 import os, sys, threading, time
 processes, threads = int(sys.argv[1]), int(sys.argv[2])
 def wake_often():
@@ -82,13 +82,13 @@ export async function measureThreadReads(): Promise<ThreadReadsCost | null> {
   }
 }
 
-async function readyLine(child: ChildProcess): Promise<void> {
+export async function readyLine(child: ChildProcess): Promise<void> {
   const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   await lines.next();
 }
 
 /** The pids of the tree once every process has all its threads. */
-async function allThreadsUp(rootPid: number, processes: number, threads: number): Promise<number[]> {
+export async function allThreadsUp(rootPid: number, processes: number, threads: number): Promise<number[]> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const pids = [rootPid, ...(await findDescendants(rootPid)).map(({ pid }) => pid)];
     if (pids.length === processes && pids.every((pid) => readdirSync(`/proc/${pid}/task`).length === threads)) return pids;
