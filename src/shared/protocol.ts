@@ -47,6 +47,11 @@ export interface ViewState {
   showInternalLocks: boolean;
   /** Only events of this source line are drawn, when set. */
   lineFilter: { file: string; line: number } | null;
+  /**
+   * Processes whose thread lanes the learner folded away, by PID. A process with two or more
+   * threads shows them unless it is listed here; one with a single thread never has lanes.
+   */
+  foldedThreadPids: number[];
 }
 
-export const DEFAULT_VIEW_STATE: ViewState = { viewStartMs: null, viewEndMs: null, showInternalLocks: false, lineFilter: null };
+export const DEFAULT_VIEW_STATE: ViewState = { viewStartMs: null, viewEndMs: null, showInternalLocks: false, lineFilter: null, foldedThreadPids: [] };

@@ -16,7 +16,7 @@ import { ScalingView } from './scaling/scalingView';
 import { ViewStore } from './state';
 import { SummaryView } from './summaryView';
 import type { ArrowStats } from './timeline/arrowBundles';
-import { TimelineView } from './timeline/timelineView';
+import { TimelineView, type DrawnLane } from './timeline/timelineView';
 
 export class App {
   private readonly store: ViewStore;
@@ -88,6 +88,16 @@ export class App {
 
   cpuPoint(pid: number, t: number): { x: number; y: number } | null {
     return this.timeline.cpuPoint(pid, t);
+  }
+
+  /** The timeline's lanes, top to bottom: processes, and the stove and thread lanes under them. */
+  timelineLanes(): DrawnLane[] {
+    return this.timeline.drawnLanes;
+  }
+
+  /** Where a row of a timeline lane is drawn at run time `t` (CSS pixels within the canvas). */
+  timelineRowPoint(lane: number, row: 'state' | 'turns' | 'lock', t: number): { x: number; y: number } | null {
+    return this.timeline.rowPoint(lane, row, t);
   }
 
   /** The messages the timeline's last draw showed and the marks (arrows, fans) standing for them. */

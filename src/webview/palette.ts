@@ -14,6 +14,8 @@ export interface Palette {
   signal: string;
   task: string;
   message: string;
+  /** A thread ready to run Python but waiting for its process's GIL (drawn cross-hatched). */
+  gil: string;
   focus: string;
   /** High-contrast themes outline every shape; empty otherwise. */
   contrastBorder: string;
@@ -34,6 +36,7 @@ export function readPalette(from: Element = document.documentElement): Palette {
     signal: read('--vscode-charts-orange', '#d18616'),
     task: read('--vscode-charts-purple', '#b180d7'),
     message: read('--vscode-charts-yellow', '#cca700'),
+    gil: read('--vscode-charts-purple', '#b180d7'),
     focus: read('--vscode-focusBorder', '#007fd4'),
     contrastBorder: style.getPropertyValue('--vscode-contrastBorder').trim(),
   };

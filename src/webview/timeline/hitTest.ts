@@ -1,11 +1,13 @@
 // What is under the pointer (or selected by keyboard) on the timeline, and how to say it.
 
 import { signalWaitText, UNKNOWN_LOCK } from '../../shared/learnerNames';
-import type { LockEvent, TaskRecord } from '../../shared/runRecord';
+import type { LockEvent, TaskRecord, ThreadState } from '../../shared/runRecord';
+import { sampleSpans } from '../../shared/threadFigures';
 import { baseName, formatMs, formatPercent } from '../format';
-import { ROWS, laneTop, rowAt, type Viewport } from './layout';
-import { firstReaching, holdOf, waitOf, type IntervalIndex, type TimelineModel } from './model';
+import { rowOf, type Viewport } from './layout';
+import { firstReaching, holdOf, waitOf, type IntervalIndex, type Lane, type StoveLane, type ThreadLane, type TimelineModel } from './model';
 import { subPixelColumn, type Highlight } from './renderer';
+import { SEVERAL_AT_ONCE } from './stoveTurns';
 
 /** Hovering this close to an event (in pixels) counts as on it: tiny events stay reachable. */
 const TOLERANCE_PX = 3;
@@ -17,24 +19,26 @@ export type TimelineItem =
   | { kind: 'task'; task: TaskRecord; at: Highlight };
 
 export function itemAt(model: TimelineModel, viewport: Viewport, x: number, y: number): TimelineItem | null {
-  const place = rowAt(y, model.lanes.length);
-  if (!place || place.row === 'cpu') return null;
-  const lane = model.lanes[place.lane];
-  const index = place.row === 'lock' ? lane.locks : lane.tasks;
+  const place = model.geometry.rowAt(y);
+  if (!place || (place.row !== 'lock' && place.row !== 'task')) return null;
+  const index = eventsOf(model.lanes[place.lane], place.row);
+  if (!index) return null;
   const tolerance = (TOLERANCE_PX / viewport.plotWidth) * viewport.spanMs;
   const position = nearest(index, viewport.toTime(x), tolerance);
   return position === null ? null : itemOf(model, { lane: place.lane, row: place.row, position });
 }
 
-export function itemOf(model: TimelineModel, at: Highlight): TimelineItem | null {
-  const lane = model.lanes[at.lane];
+/** A lane's lock events or pool tasks (only a process's lane has tasks). */
+export function eventsOf(lane: Lane | undefined, row: 'lock' | 'task'): IntervalIndex | null {
   if (!lane) return null;
-  if (at.row === 'lock') {
-    const source = lane.locks.source[at.position];
-    return source === undefined ? null : { kind: 'lock', event: model.record.lockEvents[source], at };
-  }
-  const source = lane.tasks.source[at.position];
-  return source === undefined ? null : { kind: 'task', task: model.record.tasks[source], at };
+  if (row === 'lock') return lane.locks;
+  return lane.kind === 'process' ? lane.tasks : null;
+}
+
+export function itemOf(model: TimelineModel, at: Highlight): TimelineItem | null {
+  const source = eventsOf(model.lanes[at.lane], at.row)?.source[at.position];
+  if (source === undefined) return null;
+  return at.row === 'lock' ? { kind: 'lock', event: model.record.lockEvents[source], at } : { kind: 'task', task: model.record.tasks[source], at };
 }
 
 /**
@@ -44,13 +48,13 @@ export function itemOf(model: TimelineModel, at: Highlight): TimelineItem | null
  */
 export function itemPoint(item: TimelineItem, model: TimelineModel, viewport: Viewport): { x: number; y: number } {
   const lane = model.lanes[item.at.lane];
-  const index = item.at.row === 'lock' ? lane.locks : lane.tasks;
-  const [top, bottom] = ROWS[item.at.row];
+  const index = eventsOf(lane, item.at.row) as IntervalIndex;
+  const [top, bottom] = rowOf(lane.kind, item.at.row) ?? [0, 0];
   const x0 = viewport.toX(index.starts[item.at.position]);
   const x1 = viewport.toX(index.ends[item.at.position]);
   const column = subPixelColumn(x0, x1);
   const x = column === null ? (x0 + x1) / 2 : column + 0.5;
-  return { x, y: laneTop(item.at.lane) + (top + bottom) / 2 };
+  return { x, y: model.geometry.top(item.at.lane) + (top + bottom) / 2 };
 }
 
 export function describeItem(item: TimelineItem, model: TimelineModel): string[] {
@@ -59,7 +63,9 @@ export function describeItem(item: TimelineItem, model: TimelineModel): string[]
     const lock = model.locksById.get(event.lock);
     const name = model.lockLabels.get(event.lock) ?? UNKNOWN_LOCK;
     const signal = model.signals.get(event.lock);
-    const lines = [`PID ${event.pid}${event.tid !== undefined ? `, thread ${event.tid}` : ''}`];
+    const lane = model.lanes[item.at.lane];
+    const thread = lane.kind === 'thread' ? `, thread ${lane.thread.name} (tid ${lane.thread.tid})` : event.tid !== undefined ? `, thread ${event.tid}` : '';
+    const lines = [`PID ${event.pid}${thread}`];
     if (signal !== undefined) {
       // A wait for another process's signal: nothing is held, and no lock is contended.
       const without = { event: 'timed out before the event was set', barrier: 'the barrier broke or timed out', notify: 'timed out without a notify' }[signal];
@@ -103,11 +109,42 @@ export function siteText(site: { file: string; line: number; function?: string }
 }
 
 export function cpuText(model: TimelineModel, lane: number, t: number): string | null {
-  const process = model.lanes[lane]?.process;
+  const at = model.lanes[lane];
+  const process = at?.kind === 'process' ? at.process : null;
   const sample = process?.samples.find((candidate) => candidate.t >= t);
   if (!process || !sample) return null;
   const waited = sample.runQueueMs !== undefined && sample.runQueueMs >= 1 ? `; ready but waiting for a free core ${formatMs(sample.runQueueMs)}` : '';
   return `PID ${process.pid} ${process.name}: CPU ${formatPercent(sample.cpu)} around ${formatMs(t)}${waited}`;
+}
+
+const STATE_WORDS: Record<ThreadState, string> = {
+  running: 'running on a core',
+  'waiting-for-gil': 'waiting for the GIL (ready to run Python; another thread held it)',
+  'waiting-for-core': 'waiting for a free core (ready to run)',
+  waiting: 'waiting (for a lock, I/O or a sleep)',
+  unknown: 'state not known',
+};
+
+/** What a thread was doing at run time `t`: its name, tid, state and CPU over the sample that covers `t`. */
+export function threadText(lane: ThreadLane, t: number): string[] {
+  const { thread } = lane;
+  const lines = [`Thread ${thread.name} (tid ${thread.tid}) of PID ${lane.pid}${thread.python ? '' : ', not started by Python'}`];
+  const span = sampleSpans(thread).find((candidate) => candidate.toMs >= t && candidate.fromMs <= t);
+  if (span) lines.push(`${capitalised(STATE_WORDS[span.sample.state])}, CPU ${formatPercent(span.sample.cpu)} from ${formatMs(span.fromMs)} to ${formatMs(span.toMs)}`);
+  else if (t < thread.startMs || (thread.endMs !== null && t > thread.endMs)) lines.push(t < thread.startMs ? `Not started yet (it began at ${formatMs(thread.startMs)})` : `Ended at ${formatMs(thread.endMs ?? t)}`);
+  else lines.push('Not sampled here');
+  return lines;
+}
+
+/** Who held the stove at run time `t`, and the process's stove in plain words. */
+export function stoveText(lane: StoveLane, t: number, sentence: string): string[] {
+  const turn = lane.turns.find((candidate) => candidate.fromMs <= t && candidate.toMs >= t);
+  const threads = lane.process.threads ?? [];
+  let now: string;
+  if (!turn) now = `Around ${formatMs(t)} no thread held the stove (the GIL) most of the time`;
+  else if (turn.holder === SEVERAL_AT_ONCE) now = `From ${formatMs(turn.fromMs)} to ${formatMs(turn.toMs)} several threads ran at once`;
+  else now = `${threads[turn.holder]?.name ?? 'A thread'} held the stove (the GIL) from ${formatMs(turn.fromMs)} to ${formatMs(turn.toMs)}, and ran ${formatMs(turn.ranMs)} of it`;
+  return sentence ? [now, sentence] : [now];
 }
 
 /** The interval nearest `t` within `tolerance`; among those containing `t`, the shortest. */

@@ -12,9 +12,11 @@ export interface TimelineCommands {
   moveLane(step: number): void;
   moveEvent(step: number): void;
   activateSelection(): void;
+  /** Shows or folds the thread lanes of the chosen process. */
+  toggleThreads(): void;
 }
 
-export const KEY_HELP = 'Keys: ← → pan, + − zoom, 0 whole run, ↑ ↓ choose a process, N / P next or previous event, Enter go to its source line.';
+export const KEY_HELP = 'Keys: ← → pan, + − zoom, 0 whole run, ↑ ↓ choose a process or thread, N / P next or previous event, Enter go to its source line, T show or fold the chosen process\'s threads.';
 
 /** Movement below this many pixels between press and release is a click, not a drag. */
 const CLICK_SLOP_PX = 4;
@@ -84,6 +86,7 @@ export function bindInteraction(canvas: HTMLCanvasElement, commands: TimelineCom
         case 'n': case 'N': commands.moveEvent(1); return true;
         case 'p': case 'P': commands.moveEvent(-1); return true;
         case 'Enter': commands.activateSelection(); return true;
+        case 't': case 'T': commands.toggleThreads(); return true;
         default: return false;
       }
     })();

@@ -1,34 +1,89 @@
-// Where things go on the timeline canvas: the label column, the time axis, and the rows of
-// each process lane; and the viewport that maps run time to x and back.
+// Where things go on the timeline canvas: the label column, the time axis, and the lanes
+// stacked under it (a process lane, then, for a process with two or more threads that are not
+// folded away, its stove row and a lane per thread), each with its rows; and the viewport
+// that maps run time to x and back.
 
 export const LABEL_WIDTH = 150;
 export const AXIS_HEIGHT = 24;
 export const LANE_HEIGHT = 48;
 
-/** Rows inside a lane, as [top, bottom] offsets from the lane's top. */
-export const ROWS = {
-  cpu: [3, 15],
-  lock: [17, 33],
-  task: [35, 45],
+export type LaneKind = 'process' | 'stove' | 'thread';
+
+/** Each kind of lane's height and rows, as [top, bottom] offsets from the lane's top. */
+export const LANE_KINDS = {
+  process: { height: LANE_HEIGHT, rows: { cpu: [3, 15], lock: [17, 33], task: [35, 45] } },
+  /** Who held the process's GIL, turn by turn. */
+  stove: { height: 18, rows: { turns: [3, 15] } },
+  /** A thread's state over time, and the lock events it made. */
+  thread: { height: 28, rows: { state: [3, 12], lock: [14, 25] } },
 } as const;
 
-export function laneTop(lane: number): number {
-  return AXIS_HEIGHT + lane * LANE_HEIGHT;
+/** A process lane's rows (the name the code used before thread lanes). */
+export const ROWS = LANE_KINDS.process.rows;
+
+export type RowName = 'cpu' | 'lock' | 'task' | 'turns' | 'state';
+
+/** A row of a lane of the given kind, as [top, bottom], or null when that kind has no such row. */
+export function rowOf(kind: LaneKind, row: RowName): readonly [number, number] | null {
+  const rows: Partial<Record<RowName, readonly [number, number]>> = LANE_KINDS[kind].rows;
+  return rows[row] ?? null;
 }
 
-export type RowName = keyof typeof ROWS;
+/** The tops of stacked lanes: lane `i` spans [top(i), top(i + 1)). */
+export class LaneGeometry {
+  private readonly tops: Float64Array;
 
-/** The lane and row under a y position (CSS pixels from the canvas top), if any. */
-export function rowAt(y: number, lanes: number): { lane: number; row: RowName } | null {
-  if (y < AXIS_HEIGHT) return null;
-  const lane = Math.floor((y - AXIS_HEIGHT) / LANE_HEIGHT);
-  if (lane >= lanes) return null;
-  const offset = y - laneTop(lane);
-  for (const row of Object.keys(ROWS) as RowName[]) {
-    const [top, bottom] = ROWS[row];
-    if (offset >= top - 1 && offset <= bottom + 1) return { lane, row };
+  constructor(private readonly kinds: readonly LaneKind[]) {
+    this.tops = new Float64Array(kinds.length + 1);
+    let top = AXIS_HEIGHT;
+    kinds.forEach((kind, i) => {
+      this.tops[i] = top;
+      top += LANE_KINDS[kind].height;
+    });
+    this.tops[kinds.length] = top;
   }
-  return null;
+
+  get lanes(): number {
+    return this.kinds.length;
+  }
+
+  top(lane: number): number {
+    return this.tops[lane];
+  }
+
+  height(lane: number): number {
+    return this.tops[lane + 1] - this.tops[lane];
+  }
+
+  /** The canvas height: the axis and every lane (at least one lane's room, so an empty run still has a canvas). */
+  get totalHeight(): number {
+    return Math.max(this.tops[this.kinds.length], AXIS_HEIGHT + LANE_HEIGHT);
+  }
+
+  /** The lane under a y position (CSS pixels from the canvas top), if any. */
+  laneAt(y: number): number | null {
+    if (y < AXIS_HEIGHT || y >= this.tops[this.kinds.length]) return null;
+    let low = 0;
+    let high = this.kinds.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.tops[middle] <= y) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The lane and row under a y position, if any (a pixel of slack around each row). */
+  rowAt(y: number): { lane: number; row: RowName } | null {
+    const lane = this.laneAt(y);
+    if (lane === null) return null;
+    const offset = y - this.tops[lane];
+    const rows: Partial<Record<RowName, readonly [number, number]>> = LANE_KINDS[this.kinds[lane]].rows;
+    for (const [row, bounds] of Object.entries(rows) as Array<[RowName, readonly [number, number]]>) {
+      if (offset >= bounds[0] - 1 && offset <= bounds[1] + 1) return { lane, row };
+    }
+    return null;
+  }
 }
 
 /** The visible time range, and the mapping between run time and canvas x. */

@@ -1,11 +1,16 @@
-// The timeline's data, indexed for drawing: one lane per process, its lock events and pool
-// tasks in typed arrays sorted by start time, with a running maximum of end times so the
-// first event reaching into a time range is a binary search away. Filters (the standard
-// library's own locks and channels, a source line) are applied here, once, not at every frame.
+// The timeline's data, indexed for drawing: one lane per process (and, under a process with
+// two or more threads, a lane per thread and, where they fought over the GIL, a stove row),
+// its lock events and pool tasks in typed arrays sorted by start time, with a running maximum
+// of end times so the first event reaching into a time range is a binary search away. Filters
+// (the standard library's own locks and channels, a source line) and the folded thread lanes
+// are applied here, once, not at every frame.
 
 import { isPartOfSignal, lockLabels, signalOf, type SignalKind } from '../../shared/learnerNames';
-import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite } from '../../shared/runRecord';
+import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite, ThreadEntry } from '../../shared/runRecord';
 import { processesAsTree } from '../../shared/processHierarchy';
+import { sharedTheStove } from '../../shared/threadFigures';
+import { LaneGeometry } from './layout';
+import { stoveTurns, type StoveTurn } from './stoveTurns';
 
 /** Intervals sorted by start; `reachEnd[i]` is the latest end among intervals 0..i. */
 export interface IntervalIndex {
@@ -23,13 +28,44 @@ export interface LockIntervals extends IntervalIndex {
   signal: Uint8Array;
 }
 
-export interface Lane {
+/** A process's lane: its CPU, the lock events not drawn on one of its thread lanes, its pool tasks. */
+export interface ProcessLane {
+  kind: 'process';
   pid: number;
   label: string;
   process: ProcessEntry | null;
   locks: LockIntervals;
   tasks: IntervalIndex;
+  /** How many threads the process had: with two or more it has thread lanes, shown unless folded. */
+  threadCount: number;
+  folded: boolean;
 }
+
+/** Who held a process's GIL, turn by turn: drawn above its thread lanes when they fought over it. */
+export interface StoveLane {
+  kind: 'stove';
+  pid: number;
+  label: string;
+  process: ProcessEntry;
+  turns: StoveTurn[];
+  locks: LockIntervals;
+}
+
+/** A thread's lane: its state over time and the lock events it made. */
+export interface ThreadLane {
+  kind: 'thread';
+  pid: number;
+  label: string;
+  process: ProcessEntry;
+  thread: ThreadEntry;
+  /** Its place in the process's threads: the stove row's turns name it by this. */
+  threadIndex: number;
+  /** True when a stove row above shows its turns (its label then carries its colour there). */
+  onStove: boolean;
+  locks: LockIntervals;
+}
+
+export type Lane = ProcessLane | StoveLane | ThreadLane;
 
 /** A message drawn as an arrow from the sender's lane to the receiver's. */
 export interface MessageArrow {
@@ -43,11 +79,16 @@ export interface TimelineFilter {
   /** Show the standard library's own locks and channels (their cycles and message arrows). */
   showInternalLocks: boolean;
   line: { file: string; line: number } | null;
+  /** Processes whose thread lanes are folded away (ViewState.foldedThreadPids). */
+  foldedThreadPids?: readonly number[];
 }
 
 export interface TimelineModel {
   record: RunRecord;
   lanes: Lane[];
+  /** Where each lane is drawn. */
+  geometry: LaneGeometry;
+  /** The process lane of each PID. */
   laneOfPid: Map<number, number>;
   arrows: MessageArrow[];
   locksById: Map<string, LockInfo>;
@@ -65,17 +106,45 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
     const signal = signalOf(lock);
     if (signal !== null) signals.set(lock.id, signal);
   }
+  const folded = new Set(filter.foldedThreadPids ?? []);
+  const gilEnabled = record.python.gilEnabled !== false;
   const lanes: Lane[] = [];
   const laneOfPid = new Map<number, number>();
+  /** The thread lanes of each PID, by tid (a tid may come back as a new thread: several lanes). */
+  const threadLanes = new Map<number, Map<number, number[]>>();
   const laneFor = (pid: number, process: ProcessEntry | null): number => {
     const known = laneOfPid.get(pid);
     if (known !== undefined) return known;
-    laneOfPid.set(pid, lanes.length);
+    const index = lanes.length;
+    laneOfPid.set(pid, index);
     const label = process ? `${pid} ${process.name}` : String(pid);
-    lanes.push({ pid, label, process, locks: emptyLockIntervals(), tasks: emptyIntervals() });
-    return lanes.length - 1;
+    const threads = process?.threads ?? [];
+    const foldedHere = folded.has(pid);
+    lanes.push({ kind: 'process', pid, label, process, locks: emptyLockIntervals(), tasks: emptyIntervals(), threadCount: threads.length, folded: foldedHere });
+    if (!process || threads.length < 2 || foldedHere) return index;
+    const onStove = gilEnabled && sharedTheStove(process);
+    if (onStove) lanes.push({ kind: 'stove', pid, label: 'the stove (GIL)', process, turns: stoveTurns(threads), locks: emptyLockIntervals() });
+    const byTid = new Map<number, number[]>();
+    threads.forEach((thread, threadIndex) => {
+      byTid.set(thread.tid, [...(byTid.get(thread.tid) ?? []), lanes.length]);
+      lanes.push({ kind: 'thread', pid, label: thread.name, process, thread, threadIndex, onStove, locks: emptyLockIntervals() });
+    });
+    threadLanes.set(pid, byTid);
+    return index;
   };
   for (const { process } of processesAsTree(record.processes)) laneFor(process.pid, process);
+  // A lock event goes on the lane of the thread that made it when its process's threads are
+  // shown, else on the process's lane.
+  const laneOfLockEvent = (event: LockEvent): number => {
+    const processLane = laneFor(event.pid, null);
+    const candidates = event.tid === undefined ? undefined : threadLanes.get(event.pid)?.get(event.tid);
+    if (!candidates) return processLane;
+    const during = candidates.find((lane) => {
+      const { thread } = lanes[lane] as ThreadLane;
+      return event.requestMs >= thread.startMs && event.requestMs <= (thread.endMs ?? Number.POSITIVE_INFINITY);
+    });
+    return during ?? candidates[candidates.length - 1];
+  };
 
   const duration = record.durationMs;
   const keepSite = (site: SourceSite | null): boolean => filter.line === null || (site !== null && site.line === filter.line.line && sameFile(site.file, filter.line.file));
@@ -86,16 +155,17 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
   const hiddenChannels = new Set(filter.showInternalLocks ? [] : record.channels.filter((channel) => channel.internal).map((channel) => channel.id));
   const keepMessage = (event: IpcEvent): boolean => !hiddenChannels.has(event.channel) && keepSite(event.site);
 
-  const lockGroups = groupByLane(record.lockEvents, keepLock, (event) => laneFor(event.pid, null));
+  const lockGroups = groupByLane(record.lockEvents, keepLock, laneOfLockEvent);
   for (const [lane, indices] of lockGroups) {
     lanes[lane].locks = lockIntervals(record.lockEvents, indices, duration, signals);
   }
   const taskGroups = groupByLane(record.tasks, (task) => keepSite(task.site), (task) => laneFor(task.pid, null));
   for (const [lane, indices] of taskGroups) {
-    lanes[lane].tasks = intervalIndex(indices, (i) => record.tasks[i].startMs, (i) => record.tasks[i].endMs);
+    (lanes[lane] as ProcessLane).tasks = intervalIndex(indices, (i) => record.tasks[i].startMs, (i) => record.tasks[i].endMs);
   }
+  const arrows = messageArrows(record.ipcEvents, keepMessage, (pid) => laneFor(pid, null));
   return {
-    record, lanes, laneOfPid, arrows: messageArrows(record.ipcEvents, keepMessage, (pid) => laneFor(pid, null)), locksById,
+    record, lanes, geometry: new LaneGeometry(lanes.map((lane) => lane.kind)), laneOfPid, arrows, locksById,
     lockLabels: lockLabels(record.locks), signals, durationMs: duration,
   };
 }

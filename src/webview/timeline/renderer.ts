@@ -4,13 +4,19 @@
 //
 // Meaning is never carried by colour alone: waits for a lock are hatched, holds are solid,
 // waits for a signal (an Event, a Barrier, a Condition's notify) are a thin bar in the middle
-// of the lock row, tasks are outlined boxes, messages are arrows; the legend says so in words.
+// of the lock row, tasks are outlined boxes, messages are arrows; on a thread's lane, running
+// is solid, waiting for the GIL cross-hatched, waiting for a core hatched like the CPU row's
+// wait, and sleeping a thin line; the stove row writes each turn's thread name where it
+// fits; the legend says so in words.
 
 import type { Palette } from '../palette';
 import { formatMs } from '../format';
-import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, ROWS, laneTop, type Viewport } from './layout';
+import { AXIS_HEIGHT, LABEL_WIDTH, ROWS, rowOf, type Viewport } from './layout';
 import { bundleArrows, isArrow, type ArrowStats } from './arrowBundles';
-import { firstReaching, type IntervalIndex, type Lane, type TimelineModel } from './model';
+import { firstReaching, type IntervalIndex, type Lane, type LockIntervals, type ProcessLane, type StoveLane, type ThreadLane, type TimelineModel } from './model';
+import { threadStateRuns, type DrawnThreadState } from './threadStates';
+import { SEVERAL_AT_ONCE } from './stoveTurns';
+import { columnRuns, kindPerColumn } from './pixelColumns';
 
 /** Message counts are kept apart on a grid of cells this size (CSS pixels). */
 const LABEL_CELL_WIDTH = 12;
@@ -20,6 +26,11 @@ const RUN_QUEUE_BAND_PX = 4;
 const MIN_SHOWN_RUN_QUEUE_SHARE = 0.05;
 /** The height of a wait for a signal: a thin bar, unlike a lock's full-height wait and hold. */
 const SIGNAL_BAR_PX = 4;
+/** A sleeping thread's line, across the middle of its row: thin, unlike the solid running and the hatched waits to run. */
+const ASLEEP_BAR_PX = 3;
+/** Thread and stove lanes' labels sit this far in, under their process's. */
+const SUB_LANE_INDENT = 14;
+const SWATCH_PX = 8;
 
 export interface Highlight {
   lane: number;
@@ -30,6 +41,8 @@ export interface Highlight {
 export class TimelineRenderer {
   private waitPattern: CanvasPattern | null = null;
   private patternColour = '';
+  private gilPattern: CanvasPattern | null = null;
+  private gilPatternColour = '';
   /** Reused per lane: which pixel columns hold a sub-pixel wait / hold / task. */
   private waitColumns = new Uint8Array(0);
   private holdColumns = new Uint8Array(0);
@@ -39,25 +52,44 @@ export class TimelineRenderer {
   arrowStats: ArrowStats = { messages: 0, marks: 0, single: 0 };
 
   draw(context: CanvasRenderingContext2D, model: TimelineModel, viewport: Viewport, palette: Palette, width: number, highlight: Highlight | null): void {
-    const height = AXIS_HEIGHT + model.lanes.length * LANE_HEIGHT;
+    const height = model.geometry.totalHeight;
     context.clearRect(0, 0, width, height);
     context.font = '11px var(--vscode-font-family, sans-serif)';
     context.textBaseline = 'middle';
     this.ensureColumns(width);
-    this.ensurePattern(context, palette);
+    this.ensurePatterns(context, palette);
     this.drawAxis(context, viewport, palette, width, height);
     context.save();
     context.beginPath();
     context.rect(LABEL_WIDTH, 0, width - LABEL_WIDTH, height);
     context.clip();
-    model.lanes.forEach((lane, index) => this.drawLane(context, lane, index, viewport, palette, width));
+    model.lanes.forEach((lane, index) => this.drawLane(context, model, lane, index, viewport, palette, width));
     this.drawArrows(context, model, viewport, palette);
     if (highlight) this.drawHighlight(context, model, highlight, viewport, palette);
     context.restore();
-    model.lanes.forEach((lane, index) => {
-      context.fillStyle = palette.foreground;
-      context.fillText(truncate(lane.label, 22), 6, laneTop(index) + LANE_HEIGHT / 2);
-    });
+    model.lanes.forEach((lane, index) => this.drawLabel(context, lane, model.geometry.top(index), model.geometry.height(index), palette));
+  }
+
+  /**
+   * The label column: a process's PID and name (with ▾ or ▸ when it has thread lanes to show
+   * or fold), and under it, indented, the stove row and each thread's name.
+   */
+  private drawLabel(context: CanvasRenderingContext2D, lane: Lane, top: number, height: number, palette: Palette): void {
+    const middle = top + height / 2;
+    context.fillStyle = palette.foreground;
+    if (lane.kind === 'process') {
+      const text = lane.threadCount >= 2 ? `${lane.folded ? '▸' : '▾'} ${lane.label}` : lane.label;
+      context.fillText(truncate(text, 22), 6, middle);
+      return;
+    }
+    let x = SUB_LANE_INDENT;
+    if (lane.kind === 'thread' && lane.onStove) {
+      context.fillStyle = stoveColour(palette, lane.threadIndex);
+      context.fillRect(x, middle - SWATCH_PX / 2, SWATCH_PX, SWATCH_PX);
+      x += SWATCH_PX + 4;
+    }
+    context.fillStyle = lane.kind === 'stove' ? palette.muted : palette.foreground;
+    context.fillText(truncate(lane.label, 20), x, middle);
   }
 
   private drawAxis(context: CanvasRenderingContext2D, viewport: Viewport, palette: Palette, width: number, height: number): void {
@@ -73,17 +105,31 @@ export class TimelineRenderer {
     context.fillRect(0, AXIS_HEIGHT - 1, width, 1);
   }
 
-  private drawLane(context: CanvasRenderingContext2D, lane: Lane, index: number, viewport: Viewport, palette: Palette, width: number): void {
-    const top = laneTop(index);
-    context.fillStyle = palette.border;
-    context.fillRect(LABEL_WIDTH, top + LANE_HEIGHT - 1, width - LABEL_WIDTH, 1);
-    this.drawCpu(context, lane, top, viewport, palette);
-    this.drawLocks(context, lane, top, viewport, palette, width);
-    this.drawTasks(context, lane.tasks, top, viewport, palette, width);
+  private drawLane(context: CanvasRenderingContext2D, model: TimelineModel, lane: Lane, index: number, viewport: Viewport, palette: Palette, width: number): void {
+    const top = model.geometry.top(index);
+    const bottom = top + model.geometry.height(index);
+    // A process's own lanes are parted by a faint line; processes by the border.
+    const next = model.lanes[index + 1];
+    context.fillStyle = next === undefined || next.kind === 'process' ? palette.border : palette.grid;
+    context.fillRect(LABEL_WIDTH, bottom - 1, width - LABEL_WIDTH, 1);
+    switch (lane.kind) {
+      case 'process':
+        this.drawCpu(context, lane, top, viewport, palette);
+        this.drawLocks(context, lane.locks, top, ROWS.lock, viewport, palette, width);
+        this.drawTasks(context, lane.tasks, top, viewport, palette, width);
+        break;
+      case 'stove':
+        this.drawStove(context, lane, top, viewport, palette, width);
+        break;
+      case 'thread':
+        this.drawThreadStates(context, lane, top, viewport, palette, width);
+        this.drawLocks(context, lane.locks, top, rowOf('thread', 'lock') ?? ROWS.lock, viewport, palette, width);
+        break;
+    }
   }
 
   /** The CPU band: a step area, its height the process's CPU (one core full = the row's height). */
-  private drawCpu(context: CanvasRenderingContext2D, lane: Lane, top: number, viewport: Viewport, palette: Palette): void {
+  private drawCpu(context: CanvasRenderingContext2D, lane: ProcessLane, top: number, viewport: Viewport, palette: Palette): void {
     const process = lane.process;
     if (!process) return;
     const [rowTop, rowBottom] = ROWS.cpu;
@@ -115,10 +161,11 @@ export class TimelineRenderer {
     context.fill(queued);
   }
 
-  private drawLocks(context: CanvasRenderingContext2D, lane: Lane, top: number, viewport: Viewport, palette: Palette, width: number): void {
-    const index = lane.locks;
+  private drawLocks(context: CanvasRenderingContext2D, index: LockIntervals, top: number, row: readonly [number, number], viewport: Viewport, palette: Palette, width: number): void {
     if (index.source.length === 0) return;
-    const [rowTop, rowBottom] = ROWS.lock;
+    const [rowTop, rowBottom] = row;
+    // A hold is inset from the wait's box, so a wait followed by its hold reads as two parts.
+    const inset = rowBottom - rowTop >= 14 ? 3 : 2;
     const waitPath = new Path2D();
     const holdPath = new Path2D();
     const signalPath = new Path2D();
@@ -138,10 +185,10 @@ export class TimelineRenderer {
       const holdStart = acquired[k];
       const waitEnd = Number.isNaN(holdStart) ? ends[k] : holdStart;
       if (waitEnd > starts[k]) addSpan(waitPath, this.waitColumns, LABEL_WIDTH + (starts[k] - startMs) * scale, LABEL_WIDTH + (waitEnd - startMs) * scale, top + rowTop, rowBottom - rowTop);
-      if (!Number.isNaN(holdStart)) addSpan(holdPath, this.holdColumns, LABEL_WIDTH + (holdStart - startMs) * scale, LABEL_WIDTH + (ends[k] - startMs) * scale, top + rowTop + 3, rowBottom - rowTop - 6);
+      if (!Number.isNaN(holdStart)) addSpan(holdPath, this.holdColumns, LABEL_WIDTH + (holdStart - startMs) * scale, LABEL_WIDTH + (ends[k] - startMs) * scale, top + rowTop + inset, rowBottom - rowTop - 2 * inset);
     }
     addColumnRuns(waitPath, this.waitColumns, width, top + rowTop, rowBottom - rowTop);
-    addColumnRuns(holdPath, this.holdColumns, width, top + rowTop + 3, rowBottom - rowTop - 6);
+    addColumnRuns(holdPath, this.holdColumns, width, top + rowTop + inset, rowBottom - rowTop - 2 * inset);
     addColumnRuns(signalPath, this.signalColumns, width, signalTop, SIGNAL_BAR_PX);
     context.fillStyle = palette.signal;
     context.fill(signalPath);
@@ -155,6 +202,63 @@ export class TimelineRenderer {
       context.stroke(holdPath);
       context.stroke(signalPath);
     }
+  }
+
+  /**
+   * A thread's state over time, from its samples: each sample's state over the interval it
+   * covers (neighbours in one state joined; within a pixel, the state that took most of it).
+   * A thin line marks its life.
+   */
+  private drawThreadStates(context: CanvasRenderingContext2D, lane: ThreadLane, top: number, viewport: Viewport, palette: Palette, width: number): void {
+    const [rowTop, rowBottom] = rowOf('thread', 'state') ?? ROWS.cpu;
+    const { thread } = lane;
+    const lifeEnd = thread.endMs ?? viewport.endMs;
+    context.fillStyle = palette.muted;
+    context.fillRect(viewport.toX(thread.startMs), top + rowBottom, Math.max(1, viewport.toX(lifeEnd) - viewport.toX(thread.startMs)), 1);
+    const paths: Record<DrawnThreadState, Path2D> = { running: new Path2D(), 'waiting-for-gil': new Path2D(), 'waiting-for-core': new Path2D(), waiting: new Path2D() };
+    for (const run of threadStateRuns(thread, viewport, width)) {
+      const asleep = run.state === 'waiting';
+      const y = asleep ? top + (rowTop + rowBottom - ASLEEP_BAR_PX) / 2 : top + rowTop;
+      paths[run.state].rect(run.x0, y, run.x1 - run.x0, asleep ? ASLEEP_BAR_PX : rowBottom - rowTop);
+    }
+    context.fillStyle = palette.cpu;
+    context.fill(paths.running);
+    context.fillStyle = this.gilPattern ?? palette.gil;
+    context.fill(paths['waiting-for-gil']);
+    context.fillStyle = this.waitPattern ?? palette.wait;
+    context.fill(paths['waiting-for-core']);
+    context.fillStyle = palette.muted;
+    context.fill(paths.waiting);
+    if (palette.contrastBorder) {
+      context.strokeStyle = palette.contrastBorder;
+      for (const path of Object.values(paths)) context.stroke(path);
+    }
+  }
+
+  /**
+   * The stove row: each turn in the colour of the thread that held the GIL (its swatch is on
+   * its lane's label), its name written where the turn is wide enough; within a pixel, the
+   * thread that held it most of that pixel.
+   */
+  private drawStove(context: CanvasRenderingContext2D, lane: StoveLane, top: number, viewport: Viewport, palette: Palette, width: number): void {
+    const [rowTop, rowBottom] = rowOf('stove', 'turns') ?? ROWS.cpu;
+    const turns = columnRuns(kindPerColumn(lane.turns, (turn) => turn.fromMs, (turn) => turn.toMs, (turn) => turn.holder, viewport, width));
+    const threads = lane.process.threads ?? [];
+    const names: Array<{ text: string; x: number }> = [];
+    context.font = '10px var(--vscode-font-family, sans-serif)';
+    for (const { kind: holder, x0, x1 } of turns) {
+      // Several threads at once is no one's turn: grey and half as tall.
+      const several = holder === SEVERAL_AT_ONCE;
+      const inset = several ? (rowBottom - rowTop) / 4 : 0;
+      context.fillStyle = several ? palette.muted : stoveColour(palette, holder);
+      context.fillRect(x0, top + rowTop + inset, x1 - x0, rowBottom - rowTop - 2 * inset);
+      const text = holder === SEVERAL_AT_ONCE ? 'several at once' : threads[holder]?.name ?? '';
+      if (context.measureText(text).width + 6 <= x1 - x0) names.push({ text, x: x0 + 3 });
+    }
+    // Dark on the light theme's colours and light on the dark theme's: the page's background.
+    context.fillStyle = palette.background;
+    for (const name of names) context.fillText(name.text, name.x, top + (rowTop + rowBottom) / 2);
+    context.font = '11px var(--vscode-font-family, sans-serif)';
   }
 
   private drawTasks(context: CanvasRenderingContext2D, index: IntervalIndex, top: number, viewport: Viewport, palette: Palette, width: number): void {
@@ -192,8 +296,8 @@ export class TimelineRenderer {
     for (const bundle of bundles) {
       messages += bundle.count;
       if (bundle.count === 1) single++;
-      const y0 = laneTop(bundle.fromLane) + ROWS.task[0];
-      const y1 = laneTop(bundle.toLane) + (bundle.toLane > bundle.fromLane ? ROWS.cpu[0] : ROWS.task[1]);
+      const y0 = model.geometry.top(bundle.fromLane) + ROWS.task[0];
+      const y1 = model.geometry.top(bundle.toLane) + (bundle.toLane > bundle.fromLane ? ROWS.cpu[0] : ROWS.task[1]);
       let x0 = (bundle.sendMinX + bundle.sendMaxX) / 2;
       let x1 = (bundle.receiveMinX + bundle.receiveMaxX) / 2;
       let labelX = (x0 + x1) / 2 + 3;
@@ -249,13 +353,15 @@ export class TimelineRenderer {
   private drawHighlight(context: CanvasRenderingContext2D, model: TimelineModel, highlight: Highlight, viewport: Viewport, palette: Palette): void {
     const lane = model.lanes[highlight.lane];
     if (!lane) return;
-    const index = highlight.row === 'lock' ? lane.locks : lane.tasks;
-    const [rowTop, rowBottom] = ROWS[highlight.row];
+    const index = highlight.row === 'lock' ? lane.locks : lane.kind === 'process' ? lane.tasks : null;
+    const row = rowOf(lane.kind, highlight.row);
+    if (!index || !row || highlight.position < 0) return;
+    const [rowTop, rowBottom] = row;
     const x0 = viewport.toX(index.starts[highlight.position]);
     const x1 = viewport.toX(index.ends[highlight.position]);
     context.strokeStyle = palette.focus;
     context.lineWidth = 2;
-    context.strokeRect(x0 - 2, laneTop(highlight.lane) + rowTop - 2, Math.max(1, x1 - x0) + 4, rowBottom - rowTop + 4);
+    context.strokeRect(x0 - 2, model.geometry.top(highlight.lane) + rowTop - 2, Math.max(1, x1 - x0) + 4, rowBottom - rowTop + 4);
     context.lineWidth = 1;
   }
 
@@ -267,31 +373,61 @@ export class TimelineRenderer {
     this.taskColumns = new Uint8Array(Math.ceil(width));
   }
 
-  /** Diagonal stripes in the wait colour: waits read as waits in any theme and without colour. */
-  private ensurePattern(context: CanvasRenderingContext2D, palette: Palette): void {
-    if (this.waitPattern && this.patternColour === palette.wait) return;
-    const tile = document.createElement('canvas');
-    tile.width = 6;
-    tile.height = 6;
-    const tileContext = tile.getContext('2d');
-    if (!tileContext) return;
-    tileContext.globalAlpha = 0.35;
-    tileContext.fillStyle = palette.wait;
-    tileContext.fillRect(0, 0, 6, 6);
-    tileContext.globalAlpha = 1;
-    tileContext.strokeStyle = palette.wait;
-    tileContext.lineWidth = 2;
-    tileContext.beginPath();
-    tileContext.moveTo(-1, 7);
-    tileContext.lineTo(7, -1);
-    tileContext.moveTo(5, 7);
-    tileContext.lineTo(7, 5);
-    tileContext.moveTo(-1, 1);
-    tileContext.lineTo(1, -1);
-    tileContext.stroke();
-    this.waitPattern = context.createPattern(tile, 'repeat');
-    this.patternColour = palette.wait;
+  private ensurePatterns(context: CanvasRenderingContext2D, palette: Palette): void {
+    if (!this.waitPattern || this.patternColour !== palette.wait) {
+      this.waitPattern = hatchPattern(context, palette.wait, false);
+      this.patternColour = palette.wait;
+    }
+    if (!this.gilPattern || this.gilPatternColour !== palette.gil) {
+      this.gilPattern = hatchPattern(context, palette.gil, true);
+      this.gilPatternColour = palette.gil;
+    }
   }
+}
+
+/**
+ * Diagonal stripes (crossed, for the GIL wait) over a pale fill of the colour: waits read as
+ * waits in any theme and without colour, and the two kinds of wait apart.
+ */
+function hatchPattern(context: CanvasRenderingContext2D, colour: string, crossed: boolean): CanvasPattern | null {
+  const tile = document.createElement('canvas');
+  tile.width = 6;
+  tile.height = 6;
+  const tileContext = tile.getContext('2d');
+  if (!tileContext) return null;
+  tileContext.globalAlpha = 0.35;
+  tileContext.fillStyle = colour;
+  tileContext.fillRect(0, 0, 6, 6);
+  tileContext.globalAlpha = 1;
+  tileContext.strokeStyle = colour;
+  tileContext.lineWidth = crossed ? 1.5 : 2;
+  tileContext.beginPath();
+  tileContext.moveTo(-1, 7);
+  tileContext.lineTo(7, -1);
+  tileContext.moveTo(5, 7);
+  tileContext.lineTo(7, 5);
+  tileContext.moveTo(-1, 1);
+  tileContext.lineTo(1, -1);
+  if (crossed) {
+    tileContext.moveTo(-1, -1);
+    tileContext.lineTo(7, 7);
+    tileContext.moveTo(5, -1);
+    tileContext.lineTo(7, 1);
+    tileContext.moveTo(-1, 5);
+    tileContext.lineTo(1, 7);
+  }
+  tileContext.stroke();
+  return context.createPattern(tile, 'repeat');
+}
+
+/**
+ * The colour of a thread's turns on the stove row, and of the swatch on its lane's label: none
+ * of the thread lanes' state colours (green, purple, red), and the two nearest hues (orange
+ * and yellow) apart; each turn wide enough is also named.
+ */
+export function stoveColour(palette: Palette, threadIndex: number): string {
+  const colours = [palette.hold, palette.signal, palette.foreground, palette.message];
+  return colours[threadIndex % colours.length];
 }
 
 /**

@@ -3,15 +3,17 @@
 
 import type { ViewState } from '../../shared/protocol';
 import type { RunRecord, SourceSite } from '../../shared/runRecord';
+import { processStove } from '../../shared/threadFigures';
 import { button, checkbox } from '../components';
 import { baseName, element } from '../format';
 import type { Palette } from '../palette';
 import type { ArrowStats } from './arrowBundles';
-import { describeItem, cpuText, itemAt, itemOf, itemPoint, type TimelineItem } from './hitTest';
+import { describeItem, cpuText, eventsOf, itemAt, itemOf, itemPoint, stoveText, threadText, type TimelineItem } from './hitTest';
 import { KEY_HELP, bindInteraction } from './interaction';
-import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, laneTop, ROWS, rowAt, Viewport } from './layout';
-import { buildTimelineModel, type TimelineModel } from './model';
+import { LABEL_WIDTH, ROWS, rowOf, Viewport } from './layout';
+import { buildTimelineModel, type Lane, type ProcessLane, type TimelineModel } from './model';
 import { TimelineRenderer, type Highlight } from './renderer';
+import { threadLegend } from './threadLegend';
 
 export interface TimelineHost {
   /** The learner chose an event: show its source line. */
@@ -26,6 +28,7 @@ export class TimelineView {
   private readonly tooltip = element('div', 'tooltip');
   private readonly status = element('p', 'visually-hidden');
   private readonly filterNote = element('p', 'filter-note');
+  private readonly threadLegend = element('p', 'legend thread-legend');
   private readonly renderer = new TimelineRenderer();
   private readonly viewport = new Viewport(0, 1, 1);
   private model: TimelineModel | null = null;
@@ -34,6 +37,8 @@ export class TimelineView {
   private frame = 0;
   private width = 0;
   private readonly internalToggle: HTMLElement & { checked: boolean };
+  /** The processes whose thread lanes are folded away (the view state's). */
+  private folded: readonly number[] = [];
 
   constructor(
     private palette: Palette,
@@ -66,17 +71,19 @@ export class TimelineView {
     this.status.setAttribute('aria-live', 'polite');
     const box = element('div', 'canvas-box timeline-box');
     box.append(this.canvas, this.tooltip);
-    this.root.append(heading, toolbar, legend, this.filterNote, element('p', 'key-help', KEY_HELP), box, this.status);
+    this.threadLegend.hidden = true;
+    this.root.append(heading, toolbar, legend, this.threadLegend, this.filterNote, element('p', 'key-help', KEY_HELP), box, this.status);
     bindInteraction(this.canvas, {
       zoom: (factor, anchorX) => this.zoom(factor, anchorX),
       pan: (pixels) => this.changeView(() => this.viewport.pan(pixels)),
       showAll: () => this.showAll(),
       hover: (x, y) => this.hover(x, y),
       leave: () => (this.tooltip.hidden = true),
-      activateAt: (x, y) => this.activate(this.model ? itemAt(this.model, this.viewport, x, y) : null),
+      activateAt: (x, y) => this.activateAt(x, y),
       moveLane: (step) => this.moveLane(step),
       moveEvent: (step) => this.moveEvent(step),
       activateSelection: () => this.activate(this.model && this.selection ? itemOf(this.model, this.selection) : null),
+      toggleThreads: () => this.toggleThreads(this.selection?.lane ?? null),
     });
     new ResizeObserver(() => this.requestDraw()).observe(box);
   }
@@ -88,7 +95,9 @@ export class TimelineView {
 
   /** A new record, new data in a live one, or new filters: rebuild the index. */
   render(record: RunRecord, view: ViewState): void {
-    this.model = buildTimelineModel(record, { showInternalLocks: view.showInternalLocks, line: view.lineFilter });
+    this.model = buildTimelineModel(record, { showInternalLocks: view.showInternalLocks, line: view.lineFilter, foldedThreadPids: view.foldedThreadPids });
+    this.folded = view.foldedThreadPids;
+    threadLegend(this.threadLegend, this.model);
     if (this.internalToggle.checked !== view.showInternalLocks) this.internalToggle.checked = view.showInternalLocks;
     this.viewport.setDuration(record.durationMs);
     this.followWholeRun = view.viewStartMs === null || view.viewEndMs === null;
@@ -107,23 +116,47 @@ export class TimelineView {
     this.draw();
   }
 
-  /** Where a lock event is drawn, in CSS pixels within the canvas (for the tests and the benchmark). */
+  /** Where a lock event is drawn (on its process's lane or its thread's), in CSS pixels within the canvas (for the tests and the benchmark). */
   lockEventPoint(lockEventIndex: number): { x: number; y: number } | null {
     const model = this.model;
     if (!model) return null;
     const event = model.record.lockEvents[lockEventIndex];
-    const lane = event ? model.laneOfPid.get(event.pid) : undefined;
-    if (lane === undefined) return null;
-    const position = model.lanes[lane].locks.source.indexOf(lockEventIndex);
-    const item = position < 0 ? null : itemOf(model, { lane, row: 'lock', position });
+    if (!event) return null;
+    const lane = model.lanes.findIndex((candidate) => candidate.pid === event.pid && candidate.locks.source.includes(lockEventIndex));
+    if (lane < 0) return null;
+    const item = itemOf(model, { lane, row: 'lock', position: model.lanes[lane].locks.source.indexOf(lockEventIndex) });
     return item ? itemPoint(item, model, this.viewport) : null;
   }
 
   /** Where a process's CPU row is drawn at run time `t`, in CSS pixels within the canvas (for the tests). */
   cpuPoint(pid: number, t: number): { x: number; y: number } | null {
     const lane = this.model?.laneOfPid.get(pid);
-    if (lane === undefined) return null;
-    return { x: this.viewport.toX(t), y: laneTop(lane) + (ROWS.cpu[0] + ROWS.cpu[1]) / 2 };
+    if (lane === undefined || !this.model) return null;
+    return { x: this.viewport.toX(t), y: this.model.geometry.top(lane) + (ROWS.cpu[0] + ROWS.cpu[1]) / 2 };
+  }
+
+  /** The lanes drawn, top to bottom, with where each is (for the tests). */
+  get drawnLanes(): DrawnLane[] {
+    const model = this.model;
+    if (!model) return [];
+    return model.lanes.map((lane, index) => ({
+      kind: lane.kind,
+      pid: lane.pid,
+      label: lane.label,
+      tid: lane.kind === 'thread' ? lane.thread.tid : null,
+      top: model.geometry.top(index),
+      height: model.geometry.height(index),
+      lockEvents: lane.locks.source.length,
+    }));
+  }
+
+  /** Where a row of a lane is drawn at run time `t`: its middle, in CSS pixels within the canvas (for the tests). */
+  rowPoint(lane: number, row: 'state' | 'turns' | 'lock', t: number): { x: number; y: number } | null {
+    const model = this.model;
+    const at = model?.lanes[lane];
+    const bounds = at ? rowOf(at.kind, row) : null;
+    if (!model || !bounds) return null;
+    return { x: this.viewport.toX(t), y: model.geometry.top(lane) + (bounds[0] + bounds[1]) / 2 };
   }
 
   /** How many messages the last draw showed, and with how many marks (for the tests). */
@@ -166,7 +199,7 @@ export class TimelineView {
     const model = this.model;
     if (!model) return;
     const width = Math.max(LABEL_WIDTH + 100, this.canvas.parentElement?.clientWidth ?? 800);
-    const height = AXIS_HEIGHT + Math.max(1, model.lanes.length) * LANE_HEIGHT;
+    const height = model.geometry.totalHeight;
     const ratio = window.devicePixelRatio || 1;
     if (width !== this.width || this.canvas.height !== Math.round(height * ratio)) {
       this.width = width;
@@ -186,11 +219,27 @@ export class TimelineView {
     const model = this.model;
     if (!model) return;
     const item = itemAt(model, this.viewport, x, y);
-    const place = rowAt(y, model.lanes.length);
-    const lines = item ? describeItem(item, model) : place?.row === 'cpu' && x > LABEL_WIDTH ? [cpuText(model, place.lane, this.viewport.toTime(x))] : [];
+    const laneIndex = model.geometry.laneAt(y);
+    const lane = laneIndex === null ? undefined : model.lanes[laneIndex];
+    const foldable = x < LABEL_WIDTH && lane?.kind === 'process' && lane.threadCount >= 2;
+    const lines = item ? describeItem(item, model) : foldable ? [foldText(lane)] : x > LABEL_WIDTH && laneIndex !== null ? this.placeText(model, laneIndex, x, y) : [];
     const text = lines.filter((line): line is string => line !== null);
-    this.canvas.style.cursor = item ? 'pointer' : '';
+    this.canvas.style.cursor = item || foldable ? 'pointer' : '';
     this.showTooltip(text, x, y);
+  }
+
+  /** What the pointer is over where it is over no event: a process's CPU, a thread's state, the stove. */
+  private placeText(model: TimelineModel, laneIndex: number, x: number, y: number): Array<string | null> {
+    const lane = model.lanes[laneIndex];
+    const t = this.viewport.toTime(x);
+    switch (lane.kind) {
+      case 'process':
+        return model.geometry.rowAt(y)?.row === 'cpu' ? [cpuText(model, laneIndex, t)] : [];
+      case 'thread':
+        return threadText(lane, t);
+      case 'stove':
+        return stoveText(lane, t, processStove(lane.process, model.record.python.gilEnabled !== false)?.sentence ?? '');
+    }
   }
 
   private showTooltip(lines: string[], x: number, y: number): void {
@@ -204,6 +253,28 @@ export class TimelineView {
     this.tooltip.hidden = false;
   }
 
+  /** A click: on a process's name, shows or folds its thread lanes; on an event, goes to its source line. */
+  private activateAt(x: number, y: number): void {
+    const model = this.model;
+    if (!model) return;
+    if (x < LABEL_WIDTH) this.toggleThreads(model.geometry.laneAt(y));
+    else this.activate(itemAt(model, this.viewport, x, y));
+  }
+
+  /** Shows or folds the thread lanes of the process of a lane (a thread's lane folds its process's). */
+  private toggleThreads(laneIndex: number | null): void {
+    const model = this.model;
+    const lane = model && laneIndex !== null ? model.lanes[laneIndex] : undefined;
+    if (!lane) return;
+    const processLane = model?.lanes[model.laneOfPid.get(lane.pid) ?? -1];
+    if (processLane?.kind !== 'process' || processLane.threadCount < 2) return;
+    const folded = this.folded.includes(lane.pid) ? this.folded.filter((pid) => pid !== lane.pid) : [...this.folded, lane.pid];
+    this.selection = null;
+    this.tooltip.hidden = true;
+    this.status.textContent = `${folded.includes(lane.pid) ? 'Folded' : 'Showing'} the ${processLane.threadCount} threads of process ${processLane.label}.`;
+    this.host.saveView({ foldedThreadPids: folded });
+  }
+
   private activate(item: TimelineItem | null): void {
     if (!item) return;
     const site = item.kind === 'lock' ? item.event.site : item.task.site;
@@ -211,14 +282,19 @@ export class TimelineView {
     if (site) this.host.reveal(site);
   }
 
+  /** Moves to the next process or thread lane up or down (the stove row has no events to choose). */
   private moveLane(step: number): void {
     const model = this.model;
     if (!model || model.lanes.length === 0) return;
-    const lane = Math.min(model.lanes.length - 1, Math.max(0, (this.selection?.lane ?? -1) + step));
-    const lanes = model.lanes[lane];
-    const row = lanes.locks.source.length > 0 || lanes.tasks.source.length === 0 ? 'lock' : 'task';
+    let lane = this.selection?.lane ?? (step > 0 ? -1 : model.lanes.length);
+    do lane += step;
+    while (lane >= 0 && lane < model.lanes.length && model.lanes[lane].kind === 'stove');
+    if (lane < 0 || lane >= model.lanes.length) return;
+    const chosen = model.lanes[lane];
+    const tasks = eventsOf(chosen, 'task')?.source.length ?? 0;
+    const row = chosen.locks.source.length > 0 || tasks === 0 ? 'lock' : 'task';
     this.selection = { lane, row, position: -1 };
-    this.status.textContent = `Process ${lanes.label}: ${lanes.locks.source.length} lock events, ${lanes.tasks.source.length} tasks. N for the next event.`;
+    this.status.textContent = `${laneName(chosen)}: ${chosen.locks.source.length} lock events${chosen.kind === 'process' ? `, ${tasks} tasks` : ''}. N for the next event${chosen.kind === 'process' && chosen.threadCount >= 2 ? `, T to ${chosen.folded ? 'show' : 'fold'} its threads` : ''}.`;
     this.requestDraw();
   }
 
@@ -228,8 +304,7 @@ export class TimelineView {
     if (!this.selection) this.moveLane(1);
     const selection = this.selection;
     if (!selection) return;
-    const lane = model.lanes[selection.lane];
-    const count = (selection.row === 'lock' ? lane.locks : lane.tasks).source.length;
+    const count = eventsOf(model.lanes[selection.lane], selection.row)?.source.length ?? 0;
     if (count === 0) return;
     this.select({ ...selection, position: Math.min(count - 1, Math.max(0, selection.position + step)) });
   }
@@ -251,4 +326,27 @@ export class TimelineView {
     this.status.textContent = lines.join('. ');
     this.requestDraw();
   }
+}
+
+/** A lane as the tests see it: what it shows and where. */
+export interface DrawnLane {
+  kind: Lane['kind'];
+  pid: number;
+  label: string;
+  tid: number | null;
+  top: number;
+  height: number;
+  lockEvents: number;
+}
+
+function laneName(lane: Lane): string {
+  switch (lane.kind) {
+    case 'process': return `Process ${lane.label}`;
+    case 'thread': return `Thread ${lane.thread.name} (tid ${lane.thread.tid}) of process ${lane.pid}`;
+    case 'stove': return `The stove of process ${lane.pid}`;
+  }
+}
+
+function foldText(lane: ProcessLane): string {
+  return `${lane.folded ? 'Show' : 'Fold'} the lanes of its ${lane.threadCount} threads (click, or T)`;
 }
