@@ -2,10 +2,12 @@
 // name, state, CPU now and over its life, CPU time, the time it waited for a free core, a
 // CPU sparkline, memory and the core each last ran on. Processes that ended stay listed,
 // so short-lived ones are not lost; one shorter than a sample still shows the CPU the
-// tracer measured.
+// tracer measured. Under it, the threads of each process that had two or more, with how
+// they shared the process's stove (its GIL) in plain words.
 
 import { processCpu } from '../shared/cpuFigures';
 import type { ProcessEntry, RunRecord } from '../shared/runRecord';
+import { lifeOnACore, processStove, threadTimes } from '../shared/threadFigures';
 import { element, formatBytes, formatMs, formatPercent } from './format';
 import { processesAsTree } from '../shared/processHierarchy';
 
@@ -17,6 +19,7 @@ const INDENT_PX = 14;
 export class ProcessView {
   readonly root = element('section', 'view processes');
   private readonly body = element('tbody');
+  private readonly threads = element('div', 'thread-tables');
 
   constructor() {
     this.root.setAttribute('aria-labelledby', 'processes-heading');
@@ -39,13 +42,62 @@ export class ProcessView {
     scroller.setAttribute('role', 'region');
     scroller.setAttribute('aria-labelledby', 'processes-heading');
     scroller.append(table);
-    this.root.append(heading, scroller);
+    this.root.append(heading, scroller, this.threads);
   }
 
   render(record: RunRecord, live: boolean): void {
-    const rows = processesAsTree(record.processes).map(({ process, depth }) => processRow(process, depth, live, record.durationMs));
-    this.body.replaceChildren(...rows);
+    const tree = processesAsTree(record.processes);
+    this.body.replaceChildren(...tree.map(({ process, depth }) => processRow(process, depth, live, record.durationMs)));
+    const gilEnabled = record.python.gilEnabled !== false;
+    this.threads.replaceChildren(...tree.filter(({ process }) => (process.threads?.length ?? 0) >= 2).map(({ process }) => threadTable(process, gilEnabled, record.durationMs)));
   }
+}
+
+/**
+ * One process's threads: name, native id, CPU time, and the share of its life each spent on a
+ * core and waiting for the GIL; above them, the stove in plain words.
+ */
+function threadTable(process: ProcessEntry, gilEnabled: boolean, nowMs: number): HTMLElement {
+  const box = element('div', 'threads-of');
+  box.dataset.pid = String(process.pid);
+  const title = element('h3', undefined, `Threads of PID ${process.pid} (${process.name})`);
+  title.id = `threads-of-${process.pid}`;
+  const table = element('table', 'thread-table');
+  table.setAttribute('aria-labelledby', title.id);
+  const head = element('tr');
+  for (const title of ['Thread', 'TID', 'CPU time', 'On a core (share of its life)', 'Waiting for the GIL (share of its life)']) {
+    const cell = element('th', undefined, title);
+    cell.scope = 'col';
+    head.append(cell);
+  }
+  const headGroup = element('thead');
+  headGroup.append(head);
+  const body = element('tbody');
+  for (const thread of process.threads ?? []) {
+    const row = element('tr');
+    row.dataset.tid = String(thread.tid);
+    const name = element('th', 'name', thread.python ? thread.name : `${thread.name} (not started by Python)`);
+    name.scope = 'row';
+    const onACore = lifeOnACore(thread, nowMs);
+    const lifeMs = (thread.endMs ?? nowMs) - thread.startMs;
+    const times = threadTimes(thread);
+    row.append(
+      name,
+      element('td', 'number', String(thread.tid)),
+      element('td', 'number', thread.cpuMs === null ? '—' : formatMs(thread.cpuMs)),
+      element('td', 'number', onACore === null ? '—' : formatPercent(onACore * 100)),
+      element('td', 'number', times.watchedMs <= 0 || lifeMs <= 0 ? '—' : formatPercent(Math.min(1, times.gilWaitMs / lifeMs) * 100)),
+    );
+    body.append(row);
+  }
+  table.append(headGroup, body);
+  const scroller = element('div', 'table-scroll');
+  scroller.append(table);
+  box.append(title);
+  const stove = processStove(process, gilEnabled);
+  if (stove) box.append(element('p', 'stove-sentence', stove.sentence));
+  box.append(scroller);
+  return box;
 }
 
 function processRow(process: ProcessEntry, depth: number, live: boolean, nowMs: number): HTMLTableRowElement {

@@ -10,6 +10,7 @@ import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOC
 import { channelStats, lockStats, signalWaitStats, workerTaskStats } from '../shared/recordStats';
 import type { LiveRunState } from '../shared/liveDeltas';
 import type { RunRecord } from '../shared/runRecord';
+import { processStove } from '../shared/threadFigures';
 import { button } from './components';
 import { baseName, element, formatBytes, formatMs, formatPercent } from './format';
 
@@ -45,13 +46,19 @@ export class SummaryView {
     fact('Exit code', state !== 'finished' ? '—' : record.exitCode === null ? `none (ended by ${record.exitSignal ?? 'a signal'})` : String(record.exitCode));
     fact('Duration', formatMs(record.durationMs));
     fact('Processes', String(record.processes.filter(Boolean).length));
-    if (record.python.version) fact('Python', record.python.version);
+    if (record.python.version) fact('Python', record.python.gilEnabled === false ? `${record.python.version}, without a GIL (free-threaded)` : record.python.version);
     if (record.startMethod) fact('Start method', record.startMethod);
     if (record.truncated) fact('Note', 'Some limits were reached, so part of the run is not recorded.');
 
     const children: HTMLElement[] = [heading, facts];
     const coreWait = coreWaitSentence(record);
     if (coreWait !== null) children.push(element('p', 'core-wait', coreWait));
+    // How threads that wanted to run shared each process's stove (its GIL); the processes
+    // view says it of every process with two or more threads.
+    for (const process of record.processes) {
+      const stove = process ? processStove(process, record.python.gilEnabled !== false) : null;
+      if (stove?.notable) children.push(element('p', 'stove', `PID ${process.pid} (${process.name}): ${stove.sentence}`));
+    }
     if (record.warnings.length > 0) {
       const list = element('ul', 'warnings');
       list.setAttribute('aria-label', 'Warnings');
