@@ -26,6 +26,7 @@ const KITCHEN = `
 import io
 import json
 import logging
+import pickle
 import queue
 import sys
 import threading
@@ -85,6 +86,9 @@ with cond:
 waiter.join()
 print(len(turns), sorted(results.get() for _ in range(3)))
 print(sorted(log_lines.getvalue().splitlines()))
+# A Manager() under spawn pickles threading.Lock and RLock: they must come back as themselves.
+made_with = (threading.Lock, threading.RLock, threading.Condition.__init__)
+print(pickle.loads(pickle.dumps(made_with)) == made_with)
 with open(sys.argv[0] + ".ids", "w") as ids:
     json.dump(native_ids, ids)
 `;

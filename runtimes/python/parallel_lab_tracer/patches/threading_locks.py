@@ -44,12 +44,21 @@ def patch(threading):
     if getattr(threading, _PATCHED, False):
         return
     replacements.replace(threading, _PATCHED, True)
-    replacements.replace(threading, "Lock", _lock_stand_in(threading.Lock))
+    replacements.replace(threading, "Lock", _found_as(_lock_stand_in(threading.Lock), threading, "Lock"))
     if getattr(threading, "_CRLock", None) is not None:  # else RLock is the Python _PyRLock: not traced
-        replacements.replace(threading, "RLock", _rlock_stand_in(threading.RLock))
+        replacements.replace(threading, "RLock", _found_as(_rlock_stand_in(threading.RLock), threading, "RLock"))
     for name in _CLASSES:
         cls = getattr(threading, name)
-        replacements.replace(cls, "__init__", _traced_init(cls, cls.__init__))
+        init = _found_as(_traced_init(cls, cls.__init__), threading, name + ".__init__")
+        replacements.replace(cls, "__init__", init)
+
+
+def _found_as(stand_in, module, qualname):
+    """`stand_in`, pickled by reference to where it stands (a Manager() under spawn pickles
+    threading.Lock and RLock, the callables it makes its locks with)."""
+    stand_in.__module__ = module.__name__
+    stand_in.__qualname__ = qualname
+    return stand_in
 
 
 def _is_learners(frame):
@@ -85,6 +94,9 @@ def _lock_stand_in(original):
         def __subclasscheck__(cls, subclass):
             return issubclass(subclass, (original, _wrapper_class()))
 
+        def __repr__(cls):
+            return repr(original)
+
     def __new__(cls, *args, **kwargs):
         try:
             lock = original(*args, **kwargs)
@@ -93,11 +105,8 @@ def _lock_stand_in(original):
             raise
         return _made(lock, "Lock", _getframe(1))  # type.__call__ has no frame: 1 is the caller
 
-    # Python 3.13: threading.Lock is the class _thread.lock; this one reads as it.
-    return _LockClass(original.__name__, (object,), {
-        "__new__": __new__, "__module__": original.__module__, "__qualname__": original.__qualname__,
-        "__doc__": original.__doc__,
-    })
+    # Python 3.13: threading.Lock is the class _thread.lock; this one prints as it.
+    return _LockClass(original.__name__, (object,), {"__new__": __new__, "__doc__": original.__doc__})
 
 
 def _wrapper_class():
