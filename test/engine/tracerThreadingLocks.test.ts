@@ -6,7 +6,8 @@
 // deltas while it waits; the program prints the same with and without the tracer.
 
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { LockNewRecord, LockOpenRecord, TracerRecord } from '../../src/extension/engine/tracer/tracerProtocol';
@@ -20,17 +21,22 @@ const VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'];
 
 // Three named threads ("chefs") take one lock ten times each, once an Event lets them go;
 // a Semaphore lets two of them at a time put a result on a queue.Queue; each logs through
-// logging; an RLock is taken three deep; a thread waits on a Condition for notify. The
-// chefs write their native ids to a file, so that stdout is the same run after run.
+// logging; an RLock is taken three deep; a thread waits on a Condition for notify; an
+// installed package (in a site-packages folder) takes a lock of its own. The chefs write
+// their native ids to a file, so that stdout is the same run after run.
 const KITCHEN = `
 import io
 import json
 import logging
+import os
 import pickle
 import queue
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "site-packages"))
+import oven
 
 log_lines = io.StringIO()
 logging.basicConfig(stream=log_lines, level=logging.INFO, format="%(threadName)s %(message)s")
@@ -84,6 +90,7 @@ with cond:
     served.append(1)
     cond.notify()
 waiter.join()
+oven.bake()
 print(len(turns), sorted(results.get() for _ in range(3)))
 print(sorted(log_lines.getvalue().splitlines()))
 # A Manager() under spawn pickles threading.Lock and RLock: they must come back as themselves.
@@ -95,6 +102,18 @@ with open(sys.argv[0] + ".ids", "w") as ids:
 
 // The main thread holds the lock until the test writes a line: the other thread waits for
 // it all that time, and only the test's sight of that wait lets the program end.
+// An installed package's module: its lock is the package's, not the learner's.
+const OVEN = `
+import threading
+
+oven_lock = threading.Lock()
+
+
+def bake():
+    with oven_lock:
+        pass
+`;
+
 const BLOCKED = `
 import sys
 import threading
@@ -144,6 +163,8 @@ describe('threading locks under the tracer', function () {
   for (const version of VERSIONS) {
     itWithPython(version, `traces the learner's threading locks and no library lock (Python ${version})`, async (python) => {
       const file = writeProgram('kitchen.py', KITCHEN);
+      mkdirSync(path.join(path.dirname(file), 'site-packages'));
+      writeFileSync(path.join(path.dirname(file), 'site-packages', 'oven.py'), OVEN);
       const plain = await runUntraced(file, python);
       assert.equal(plain.exitCode, 0, plain.stderr);
       const result = await runTraced(file, { python });
@@ -153,7 +174,8 @@ describe('threading locks under the tracer', function () {
       const news = result.records.filter((record): record is LockNewRecord => record.type === 'lock-new');
       const byName = new Map<string, LockNewRecord[]>();
       for (const each of news) byName.set(each.name ?? '', [...(byName.get(each.name ?? '') ?? []), each]);
-      // Only the learner's: a queue.Queue's mutex and Conditions, logging's RLocks, threading's own Events stay plain.
+      // Only the learner's: a queue.Queue's mutex and Conditions, logging's RLocks, threading's
+      // own Events, an installed package's lock stay plain.
       assert.deepEqual([...byName.keys()].sort(), ['cond', 'lock', 'ready', 'rlock', 'slots']);
       const only = (name: string, api: string): LockNewRecord => {
         const found = (byName.get(name) ?? []).filter((each) => each.api === api);

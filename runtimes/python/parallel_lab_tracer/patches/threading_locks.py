@@ -2,8 +2,9 @@
 Event and Barrier, traced where the learner's code makes them.
 
 Whether a lock is the learner's is decided once, where it is made, by the code that calls
-threading (sites.kind_of: the learner's own files, not the standard library's, the
-tracer's, joblib's or loky's). Only those are traced (locks/traced_thread_lock.py,
+threading: the learner's own files (sites.kind_of: not the standard library's, the
+tracer's, joblib's or loky's), and, for threading, no installed package either (requests,
+tqdm, ... in site-packages make locks of their own). Only those are traced (locks/traced_thread_lock.py,
 locks/threading_objects.py). Everything the standard library makes (a queue.Queue's mutex
 and Conditions, logging's RLocks, concurrent.futures', threading's own: a Thread's started
 Event, the Condition inside an Event) stays the plain object, and costs nothing more in use;
@@ -23,6 +24,7 @@ The tracing modules are imported at the learner's first lock: a program that mak
 traceback they have without the tracer (tracebacks.py).
 """
 
+import os
 import sys
 
 from .. import replacements, sites
@@ -31,9 +33,9 @@ from ..quiet import quietly
 from ..tracebacks import drop_tracer_frames as _drop_tracer_frames
 
 _getframe = sys._getframe
-_kinds = sites._kinds
-_kind_of = sites.kind_of
-_LEARNER = sites.LEARNER
+_INSTALLED = tuple(os.sep + packages + os.sep for packages in ("site-packages", "dist-packages"))
+# code object -> whether it is the learner's own (one look per code object)
+_learners = {}
 
 # The classes whose __init__ is wrapped: those threading builds its own primitives with.
 _CLASSES = ("Condition", "Semaphore", "BoundedSemaphore", "Event", "Barrier")
@@ -62,10 +64,13 @@ def _found_as(stand_in, module, qualname):
 
 
 def _is_learners(frame):
-    kind = _kinds.get(frame.f_code)
-    if kind is None:
-        kind = _kind_of(frame.f_code)
-    return kind == _LEARNER
+    code = frame.f_code
+    learners = _learners.get(code)
+    if learners is None:
+        filename = code.co_filename
+        learners = sites.kind_of(code) == sites.LEARNER and not any(place in filename for place in _INSTALLED)
+        _learners[code] = learners
+    return learners
 
 
 def _made(lock, made_by, frame):
