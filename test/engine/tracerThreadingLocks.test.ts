@@ -102,6 +102,37 @@ with open(sys.argv[0] + ".ids", "w") as ids:
 
 // The main thread holds the lock until the test writes a line: the other thread waits for
 // it all that time, and only the test's sight of that wait lets the program end.
+// acquire() without blocking and with timeouts, failing; then a Condition on that lock,
+// whose wait() and notify() test the lock with acquire(False) (Condition._is_owned).
+const GUARDED = `
+import threading
+import time
+
+lock = threading.Lock()
+guard = threading.Condition(lock)
+lock.acquire()
+print(lock.acquire(False), lock.acquire(blocking=False), lock.acquire(True, 0.1), lock.acquire(timeout=0.02))  # failing
+lock.release()
+items = []
+
+
+def take():
+    with guard:
+        while not items:
+            guard.wait()  # the guard's wait
+        items.pop()
+
+
+taker = threading.Thread(target=take)
+taker.start()
+time.sleep(0.1)
+with guard:
+    items.append(1)
+    guard.notify()
+taker.join()
+print(lock.locked(), items)
+`;
+
 // An installed package's module: its lock is the package's, not the learner's.
 const OVEN = `
 import threading
@@ -244,6 +275,42 @@ describe('threading locks under the tracer', function () {
       assert.equal(slotCycles.length, 3);
       assert.deepEqual(new Set(slotCycles.map((cycle) => cycle.tid)), new Set(chefIds));
       for (const cycle of slotCycles) assert.equal(cycle.site?.line, at('with slots:  # the semaphore'));
+    });
+  }
+
+  for (const version of VERSIONS) {
+    itWithPython(version, `records failed and timed-out acquires, and a Condition on a traced Lock (Python ${version})`, async (python) => {
+      const file = writeProgram('guarded.py', GUARDED);
+      const plain = await runUntraced(file, python);
+      const result = await runTraced(file, { python });
+      assert.deepEqual([result.stdout, result.stderr], [plain.stdout, plain.stderr]);
+      assert.equal(result.stdout, 'False False False False\nFalse []\n');
+      const news = result.records.filter((record): record is LockNewRecord => record.type === 'lock-new');
+      const lock = news.find((each) => each.name === 'lock');
+      const guard = news.find((each) => each.name === 'guard');
+      assert.ok(lock && guard, JSON.stringify(news));
+      assert.equal(news.length, 2, 'the lock, and the guard\'s waits for notify: the guard has no lock of its own');
+      assert.deepEqual([lock.kind, lock.api], ['Lock', 'threading.Lock']);
+      assert.deepEqual([guard.kind, guard.api, signalOf(lockInfo(guard))], ['Condition', 'Condition.wait', 'notify']);
+      const source = GUARDED.replace(/^\n/, '');
+      const cycles = cyclesOf(result.records);
+      const failed = cycles.filter((cycle) => cycle.lock === lock.lock && cycle.acquiredMs === null);
+      assert.equal(failed.length, 4, 'the four failing acquires, and none of Condition._is_owned\'s tests');
+      for (const cycle of failed) {
+        assert.equal(cycle.releasedMs, null);
+        assert.equal(cycle.site?.line, lineOf(source, '# failing'));
+      }
+      const requests = failed.map((cycle) => cycle.requestMs).sort((x, y) => x - y);
+      assert.ok(requests[3] - requests[2] >= 90, 'the 0.1 s timeout was waited');
+      const opens = result.records.filter((record): record is LockOpenRecord => record.type === 'lock-open');
+      assert.ok(opens.some((open) => open.lock === lock.lock), 'the 0.1 s wait showed live');
+      const waits = cycles.filter((cycle) => cycle.lock === guard.lock);
+      assert.equal(waits.length, 1);
+      assert.equal(waits[0].site?.line, lineOf(source, "guard.wait()  # the guard's wait"));
+      assert.ok(waits[0].acquiredMs !== null && waits[0].acquiredMs - waits[0].requestMs >= 50);
+      const held = cycles.filter((cycle) => cycle.lock === lock.lock && cycle.acquiredMs !== null);
+      assert.equal(held.length, 4, 'the first hold, the taker\'s, its re-acquire in wait(), the notifier\'s');
+      assert.ok(held.every((cycle) => cycle.releasedMs !== null));
     });
   }
 
