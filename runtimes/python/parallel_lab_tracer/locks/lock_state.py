@@ -346,7 +346,7 @@ def _released(state, tid, index, frame, now):
 def _released_fully(state, tid, index, frame, released_ns):
     if index is not None:
         state.holds[index][4] = 1
-    _released(state, tid, index, frame, None, released_ns)
+    _released(state, tid, index, frame, released_ns)
 
 
 def _saved_depth(saved):
@@ -360,7 +360,7 @@ def _saved_depth(saved):
 @quietly
 def _release_count(state, tid, count, frame, released_ns):
     for _ in range(count):
-        _released(state, tid, _hold_to_release(state, tid), frame, None, released_ns)
+        _released(state, tid, _hold_to_release(state, tid), frame, released_ns)
 
 
 @quietly
