@@ -2,6 +2,8 @@
 // (4 processes × 50,000 increments of a Value under its lock), traced against untraced.
 // Same Python, separate interpreters, interleaved runs; medians. The cycle is timed inside
 // Python with perf_counter around the loop, so interpreter start-up does not count.
+// And the learner's threading.Lock: its cycle against the plain C lock's, both in one traced
+// interpreter (measureThreadingLockCost).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -63,6 +65,11 @@ export interface LockCost {
 
 /** Runs a program and returns the number it prints; traced runs report to a real EventServer. */
 async function runNumber(file: string, args: string[], traced: boolean): Promise<number> {
+  return Number((await runOutput(file, args, traced)).trim());
+}
+
+/** Runs a program and returns what it prints; traced runs report to a real EventServer. */
+async function runOutput(file: string, args: string[], traced: boolean): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.values(TRACER_ENV)) delete env[name];
   delete env.PYTHONPATH;
@@ -80,7 +87,7 @@ async function runNumber(file: string, args: string[], traced: boolean): Promise
       child.once('error', reject);
       child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(file)} exited with ${code}`))));
     });
-    return Number(stdout.trim());
+    return stdout;
   } finally {
     await server?.close(2000);
   }
@@ -116,4 +123,51 @@ export async function measureLockCost(): Promise<LockCost> {
     // Each traced run against the untraced run just before it, which saw the same noise.
     counterRatio: median(tracedCounter.map((ms, i) => ms / untracedCounter[i])),
   };
+}
+
+// The learner's threading.Lock (a wrapper of the C lock, traced) and a plain C lock, which is
+// what the lock is without the tracer (and what the standard library's own locks stay with
+// it), in one traced interpreter, in turns. CPU time of the thread (time.thread_time), so
+// that time the machine gives other programs does not count; the least of the turns.
+const THREADING_CYCLE_PROGRAM = `
+import _thread
+import json
+import sys
+import threading
+import time
+
+cycles, turns = int(sys.argv[1]), int(sys.argv[2])
+
+
+def cycle_us(lock):
+    started = time.thread_time()
+    for _ in range(cycles):
+        with lock:
+            pass
+    return (time.thread_time() - started) / cycles * 1e6
+
+
+plain = _thread.allocate_lock()
+traced = threading.Lock()
+plain_us, traced_us = [], []
+for _ in range(turns):
+    plain_us.append(cycle_us(plain))
+    traced_us.append(cycle_us(traced))
+print(json.dumps({"plain": min(plain_us), "traced": min(traced_us), "wrapped": type(traced) is not type(plain)}))
+`;
+
+const THREADING_TURNS = 7;
+
+export interface ThreadingLockCost {
+  plainCycleUs: number;
+  tracedCycleUs: number;
+  addedCycleUs: number;
+}
+
+export async function measureThreadingLockCost(): Promise<ThreadingLockCost> {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parallel-lab-threading-lock-bench-')), 'threading_cycle.py');
+  writeFileSync(file, THREADING_CYCLE_PROGRAM);
+  const measured = JSON.parse(await runOutput(file, [String(CYCLES), String(THREADING_TURNS)], true)) as { plain: number; traced: number; wrapped: boolean };
+  if (!measured.wrapped) throw new Error('The tracer did not trace the threading.Lock: the benchmark would compare two plain locks.');
+  return { plainCycleUs: measured.plain, tracedCycleUs: measured.traced, addedCycleUs: measured.traced - measured.plain };
 }

@@ -1,9 +1,11 @@
-"""The same CPU-bound job, first shared out to threads, then to processes.
+"""Chefs sharing one stove, then kitchens of their own: the same CPU-bound job on
+threads, then on processes.
 
-Phase 1 gives each piece of the job to a thread; phase 2 gives the same pieces to
-processes. The code of the two phases is identical except for one class name. Watch the
-cores view: during phase 1 the program keeps about one core busy, during phase 2 it
-fills every core it uses.
+Phase 1 gives each piece of the job to a chef: a thread of this one process. Phase 2
+gives the same pieces to kitchens: processes of their own. The code of the two phases is
+identical except for one class name. Watch the chefs' lanes under the main process:
+they take turns on the process's one stove (the GIL), so together they keep about one
+core busy. The kitchens each fill a core.
 
 Needs 2 cores to show the difference; it uses up to 4 (one piece per core).
 """
@@ -18,8 +20,8 @@ TOTAL_STEPS = 30_000_000
 
 
 def count_odd_squares(steps):
-    # Pure Python arithmetic: the thread running it holds the GIL (the interpreter's
-    # global lock) the whole time, so two threads of one process take turns on it.
+    # Pure Python arithmetic: a thread running it needs the GIL (the interpreter's global
+    # lock, the stove) the whole time, so two threads of one process take turns on it.
     odd = 0
     for i in range(steps):
         if (i * i) % 2:
@@ -27,10 +29,13 @@ def count_odd_squares(steps):
     return odd
 
 
-def run_in_parallel(worker_class, pieces):
+def run_in_parallel(worker_class, pieces, name):
     """Starts one worker (a Thread or a Process) per piece, waits for all, returns seconds."""
     started = time.perf_counter()
-    workers = [worker_class(target=count_odd_squares, args=(TOTAL_STEPS // pieces,)) for _ in range(pieces)]
+    workers = [
+        worker_class(target=count_odd_squares, args=(TOTAL_STEPS // pieces,), name=f"{name}-{n + 1}")
+        for n in range(pieces)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -40,8 +45,8 @@ def run_in_parallel(worker_class, pieces):
 
 if __name__ == "__main__":
     pieces = max(2, min(os.cpu_count() or 1, 4))
-    threads_seconds = run_in_parallel(Thread, pieces)
+    threads_seconds = run_in_parallel(Thread, pieces, "chef")
     print(f"{pieces} threads:   {threads_seconds:.2f} s")
-    processes_seconds = run_in_parallel(Process, pieces)
+    processes_seconds = run_in_parallel(Process, pieces, "kitchen")
     print(f"{pieces} processes: {processes_seconds:.2f} s")
     print(f"processes were {threads_seconds / processes_seconds:.1f}x faster")

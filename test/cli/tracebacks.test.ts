@@ -1,7 +1,7 @@
 // Every traceback a learner reads is the one Python prints without Parallel Lab: each
-// program below fails inside a traced lock, queue or pipe call (or prints a caught
-// traceback), and runs plain and under `parallel-lab run`, on every Python 3.8 to 3.13
-// this machine has. Its stderr must be the same bytes and its exit code the same.
+// program below fails inside a traced lock (multiprocessing's or threading's), queue or pipe
+// call (or prints a caught traceback), and runs plain and under `parallel-lab run`, on every
+// Python 3.8 to 3.13 this machine has. Its stderr must be the same bytes and its exit code the same.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -106,6 +106,83 @@ if __name__ == "__main__":
     except Exception:
         traceback.print_exc()
     print("went on")
+`,
+  // The learner's threading locks (wrappers of the C locks, and subclasses of threading's classes).
+  'threading.Lock().release() of an unheld lock': `import threading
+lock = threading.Lock()
+lock.release()
+`,
+  'a threading.RLock released by a thread that does not own it': `import threading
+threading.RLock().release()
+`,
+  'with threading.Lock(): whose block released the lock already': `import threading
+lock = threading.Lock()
+with lock:
+    lock.release()
+`,
+  "a signal handler's KeyboardInterrupt in a blocked threading.Lock().acquire()": `import signal, threading
+
+def handler(signum, frame):
+    raise KeyboardInterrupt
+
+lock = threading.Lock()
+lock.acquire()
+signal.signal(signal.SIGALRM, handler)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+lock.acquire()
+`,
+  "a signal handler's KeyboardInterrupt in a blocked with threading.RLock():": `import signal, threading
+
+def handler(signum, frame):
+    raise KeyboardInterrupt
+
+lock = threading.RLock()
+threading.Thread(target=lock.acquire).start()
+signal.signal(signal.SIGALRM, handler)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+with lock:
+    pass
+`,
+  "a signal handler's KeyboardInterrupt in threading.Event().wait()": `import signal, threading
+
+def handler(signum, frame):
+    raise KeyboardInterrupt
+
+event = threading.Event()
+signal.signal(signal.SIGALRM, handler)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+event.wait()
+`,
+  "a signal handler's KeyboardInterrupt in threading.Condition().wait()": `import signal, threading
+
+def handler(signum, frame):
+    raise KeyboardInterrupt
+
+cond = threading.Condition()
+signal.signal(signal.SIGALRM, handler)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+with cond:
+    cond.wait()
+`,
+  'a threading.BoundedSemaphore released once too often inside with': `import threading
+s = threading.BoundedSemaphore(1)
+with s:
+    s.release()
+`,
+  'threading.Semaphore(-1)': `import threading
+threading.Semaphore(-1)
+`,
+  'threading.Condition().wait() without its lock': `import threading
+threading.Condition(threading.Lock()).wait()
+`,
+  'a threading.Barrier broken by a timeout': `import threading
+threading.Barrier(2).wait(0.05)
+`,
+  'pickling a threading.Event': `import pickle, threading
+pickle.dumps(threading.Event())
+`,
+  'an attribute a threading.Lock does not have': `import threading
+threading.Lock().aquire()
 `,
 };
 

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { PROCESS_SOURCE_ENV } from '../../src/extension/engine/sampling/processSource';
 import { formatSummary } from '../../src/extension/engine/export/summary';
 import { coreShare, coreWait } from '../../src/shared/cpuFigures';
-import type { RunRecord } from '../../src/shared/runRecord';
+import type { RunRecord, ThreadEntry } from '../../src/shared/runRecord';
 import { quantile, runSample, SAMPLE_INTERVAL_MS, withRole } from './lessonSupport';
 
 const SAMPLE = '01-many-kitchens/threads_vs_processes.py';
@@ -77,8 +77,45 @@ function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** A thread's CPU from the sampler's samples (each sample's share over the time since the one before), in ms. */
+function sampledCpuMs(thread: ThreadEntry): number {
+  let previous = thread.startMs;
+  let total = 0;
+  for (const sample of thread.samples) {
+    total += (sample.cpu / 100) * (sample.t - previous);
+    previous = sample.t;
+  }
+  return total;
+}
+
 describe('lesson 1: many kitchens', function () {
   this.timeout(90_000);
+
+  it("shows the chefs as named threads of the main process, their CPU as each measured its own, and the kitchens as named processes", async function () {
+    if (process.platform !== 'linux') this.skip(); // threads are sampled on Linux
+    const record = await runSample(SAMPLE);
+    const main = record.processes.find((p) => p.role === 'main');
+    const chefs = (main?.threads ?? []).filter((thread) => thread.name.startsWith('chef-'));
+    const pieces = withRole(record, 'process').length;
+    assert.ok(pieces >= 2);
+    assert.deepEqual(chefs.map((thread) => thread.name).sort(), Array.from({ length: pieces }, (_, n) => `chef-${n + 1}`));
+    assert.deepEqual(withRole(record, 'process').map((p) => p.name).sort(), Array.from({ length: pieces }, (_, n) => `kitchen-${n + 1}`));
+    for (const chef of chefs) {
+      // The truth: the thread's own time.thread_time() at its end, which the tracer reports.
+      assert.ok(chef.cpuMs !== null && chef.endMs !== null, `${chef.name} ended with its own CPU time`);
+      const lifeMs = chef.endMs - chef.startMs;
+      const sampled = sampledCpuMs(chef);
+      assert.ok(
+        Math.abs(sampled - chef.cpuMs) <= 0.1 * lifeMs,
+        `${chef.name}: the samples add up to ${sampled.toFixed(0)} ms of CPU, its own clock says ${chef.cpuMs.toFixed(0)} ms, over a ${lifeMs.toFixed(0)} ms life`,
+      );
+    }
+    // One stove: together the chefs kept at most about one core busy over their phase.
+    const from = Math.min(...chefs.map((chef) => chef.startMs));
+    const to = Math.max(...chefs.map((chef) => chef.endMs ?? from));
+    const together = chefs.reduce((sum, chef) => sum + (chef.cpuMs ?? 0), 0) / (to - from);
+    assert.ok(together <= 1.1, `the chefs used ${together.toFixed(2)} cores together`);
+  });
 
   for (const listing of [false, true]) {
     const how = listing ? ' (process listing, as on macOS and Windows)' : '';

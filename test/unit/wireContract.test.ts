@@ -10,7 +10,7 @@ import { parseHello, parseTracerLine } from '../../src/extension/engine/tracer/t
 import { DEFAULT_PYTHON, TRACER_DIR } from '../helpers/tracedPython';
 
 // One record of every kind, built by wire.py's builders from values of the types the tracer
-// passes them (times of event tuples as raw nanoseconds, thread idents as in the hot paths).
+// passes them (times of event tuples as raw nanoseconds, native thread ids as in the hot paths).
 const WIRE_SAMPLES = `
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -19,7 +19,6 @@ from parallel_lab_tracer import wire
 def to_ms(ns):
     return ns // 1000 / 1000
 
-tids = {1: 101}
 records = [
     wire.process_start(5, 1, 1.5, wire.MAIN, "MainProcess", "spawn", 20.125),
     wire.process_start(6, 5, 2.5, wire.OTHER, "python -c", None, 3.0, 606, "MainThread"),
@@ -37,8 +36,8 @@ records = [
     wire.lock_stats(5, "L", 1.0, 300, 0.5, 0.25, 2.0, [0.001, 0.01], [299, 1, 0], [300, 0, 0]),
     wire.channel_new(5, "c", "queue", "Queue", False, None),
     wire.channel_new(5, "p", "pipe", "Pipe", False, 0, "parent_end \u2194 child_end"),
-    wire.lock_batch(5, [(1, "L", 1000000, 2000000, 3000000, 0), (1, "L", 4000000, None, None, None)], to_ms, tids),
-    wire.lock_release(5, [(1, "L", 3000000, None)], to_ms, tids),
+    wire.lock_batch(5, [(101, "L", 1000000, 2000000, 3000000, 0), (101, "L", 4000000, None, None, None)], to_ms),
+    wire.lock_release(5, [(101, "L", 3000000, None)], to_ms),
     wire.ipc_batch(5, [("put", "c", 0, 3000000, 1500, 26, None)], to_ms),
     wire.task_submit(5, [("1:0:0:0", 1000000, 0)], to_ms),
     wire.thread_batch(5, [(501, "chef-1", 1000000, None, None), (501, "chef-1b", 1000000, 5000000, 3250000)], to_ms),

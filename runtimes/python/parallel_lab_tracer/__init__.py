@@ -11,8 +11,8 @@ import atexit
 import os
 import sys
 
-# First: its fork hook must run before those of the modules below (see process_id).
-from . import process_id  # noqa: F401  (isort: skip)
+# First: their fork hooks must run before those of the modules below (see process_id).
+from . import process_id, thread_id  # noqa: F401  (isort: skip)
 from . import clock, config, lifecycle, os_waits, own_exit, patches, record_buffer, replacements, transport
 from .quiet import quietly
 

@@ -6,7 +6,8 @@ every entry of a tracer frame from the traceback (the wrapper's own, and those o
 paths below it), keeps every other entry (the standard library's frames, a signal
 handler's), and optionally puts a stand-in in front: the entry that the method the wrapper
 replaced would have had (SemLock.__enter__ and __exit__ are Python functions in
-multiprocessing/synchronize.py; the tracer's replacements must leave their frame in place).
+multiprocessing/synchronize.py, threading.Semaphore.__exit__ one in threading.py; the
+tracer's replacements must leave their frame in place).
 
 How the bare `raise` then re-raises:
 - Python 3.11 on: with the exception's current __traceback__, adding no entry for the
@@ -47,11 +48,11 @@ def drop_tracer_frames(error, stand_in=None):
         pass
 
 
-def stand_in_entry(method, name):
-    """(frame, lasti, lineno) of the frame of `method(self)` at its call of
-    `self._semlock.<name>(...)`, or None: read once by calling `method` on a stand-in self
-    whose semlock stops at that call. The frame is the library's own, so a traceback shows
-    its file, line, function and (3.11 on) the columns of the call exactly."""
+def stand_in_entry(method, name, via=None, args=()):
+    """(frame, lasti, lineno) of the frame of `method(self, *args)` at its call of
+    `self.<via>.<name>(...)` (`self.<name>(...)` without `via`), or None: read once by calling
+    `method` on a stand-in self that stops at that call. The frame is the library's own, so a
+    traceback shows its file, line, function and (3.11 on) the columns of the call exactly."""
     try:
         import types
 
@@ -61,9 +62,11 @@ def stand_in_entry(method, name):
         def stop(*args):
             raise _Stop
 
-        probe = types.SimpleNamespace(_semlock=types.SimpleNamespace(**{name: stop}))
+        probe = types.SimpleNamespace(**{name: stop})
+        if via is not None:
+            probe = types.SimpleNamespace(**{via: probe})
         try:
-            method(probe)
+            method(probe, *args)
         except _Stop as stopped:
             entry = stopped.__traceback__.tb_next
             if entry is None or _is_tracer(entry.tb_frame.f_code.co_filename):

@@ -149,17 +149,17 @@ def channel_new(pid, channel, kind, api, internal, site_id, name=None):
 #
 # Hot paths (a lock cycle, a message) cost about 1 us, and a call would add 50-80 ns: they
 # build their tuple inline, in the order of the *_FIELDS below (EVENT_FIELDS in
-# tracerProtocol.ts), with times as raw clock.monotonic_ns() readings and thread idents
-# where the wire has native thread ids. The batch builders turn such tuples into the wire's
-# lists at flush, one call per batch.
+# tracerProtocol.ts), with times as raw clock.monotonic_ns() readings and native thread ids
+# (thread_id.py). The batch builders turn such tuples into the wire's lists at flush, one
+# call per batch.
 
 LOCK_CYCLE_FIELDS = ("tid", "lock", "requestMs", "acquiredMs", "releasedMs", "site")
 
 
-def lock_batch(pid, cycles, to_ms, native_tids):
-    """LockBatchRecord; `native_tids` maps every thread ident in `cycles` to its native id."""
+def lock_batch(pid, cycles, to_ms):
+    """LockBatchRecord."""
     events = [
-        [native_tids[tid], lock, to_ms(request_ns), None if acquired_ns is None else to_ms(acquired_ns),
+        [tid, lock, to_ms(request_ns), None if acquired_ns is None else to_ms(acquired_ns),
          None if released_ns is None else to_ms(released_ns), site_id]
         for tid, lock, request_ns, acquired_ns, released_ns, site_id in cycles
     ]
@@ -169,9 +169,9 @@ def lock_batch(pid, cycles, to_ms, native_tids):
 LOCK_RELEASE_FIELDS = ("tid", "lock", "releasedMs", "site")
 
 
-def lock_release(pid, releases, to_ms, native_tids):
-    """LockReleaseRecord; `native_tids` as for lock_batch."""
-    events = [[native_tids[tid], lock, to_ms(released_ns), site_id] for tid, lock, released_ns, site_id in releases]
+def lock_release(pid, releases, to_ms):
+    """LockReleaseRecord."""
+    events = [[tid, lock, to_ms(released_ns), site_id] for tid, lock, released_ns, site_id in releases]
     return {"type": "lock-release", "pid": pid, "events": events}
 
 

@@ -1,5 +1,8 @@
 """What a lock is, decided once where it is created and carried to every process using it.
 
+The learner's threading locks are simpler (for_threading): made by the learner's own line,
+used in one process. For multiprocessing's:
+
 - `id`: the same in every process: the semaphore's name where it has one (POSIX, spawn and
   forkserver contexts), otherwise an id assigned here (fork context, Windows), which fork
   children inherit and pickling carries (pickled_state.py).
@@ -57,9 +60,10 @@ _assigned = itertools.count()
 
 
 class LockIdentity(object):
-    __slots__ = ("id", "kind", "api", "internal", "role", "partner", "creator_pid", "site", "name", "place")
+    __slots__ = ("id", "kind", "api", "internal", "role", "partner", "creator_pid", "site", "name", "place", "per_process")
 
-    def __init__(self, lock_id, kind, api, internal, role, partner, creator_pid, site, name=None, place=None):
+    def __init__(self, lock_id, kind, api, internal, role, partner, creator_pid, site, name=None, place=None,
+                 per_process=False):
         self.id = lock_id
         self.kind = kind
         self.api = api
@@ -71,6 +75,8 @@ class LockIdentity(object):
         self.name = name
         # (file, line, function) of the creation site, carried to other processes (sites.place_of)
         self.place = place
+        # A threading lock: a fork child's copy is another lock (lock_state renames it there).
+        self.per_process = per_process
 
     def carried(self):
         """The identity as plain values, for pickling (the site is only valid in the creator)."""
@@ -85,13 +91,31 @@ class LockIdentity(object):
         """The identity of the waits for notify of the Condition this lock belongs to."""
         name = self.name if self.role == CONDITION else None
         return LockIdentity(self.id + NOTIFY_WAIT_SUFFIX, "Condition", NOTIFY_WAIT_API, self.internal, None, self.id,
-                            self.creator_pid, self.site, name, self.place)
+                            self.creator_pid, self.site, name, self.place, self.per_process)
 
     def site_here(self):
         """The creation site as this process's site id (site ids are per process)."""
         if self.creator_pid == os.getpid():
             return self.site
         return sites.site_of_place(self.place) if self.place is not None else None
+
+
+def forked_id(lock_id, pid):
+    """The id in fork child `pid` of a per-process lock: `<id>@<pid>`, the suffix of a
+    Condition's waits kept last."""
+    if lock_id.endswith(NOTIFY_WAIT_SUFFIX):
+        return "%s@%d%s" % (lock_id[: -len(NOTIFY_WAIT_SUFFIX)], pid, NOTIFY_WAIT_SUFFIX)
+    return "%s@%d" % (lock_id, pid)
+
+
+def for_threading(kind, made_by, frame, role=None):
+    """Identity of a threading object the learner's `frame` is making with a call of
+    threading's `made_by` ("Lock", "Condition", ...): named as the line names it, sited there."""
+    name = learner_names.name_at(frame, (made_by,))
+    return LockIdentity(
+        "threading-%d-%d" % (os.getpid(), next(_assigned)), kind, "threading." + made_by, False, role, None, os.getpid(),
+        sites.site_of(frame), name if isinstance(name, str) else None, sites.place_of(frame), per_process=True,
+    )
 
 
 def unknown(lock, semlock):

@@ -1,6 +1,8 @@
-"""The tracer's state of one SemLock in this process, and the slow paths of its calls.
+"""The tracer's state of one lock in this process, and the slow paths of its calls.
 
-The fast paths (traced_semlock.py) handle the common cases with a few attribute reads:
+A lock is a multiprocessing SemLock, or one of the learner's threading locks (a C lock or
+RLock, or a threading.Semaphore); the Event, Barrier and Condition waits of either kind are
+cycles of a state too. The fast paths (fast_paths.py) handle the common cases with a few attribute reads:
 an uncontended acquire records `fast_hold`, RLock re-entry counts `depth`, the release
 closes the cycle. Everything else comes here: contention and live waits, timeouts,
 releases by another thread or process, first use in a process (lock-new), Condition
@@ -9,12 +11,11 @@ waits, and the SemLocks that stand for an Event or a Barrier (roles.py).
 An open cycle here is a hold `[tid, request_ns, acquired_ns, site, depth]`.
 """
 
-import _thread
+import atexit
 import os
-import sys
 import weakref
 
-from .. import clock
+from .. import clock, thread_id
 from ..quiet import quietly
 from . import aggregation, identity as identities, learner_site, records, roles
 
@@ -23,9 +24,8 @@ LIVE_WAIT_S = 0.05
 MAX_HOLDS = 64
 
 _now = clock.monotonic_ns
-# Python's thread ident on the hot paths (pthread_self); get_native_id is a system call
-# (0.15 us here). records.py turns idents into native thread ids when it sends them.
-_tid = _thread.get_ident
+# The native thread id (thread_id.py); the hot paths read thread_id.this_thread.tid themselves.
+_tid = thread_id.current
 
 # lock id -> state, for this process (roles and held-lock lists look locks up by id)
 _states = weakref.WeakValueDictionary()
@@ -33,23 +33,27 @@ _states = weakref.WeakValueDictionary()
 _announced = set()
 # the pid whose exit already reports the cycles it leaves open
 _end_hook_pid = [None]
-# set by patches/synchronize.py: registers `report` to run when this process ends
-register_end_hook = None
+# Registers `report` to run when this process ends: atexit, until patches/synchronize.py
+# puts multiprocessing's finalizers in its place (they also run at a child's end, atexit not).
+register_end_hook = atexit.register
 
 
 class LockState(object):
-    __slots__ = ("identity", "id", "c_acquire", "c_release", "semlock", "recursive", "max_holds",
+    __slots__ = ("identity", "id", "c_acquire", "c_release", "forever", "recursive", "max_holds",
                  "plain", "idle", "fast_hold", "depth", "holds", "stats", "quick_holds", "wait_marks", "marks",
                  "__weakref__")
 
-    def __init__(self, identity, semlock):
+    def __init__(self, identity, c_acquire=None, c_release=None, recursive=False, max_value=MAX_HOLDS, forever=None):
+        """`c_acquire(block, timeout)` and `c_release()` are the lock's own; `forever` is the
+        timeout c_acquire waits for good with (None for a SemLock, -1 for a threading lock).
+        A state of waits for a signal (an Event's, a Condition's notify) has neither."""
         self.identity = identity
         self.id = identity.id
-        self.semlock = semlock
-        self.c_acquire = semlock.acquire
-        self.c_release = semlock.release
-        self.recursive = semlock.kind == 0  # RECURSIVE_MUTEX
-        self.max_holds = min(semlock.maxvalue, MAX_HOLDS)
+        self.c_acquire = c_acquire
+        self.c_release = c_release
+        self.forever = forever
+        self.recursive = recursive
+        self.max_holds = max(min(max_value, MAX_HOLDS), 1)
         self.fast_hold = None  # (tid, request_ns, acquired_ns, site) of a fast-path acquire
         self.depth = 0  # RLock re-entries into fast_hold
         self.holds = []
@@ -72,14 +76,14 @@ class LockState(object):
         if self.id not in _announced:
             _announced.add(self.id)
             records.lock_new(self.identity)
-            if _end_hook_pid[0] != os.getpid() and register_end_hook is not None:
+            if _end_hook_pid[0] != os.getpid():
                 _end_hook_pid[0] = os.getpid()
                 register_end_hook(report_unreleased)
 
     # ---- acquire ------------------------------------------------------------------
 
     def enter_slow(self, lock, frame):
-        return self.acquire_slow(True, None, frame)
+        return self.acquire_slow(True, self.forever, frame)
 
     def acquire_slow(self, block, timeout, frame):
         if self.identity.role in identities.UNCOUNTED_ROLES:
@@ -113,7 +117,7 @@ class LockState(object):
         prepared = _prepare_acquire(self, tid, frame)
         site = prepared[1] if prepared is not None and prepared is not _NESTED else None
         _report_open(self, tid, request_ns, site)
-        acquired = self.c_acquire(True, None)
+        acquired = self.c_acquire(True, self.forever)
         _acquired(self, tid, request_ns, site, acquired)
         return acquired
 
@@ -121,23 +125,35 @@ class LockState(object):
         """The learner's acquire, split so that a wait past LIVE_WAIT_S is reported live.
 
         Same outcome as one call: the total timeout is kept, the arguments reach the C
-        acquire unchanged whenever they are anything but the usual types.
+        acquire unchanged whenever they are anything but the usual types and values.
         """
         c_acquire = self.c_acquire
-        usual_block = block is True or block is False or type(block) is int
-        usual_timeout = timeout is None or (type(timeout) in (int, float) and timeout == timeout)
-        if not (usual_block and usual_timeout) or not block:
+        limit = self._limit(block, timeout)
+        if limit is _AS_GIVEN:
             return c_acquire(block, timeout)
         if c_acquire(False):
             return True
-        if timeout is not None and timeout <= LIVE_WAIT_S:
+        if limit is not None and limit <= LIVE_WAIT_S:
             return c_acquire(True, timeout)
         if c_acquire(True, LIVE_WAIT_S):
             return True
         _report_open(self, tid, request_ns, site)
+        if limit is None:
+            return c_acquire(True, self.forever)
+        return c_acquire(True, max(limit - (_now() - request_ns) / 1e9, 0.0))
+
+    def _limit(self, block, timeout):
+        """The seconds a blocking acquire may wait, None for good, or _AS_GIVEN for a
+        non-blocking call and for arguments the lock itself must judge (and may refuse)."""
+        if not (block is True or block is False or type(block) is int) or not block:
+            return _AS_GIVEN
         if timeout is None:
-            return c_acquire(True, None)
-        return c_acquire(True, max(timeout - (_now() - request_ns) / 1e9, 0.0))
+            return None if self.forever is None else _AS_GIVEN
+        if type(timeout) not in (int, float) or timeout != timeout:
+            return _AS_GIVEN
+        if self.forever is not None and timeout < 0:
+            return None if timeout == self.forever else _AS_GIVEN  # threading: -1, or a ValueError
+        return timeout
 
     # ---- release ------------------------------------------------------------------
 
@@ -149,10 +165,38 @@ class LockState(object):
             return roles.release_uncounted(self, frame, exit_args)
         tid = _tid()
         which = _hold_to_release(self, tid)
-        released_ns = _now()  # before the lock is let go: see traced_semlock.enter
+        released_ns = _now()  # before the lock is let go: see fast_paths.enter
         self.c_release()
         _released(self, tid, which, frame, released_ns)
         return None
+
+    def release_saving(self, release_save, frame):
+        """A threading RLock's `_release_save()` (in Condition.wait): lets the lock go however
+        deep this thread holds it, and ends the hold."""
+        tid = _tid()
+        which = _hold_to_release(self, tid)
+        released_ns = _now()
+        saved = release_save()
+        _released_fully(self, tid, which, frame, released_ns)
+        return saved
+
+    def acquire_restoring(self, acquire_restore, saved, frame):
+        """A threading RLock's `_acquire_restore(saved)` (in Condition.wait): takes the lock
+        again, as deep as `saved` says. Not split for a live wait: unlike acquire(), it cannot
+        be interrupted (Ctrl-C waits until the lock is taken), and the tracer keeps it so."""
+        depth = _saved_depth(saved)
+        tid = _tid()
+        prepared = _prepare_acquire(self, tid, frame) if depth else None
+        result = acquire_restore(saved)
+        if prepared is not None and prepared is not _NESTED:
+            _acquired(self, tid, prepared[0], prepared[1], True, depth)
+        return result
+
+    def release_many(self, release, count, frame):
+        """`release()` gives back `count` slots of a semaphore at once: ends as many holds."""
+        released_ns = _now()
+        release()
+        _release_count(self, _tid(), count, frame, released_ns)
 
     # ---- bookkeeping --------------------------------------------------------------
 
@@ -195,6 +239,13 @@ class LockState(object):
         self.marks = {}
         self.settle()
 
+    def rename(self, lock_id):
+        """A new id for this lock, and for the identity other processes would learn."""
+        if _states.get(self.id) is self:
+            del _states[self.id]
+        self.identity.id = self.id = lock_id
+        _states[lock_id] = self
+
 
 class _Untraced(object):
     """Stands in for the state of a SemLock the tracer could not set up: plain calls."""
@@ -211,6 +262,7 @@ class _Untraced(object):
 
 UNTRACED = _Untraced()
 _NESTED = object()
+_AS_GIVEN = object()
 
 
 @quietly
@@ -233,7 +285,8 @@ def _prepare_acquire(state, tid, frame):
             return start_ns, site
         notify_waited(state, tid, start_ns, woken_ns if notified else None, woken_ns, site)
         return woken_ns, site
-    return _now(), learner_site.site_at(frame)
+    site = learner_site.site_at(frame)  # first: a new site is a record, maybe a flush
+    return _now(), site
 
 
 @quietly
@@ -245,7 +298,7 @@ def _deepen(state, tid):
 
 
 @quietly
-def _acquired(state, tid, request_ns, site, acquired):
+def _acquired(state, tid, request_ns, site, acquired, depth=1):
     now = _now()
     if not acquired:
         state.finish(tid, request_ns, None, None, site)
@@ -257,7 +310,7 @@ def _acquired(state, tid, request_ns, site, acquired):
     while len(holds) >= state.max_holds:
         orphan = holds.pop(0)
         state.finish(orphan[0], orphan[1], orphan[2], None, orphan[3])
-    holds.append([tid, request_ns, now, site, 1])
+    holds.append([tid, request_ns, now, site, depth])
     state.settle()
 
 
@@ -290,11 +343,29 @@ def _released(state, tid, index, frame, now):
 
 
 @quietly
+def _released_fully(state, tid, index, frame, released_ns):
+    if index is not None:
+        state.holds[index][4] = 1
+    _released(state, tid, index, frame, released_ns)
+
+
+def _saved_depth(saved):
+    """The depth in a C RLock's saved state, or None when it is not the (depth, owner) of
+    Python 3.8 to 3.13."""
+    if type(saved) is tuple and len(saved) == 2 and type(saved[0]) is int and saved[0] > 0:
+        return saved[0]
+    return None
+
+
+@quietly
+def _release_count(state, tid, count, frame, released_ns):
+    for _ in range(count):
+        _released(state, tid, _hold_to_release(state, tid), frame, released_ns)
+
+
+@quietly
 def _report_open(state, tid, request_ns, site):
     lock_id, request_ns, site = roles.open_wait_of(state, tid, request_ns, site)
-    held = []
-    for other in list(_states.values()):
-        held.extend(other.holds_of(tid))
     owner = state_with_id(lock_id)
     if owner is not None:
         owner.announce()
@@ -302,6 +373,14 @@ def _report_open(state, tid, request_ns, site):
         condition_lock = state_with_id(lock_id[: -len(identities.NOTIFY_WAIT_SUFFIX)])
         if condition_lock is not None:
             announce_notify_wait(condition_lock)
+    report_open_wait(tid, lock_id, request_ns, site)
+
+
+def report_open_wait(tid, lock_id, request_ns, site):
+    """Sends a wait of `tid` still blocked on an announced lock, with the locks it holds."""
+    held = []
+    for other in list(_states.values()):
+        held.extend(other.holds_of(tid))
     records.lock_open(tid, lock_id, request_ns, site, held)
 
 
@@ -348,6 +427,10 @@ def _forget_parent_locks():
     _announced.clear()
     for state in list(_states.values()):
         state.forget_parent_holds()
+        if state.identity.per_process:
+            # A threading lock's copy in a fork child is a lock of its own: the parent's
+            # holds and the child's never exclude each other.
+            state.rename(identities.forked_id(state.id, os.getpid()))
 
 
 records.cycles.on_drain = aggregate_too_frequent

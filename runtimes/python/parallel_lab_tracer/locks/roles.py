@@ -19,15 +19,13 @@ the learner the same traceback as without the tracer. Instead:
   is never in the record), they only mark the Event's waits.
 """
 
-import _thread
-
-from .. import clock
+from .. import clock, thread_id
 from ..quiet import quietly
 from . import identity as identities, learner_site
 
 # The readings lock_state.py takes, read here too: lock_state imports this module.
 _now = clock.monotonic_ns
-_tid = _thread.get_ident
+_tid = thread_id.current
 
 # Code objects, set by configure()
 _event_wait = None

@@ -1,131 +1,27 @@
-"""The traced methods of every multiprocessing SemLock: the hot paths live here.
+"""The traced methods of every multiprocessing SemLock.
 
-`with lock:` calls SemLock.__enter__/__exit__ (class attributes, replaced here);
-`lock.acquire()`/`lock.release()` call the per-instance methods that SemLock binds in
-_make_methods (replaced by `bind`, which builds closures around the C semlock). Each fast
-path is a handful of attribute reads and one tuple: an acquire that gets the lock at once,
-or within LIVE_WAIT_S when another process holds it, records (tid, request time, acquired
-time, site) in `fast_hold`, an RLock re-entry by the holder only counts `depth`,
-and the release appends the finished cycle to the batch, or only its hold time to
-`quick_holds` once the lock switched to aggregation (folded into counts in bulk). Anything else goes to the slow paths in lock_state.py.
-
-The release fast path is written out twice, in `exit` and in the `release` closure, on
-purpose: a shared helper would add a Python call (about 0.05 µs) to every cycle, a sixth of
-the budget. Change one, change the other.
-
-Nothing on the fast paths guards against the tracer's own errors: every operation there is
-an attribute read or write on a state this module created, a C call whose errors are the
-learner's own (the semlock's), or a tuple; the site lookup and the batch flush they may call
-are guarded themselves. Each method's body is one `try` whose `except` only re-raises the
-learner's exception (a KeyboardInterrupt while blocked, "released too many times") with the
-traceback it has without the tracer (tracebacks.py): from Python 3.11 a `try` costs
-nothing until something is raised; before, two cheap opcodes.
+`with lock:` calls SemLock.__enter__/__exit__ (class attributes, replaced by fast_paths.enter
+and fast_paths.exit); `lock.acquire()`/`lock.release()` call the per-instance methods that
+SemLock binds in _make_methods (replaced by `bind`, which builds closures around the C
+semlock with the same fast paths as `with`: see fast_paths.py, whose rules hold here too).
 """
 
 import sys
 
+from .. import thread_id
 from ..quiet import quietly
 from ..tracebacks import drop_tracer_frames as _drop_tracer_frames
 from . import identity as identities, learner_site, records, roles
 from .aggregation import QUICK_HOLDS_FOLDED_AT
-from .lock_state import LIVE_WAIT_S, UNTRACED, LockState, _now, _tid
+from .fast_paths import STATE, acquire_contended as _acquire_contended
+from .lock_state import LockState, _now
 from .pickled_state import arrived, semaphore_key, traced_state
 
-# The attribute of a SemLock holding its LockState (class default: UNTRACED).
-STATE = "_parallel_lab_lock"
-
+_this_thread = thread_id.this_thread
 _getframe = sys._getframe
 _cached_site = learner_site.cached_site
 _site_at = learner_site.site_at
 _add_cycle = records.cycles.add
-
-# The entries SemLock's own __enter__ and __exit__ (multiprocessing/synchronize.py) have in a
-# traceback raised through them, as tracebacks.stand_in_entry reads them: set by
-# patches/synchronize.py. `enter` and `exit` replace those methods, so an exception they
-# pass on shows that entry where theirs would be, as it reads without the tracer.
-ENTERED_AT = [None]
-EXITED_AT = [None]
-
-
-def enter(self):
-    try:
-        state = self._parallel_lab_lock
-        if state.idle:
-            tid = _tid()
-            if state.c_acquire(False):
-                # The clock read once the lock is ours, and (in exit) before it is let go: a
-                # recorded hold lies within the real one, so two never overlap on the timeline.
-                now = _now()
-                state.idle = False
-                if state.quick_holds is None:
-                    frame = _getframe(1)
-                    site = _cached_site((id(frame.f_code), frame.f_lasti))
-                    if site is None:
-                        site = _site_at(frame)
-                    state.fast_hold = (tid, now, now, site)
-                else:
-                    state.fast_hold = (tid, now, now, None)
-                return True
-            return _acquire_contended(state, _getframe(1), _now(), tid)
-        hold = state.fast_hold
-        if hold is not None and state.recursive and hold[0] == _tid():
-            state.c_acquire()  # the holder re-entering its RLock: cannot block
-            state.depth += 1
-            return True
-        return state.enter_slow(self, _getframe(1))
-    except BaseException as error:
-        # KeyboardInterrupt while blocked, say: the traceback the learner would read.
-        _drop_tracer_frames(error, ENTERED_AT[0])
-        raise
-
-
-def exit(self, *args):
-    try:
-        state = self._parallel_lab_lock
-        hold = state.fast_hold
-        if hold is not None:
-            if state.depth:
-                state.c_release()
-                state.depth -= 1
-                return None
-            now = _now()
-            state.c_release()
-            state.fast_hold = None
-            state.idle = state.plain
-            quick_holds = state.quick_holds
-            if quick_holds is None:
-                # wire.LOCK_CYCLE_FIELDS, inline: the hot path has no room for a call.
-                _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)
-            elif hold[1] == hold[2]:
-                quick_holds.append(now - hold[2])
-                if len(quick_holds) >= QUICK_HOLDS_FOLDED_AT:
-                    state.stats.fold(quick_holds)
-            else:
-                state.stats.add(hold[2] - hold[1], now - hold[2])
-            return None
-        return state.exit_slow(self, _getframe(1), args)
-    except BaseException as error:
-        # "released too many times" after a release inside the block, say.
-        _drop_tracer_frames(error, EXITED_AT[0])
-        raise
-
-
-def _acquire_contended(state, frame, request_ns, tid):
-    """A blocking acquire that found the lock taken by another process: the first
-    LIVE_WAIT_S of the wait stay on the fast path (most contended waits are that short)."""
-    if state.c_acquire(True, LIVE_WAIT_S):
-        now = _now()
-        if state.fast_hold is None and not state.holds:
-            state.idle = False
-            site = None
-            if state.quick_holds is None:
-                site = _cached_site((id(frame.f_code), frame.f_lasti))
-                if site is None:
-                    site = _site_at(frame)
-            state.fast_hold = (tid, request_ns, now, site)
-            return True
-        return state.acquired_meanwhile(request_ns, frame)
-    return state.acquire_after_live_wait(request_ns, frame)
 
 
 def _bound_methods(state):
@@ -136,9 +32,9 @@ def _bound_methods(state):
     def acquire(block=True, timeout=None):
         try:
             if state.idle and block is True and timeout is None:
-                tid = _tid()
+                tid = _this_thread.tid
                 if c_acquire(False):
-                    now = _now()  # once the lock is ours (see enter)
+                    now = _now()  # once the lock is ours (see fast_paths.enter)
                     state.idle = False
                     if state.quick_holds is None:
                         frame = _getframe(1)
@@ -151,7 +47,7 @@ def _bound_methods(state):
                     return True
                 return _acquire_contended(state, _getframe(1), _now(), tid)
             hold = state.fast_hold
-            if hold is not None and state.recursive and hold[0] == _tid():
+            if hold is not None and state.recursive and hold[0] == _this_thread.tid:
                 acquired = c_acquire(block, timeout)
                 if acquired:
                     state.depth += 1
@@ -169,10 +65,15 @@ def _bound_methods(state):
                     c_release()
                     state.depth -= 1
                     return None
-                now = _now()  # before the lock is let go (see enter)
-                c_release()
+                now = _now()  # before the lock is let go (see fast_paths.enter)
                 state.fast_hold = None
                 state.idle = state.plain
+                try:
+                    c_release()
+                except BaseException:
+                    state.fast_hold = hold  # not this thread's to release (see fast_paths.exit)
+                    state.idle = False
+                    raise
                 quick_holds = state.quick_holds
                 if quick_holds is None:
                     _add_cycle((hold[0], state.id, hold[1], hold[2], now, hold[3]), now)  # wire.LOCK_CYCLE_FIELDS
@@ -209,7 +110,7 @@ def _state_for(lock):
     else:
         # _getframe(3): past this function, quietly's wrapper and bind.
         identity = identities.for_new_lock(lock, semlock, _getframe(3), _state_of)
-    state = LockState(identity, semlock)
+    state = LockState(identity, semlock.acquire, semlock.release, semlock.kind == 0, semlock.maxvalue)
     lock.__dict__[STATE] = state
     roles.link(state)
     state.settle()

@@ -23,17 +23,16 @@ the acquire's whole round trip.
 Open cycles are `[tid, request_ns, acquired_ns, site, depth]`, per referent and process.
 """
 
-import _thread
 import os
 
-from .. import clock, lifecycle, process_id, record_buffer, sites, wire
+from .. import clock, lifecycle, process_id, record_buffer, sites, thread_id, wire
 from ..channels import events as channel_events, sizes as channel_sizes
 from ..locks import lock_state, records as lock_records
 from . import referents
 from .referents import ATTRIBUTE, BARRIER, CALLS, CONDITION, EVENT, LOCK, QUEUE
 
 _now = clock.monotonic_ns
-_tid = _thread.get_ident
+_tid = thread_id.current
 
 # referent id -> open cycles, in this process
 _holds = {}

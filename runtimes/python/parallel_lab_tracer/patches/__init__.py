@@ -21,6 +21,7 @@ TRACING_PATCHES = (
     ("multiprocessing.pool", "pool"),  # Pool ids and submits
     ("concurrent.futures.process", "futures_process"),  # ProcessPoolExecutor ids and submits
     ("multiprocessing.synchronize", "synchronize"),  # every lock, Condition, Event, Barrier
+    ("threading", "threading_locks"),  # the learner's threading locks, Conditions, Events, Barriers
     ("multiprocessing.managers", "managers"),  # Manager() proxies: locks, queues, calls; the server's role
     ("subprocess", "subprocess_popen"),  # starts and exit codes of subprocess children
     ("threading", "threads"),  # every Thread's start and end: native id, name, CPU time
