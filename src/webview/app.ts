@@ -56,7 +56,7 @@ export class App {
       },
     });
     this.store.subscribe((state, previous) => {
-      if (state.showInternalLocks !== previous.showInternalLocks || state.lineFilter !== previous.lineFilter) this.requestRender();
+      if (state.showInternalLocks !== previous.showInternalLocks || state.lineFilter !== previous.lineFilter || state.foldedThreadPids !== previous.foldedThreadPids) this.requestRender();
     });
     onThemeChange(() => {
       const next = readPalette();
