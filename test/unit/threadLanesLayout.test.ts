@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { LockEvent, ProcessEntry, ThreadEntry, ThreadState } from '../../src/shared/runRecord';
 import { AXIS_HEIGHT, LANE_HEIGHT, LANE_KINDS, LaneGeometry } from '../../src/webview/timeline/layout';
 import { buildTimelineModel, type TimelineModel } from '../../src/webview/timeline/model';
-import { SEVERAL_AT_ONCE, stoveTurns } from '../../src/webview/timeline/stoveTurns';
+import { stoveTurns } from '../../src/webview/timeline/stoveTurns';
 import { emptyRecord } from '../helpers/records';
 
 const site = { file: '/x/a.py', line: 5 };
@@ -89,7 +89,7 @@ describe('timeline layout with thread lanes', () => {
     const turns = stoveTurns(chefs).map((turn) => [turn.holder, turn.fromMs, turn.toMs, Math.round(turn.ranMs)]);
     // chef-1 0-10 ran 100 %, chef-2 10-20, chef-1 20-30 (90 %); 30-40 both asleep: no one's turn.
     assert.deepEqual(turns, [[0, 0, 10, 10], [1, 10, 20, 10], [0, 20, 30, 9]]);
-    const together = stoveTurns([thread(1, 'a', [[10, 'running', 100]]), thread(2, 'b', [[10, 'running', 80]])]);
-    assert.deepEqual(together.map((turn) => turn.holder), [SEVERAL_AT_ONCE], 'two threads running at once is no one\'s turn');
+    const shared = stoveTurns([thread(1, 'a', [[10, 'running', 45]]), thread(2, 'b', [[10, 'running', 55]])]);
+    assert.deepEqual(shared.map((turn) => [turn.holder, turn.ranMs]), [[1, 5.5]], 'an interval two threads shared goes to the one that ran longer');
   });
 });

@@ -7,7 +7,6 @@ import { baseName, formatMs, formatPercent } from '../format';
 import { rowOf, type Viewport } from './layout';
 import { firstReaching, holdOf, waitOf, type IntervalIndex, type Lane, type StoveLane, type ThreadLane, type TimelineModel } from './model';
 import { subPixelColumn, type Highlight } from './renderer';
-import { SEVERAL_AT_ONCE } from './stoveTurns';
 
 /** Hovering this close to an event (in pixels) counts as on it: tiny events stay reachable. */
 const TOLERANCE_PX = 3;
@@ -142,7 +141,6 @@ export function stoveText(lane: StoveLane, t: number, sentence: string): string[
   const threads = lane.process.threads ?? [];
   let now: string;
   if (!turn) now = `Around ${formatMs(t)} no thread held the stove (the GIL) most of the time`;
-  else if (turn.holder === SEVERAL_AT_ONCE) now = `From ${formatMs(turn.fromMs)} to ${formatMs(turn.toMs)} several threads ran at once`;
   else now = `${threads[turn.holder]?.name ?? 'A thread'} held the stove (the GIL) from ${formatMs(turn.fromMs)} to ${formatMs(turn.toMs)}, and ran ${formatMs(turn.ranMs)} of it`;
   return sentence ? [now, sentence] : [now];
 }

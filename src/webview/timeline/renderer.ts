@@ -15,7 +15,6 @@ import { AXIS_HEIGHT, LABEL_WIDTH, ROWS, rowOf, type Viewport } from './layout';
 import { bundleArrows, isArrow, type ArrowStats } from './arrowBundles';
 import { firstReaching, type IntervalIndex, type Lane, type LockIntervals, type ProcessLane, type StoveLane, type ThreadLane, type TimelineModel } from './model';
 import { threadStateRuns, type DrawnThreadState } from './threadStates';
-import { SEVERAL_AT_ONCE } from './stoveTurns';
 import { columnRuns, kindPerColumn } from './pixelColumns';
 
 /** Message counts are kept apart on a grid of cells this size (CSS pixels). */
@@ -247,12 +246,9 @@ export class TimelineRenderer {
     const names: Array<{ text: string; x: number }> = [];
     context.font = '10px var(--vscode-font-family, sans-serif)';
     for (const { kind: holder, x0, x1 } of turns) {
-      // Several threads at once is no one's turn: grey and half as tall.
-      const several = holder === SEVERAL_AT_ONCE;
-      const inset = several ? (rowBottom - rowTop) / 4 : 0;
-      context.fillStyle = several ? palette.muted : stoveColour(palette, holder);
-      context.fillRect(x0, top + rowTop + inset, x1 - x0, rowBottom - rowTop - 2 * inset);
-      const text = holder === SEVERAL_AT_ONCE ? 'several at once' : threads[holder]?.name ?? '';
+      context.fillStyle = stoveColour(palette, holder);
+      context.fillRect(x0, top + rowTop, x1 - x0, rowBottom - rowTop);
+      const text = threads[holder]?.name ?? '';
       if (context.measureText(text).width + 6 <= x1 - x0) names.push({ text, x: x0 + 3 });
     }
     // Dark on the light theme's colours and light on the dark theme's: the page's background.

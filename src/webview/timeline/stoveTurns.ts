@@ -2,21 +2,21 @@
 // runs Python at a time, so where one thread ran most of an interval, that was its turn. The
 // samples of a process's threads are read at the same ticks, so their intervals line up; where
 // they do not, the intervals are cut at every thread's sample times and each piece is judged.
+// Two threads can each run part of one interval, one after the other: the turn is given to
+// the one that ran longer, and the hover says how long it ran.
 
 import { sampleSpans } from '../../shared/threadFigures';
 import type { ThreadEntry } from '../../shared/runRecord';
 
 /** A thread ran at least this share of an interval: it held the stove then. */
 const HELD = 0.5;
-/** `holder` when two or more threads each ran most of an interval: no one stove (C code that lets go of the GIL, or no GIL). */
-export const SEVERAL_AT_ONCE = -1;
 
 export interface StoveTurn {
   fromMs: number;
   toMs: number;
-  /** The index of the thread that held it (in its process's threads), or SEVERAL_AT_ONCE. */
+  /** The index of the thread that held it, in its process's threads. */
   holder: number;
-  /** How long the holder ran during the turn (for SEVERAL_AT_ONCE: the threads together). */
+  /** How long the holder ran during the turn. */
   ranMs: number;
 }
 
@@ -38,24 +38,19 @@ export function stoveTurns(threads: readonly ThreadEntry[]): StoveTurn[] {
   for (let c = 1; c < cuts.length; c++) {
     const from = cuts[c - 1];
     const to = cuts[c];
-    let holder = -2;
+    let holder = -1;
     let best = 0;
-    let second = 0;
-    let together = 0;
     spans.forEach((list, i) => {
       while (next[i] < list.length && list[next[i]].toMs <= from) next[i]++;
       const span = list[next[i]];
       const rate = span && span.fromMs <= from ? span.rate : 0;
-      together += rate;
       if (rate > best) {
-        second = best;
         best = rate;
         holder = i;
-      } else if (rate > second) second = rate;
+      }
     });
     if (best < HELD) continue;
-    if (second >= HELD) holder = SEVERAL_AT_ONCE;
-    const ranMs = (holder === SEVERAL_AT_ONCE ? together : best) * (to - from);
+    const ranMs = best * (to - from);
     const last = turns[turns.length - 1];
     if (last && last.holder === holder && last.toMs === from) {
       last.toMs = to;
