@@ -1,7 +1,7 @@
 // A new user in VS Code (code-server in headless Chromium), clicking and typing: opens the
 // samples folder, runs "Parallel Lab: Profile Current File" on the counter sample from the
-// command palette, and reads the panel and the editor; answers a program's input() in the
-// program-output terminal.
+// command palette, and reads the panel and the editor, then on lesson 1's sample and finds its
+// chefs' thread lanes; answers a program's input() in the program-output terminal.
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -69,18 +69,19 @@ async function pickFromPalette(page: Page, title: string): Promise<void> {
 
 /**
  * The profiler webview's inner frame, once its panel has rendered a run with `rows`
- * processes that ended as `ending` says (its summary's headline, e.g. "finished").
+ * processes that ended as `ending` says (its summary's headline, e.g. "finished"), of the
+ * file named `file` when given.
  */
-async function panelFrame(page: Page, rows: number, ending = 'finished'): Promise<Frame> {
+async function panelFrame(page: Page, rows: number, ending = 'finished', file = ''): Promise<Frame> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const rendered = await frame
         .evaluate(({ minimum, headline }) => {
           const app = window.parallelLab;
-          const ended = (document.querySelector('.summary')?.textContent ?? '').includes(`: ${headline}`);
+          const ended = (document.querySelector('.summary')?.textContent ?? '').includes(headline);
           return app !== undefined && ended && document.querySelectorAll('.process-table tbody tr').length >= minimum;
-        }, { minimum: rows, headline: ending })
+        }, { minimum: rows, headline: `${file}: ${ending}` })
         .catch(() => false);
       if (rendered) return frame;
     }
@@ -126,6 +127,25 @@ async function readmeScreenshot(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Lesson 1's sample, profiled from the palette: the main process's chefs each get a lane
+ * under it, and the stove row shows them taking turns on its GIL.
+ */
+async function lessonOneThreadLanes(page: Page): Promise<void> {
+  await openFile(page, 'threads_vs_processes.py');
+  await runCommand(page, 'Parallel Lab: Profile Current File');
+  const frame = await panelFrame(page, 3, 'finished', 'threads_vs_processes.py');
+  const lanes = await frame.evaluate(() => window.parallelLab?.timelineLanes() ?? []);
+  const main = lanes.find((lane) => lane.kind === 'process' && lane.label.endsWith('MainProcess'));
+  assert.ok(main, `the main process has a lane: ${lanes.map((lane) => lane.label).join(', ')}`);
+  const under = lanes.filter((lane) => lane.pid === main.pid && lane.kind !== 'process');
+  const chefs = under.filter((lane) => lane.kind === 'thread' && /^chef-\d+$/.test(lane.label));
+  assert.ok(chefs.length >= 2, `a lane per chef under the main process: ${under.map((lane) => lane.label).join(', ')}`);
+  assert.equal(under[0]?.kind, 'stove', 'the stove row above them');
+  await frame.locator('canvas.timeline-canvas').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: artifactPath('vscode-thread-lanes.png') });
+}
+
 /** The text that editor decorations put after the lines (rendered as ::after content). */
 async function afterLineTexts(page: Page): Promise<string[]> {
   return page.$$eval('.monaco-editor .view-line span', (spans) =>
@@ -161,7 +181,7 @@ describeNeeding(['code-server', 'chromium'], 'a new user in VS Code (code-server
   this.timeout(400_000);
   const browser = sharedBrowser();
 
-  it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line (and the README screenshot)', async () => {
+  it('profiles the counter sample from the command palette: 11 PIDs, a painted timeline, the figure on the lock line (and the README screenshot); then lesson 1\'s chefs in thread lanes', async () => {
     const { binary, extensionsDir } = await codeServerWithParallelLab();
     // No offer to open the checkout's git repository over the screenshot.
     const server = await startCodeServer({ binary, extensionsDir, settings: { 'git.openRepositoryInParentFolders': 'never' } });
@@ -236,6 +256,8 @@ describeNeeding(['code-server', 'chromium'], 'a new user in VS Code (code-server
         [zoomed.viewStartMs, zoomed.viewEndMs],
         'the timeline comes back at the same zoom after being hidden',
       );
+
+      await lessonOneThreadLanes(page);
     } finally {
       await page.close();
       await server.stop();

@@ -19,10 +19,10 @@ export async function lockPixels(page: Page, record: RunRecord, lockEventIndex: 
       const ratio = canvas.width / canvas.clientWidth;
       const context = canvas.getContext('2d') as CanvasRenderingContext2D;
       const read = (x: number, y: number): number[] => Array.from(context.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data);
-      const rows = Array.from(document.querySelectorAll<HTMLElement>('.process-table tbody tr'));
-      // Lanes follow the process table's order, 48 px each.
-      const laneOf = (pid: number): number => rows.findIndex((row) => Number(row.dataset.pid) === pid);
-      const emptyY = point.y + (laneOf(emptyPid) - laneOf(eventPid)) * 48;
+      // The same height in the process lane without lock events.
+      const lanes = app.timelineLanes();
+      const laneTop = (pid: number): number => lanes.find((lane) => lane.kind === 'process' && lane.pid === pid)?.top ?? Number.NaN;
+      const emptyY = point.y + laneTop(emptyPid) - laneTop(eventPid);
       return { event: read(point.x, point.y), empty: read(point.x, emptyY), x: point.x, y: point.y };
     },
     { index: lockEventIndex, eventPid: record.lockEvents[lockEventIndex].pid, emptyPid: emptyLanePid },

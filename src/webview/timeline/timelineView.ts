@@ -28,7 +28,7 @@ export class TimelineView {
   private readonly tooltip = element('div', 'tooltip');
   private readonly status = element('p', 'visually-hidden');
   private readonly filterNote = element('p', 'filter-note');
-  private readonly threadLegend = element('p', 'legend thread-legend');
+  private readonly threadLegend = element('p', 'thread-legend');
   private readonly renderer = new TimelineRenderer();
   private readonly viewport = new Viewport(0, 1, 1);
   private model: TimelineModel | null = null;
