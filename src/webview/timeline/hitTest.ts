@@ -1,8 +1,7 @@
 // What is under the pointer (or selected by keyboard) on the timeline, and how to say it.
 
 import { signalWaitText, UNKNOWN_LOCK } from '../../shared/learnerNames';
-import type { LockEvent, TaskRecord, ThreadState } from '../../shared/runRecord';
-import { sampleSpans } from '../../shared/threadFigures';
+import type { LockEvent, TaskRecord, ThreadSample, ThreadState } from '../../shared/runRecord';
 import { baseName, formatMs, formatPercent } from '../format';
 import { rowOf, type Viewport } from './layout';
 import { firstReaching, holdOf, waitOf, type IntervalIndex, type Lane, type StoveLane, type ThreadLane, type TimelineModel } from './model';
@@ -128,11 +127,26 @@ const STATE_WORDS: Record<ThreadState, string> = {
 export function threadText(lane: ThreadLane, t: number): string[] {
   const { thread } = lane;
   const lines = [`Thread ${thread.name} (tid ${thread.tid}) of PID ${lane.pid}${thread.python ? '' : ', not started by Python'}`];
-  const span = sampleSpans(thread).find((candidate) => candidate.toMs >= t && candidate.fromMs <= t);
-  if (span) lines.push(`${capitalised(STATE_WORDS[span.sample.state])}, CPU ${formatPercent(span.sample.cpu)} from ${formatMs(span.fromMs)} to ${formatMs(span.toMs)}`);
-  else if (t < thread.startMs || (thread.endMs !== null && t > thread.endMs)) lines.push(t < thread.startMs ? `Not started yet (it began at ${formatMs(thread.startMs)})` : `Ended at ${formatMs(thread.endMs ?? t)}`);
+  const at = firstSampleFrom(thread.samples, t);
+  const sample = thread.samples[at];
+  const fromMs = at > 0 ? thread.samples[at - 1].t : thread.startMs;
+  if (sample && fromMs <= t) lines.push(`${capitalised(STATE_WORDS[sample.state])}, CPU ${formatPercent(sample.cpu)} from ${formatMs(fromMs)} to ${formatMs(sample.t)}`);
+  else if (t < thread.startMs) lines.push(`Not started yet (it began at ${formatMs(thread.startMs)})`);
+  else if (thread.endMs !== null && t > thread.endMs) lines.push(`Ended at ${formatMs(thread.endMs)}`);
   else lines.push('Not sampled here');
   return lines;
+}
+
+/** The first sample read at `t` or later: the one whose interval covers `t` (samples are in time order). */
+function firstSampleFrom(samples: readonly ThreadSample[], t: number): number {
+  let low = 0;
+  let high = samples.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (samples[middle].t < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Who held the stove at run time `t`, and the process's stove in plain words. */

@@ -11,6 +11,7 @@ import { processesAsTree } from '../../shared/processHierarchy';
 import { sharedTheStove } from '../../shared/threadFigures';
 import { LaneGeometry } from './layout';
 import { stoveTurns, type StoveTurn } from './stoveTurns';
+import { threadStateSpans, type ThreadStateSpans } from './threadStates';
 
 /** Intervals sorted by start; `reachEnd[i]` is the latest end among intervals 0..i. */
 export interface IntervalIndex {
@@ -62,6 +63,7 @@ export interface ThreadLane {
   threadIndex: number;
   /** True when a stove row above shows its turns (its label then carries its colour there). */
   onStove: boolean;
+  states: ThreadStateSpans;
   locks: LockIntervals;
 }
 
@@ -127,7 +129,7 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
     const byTid = new Map<number, number[]>();
     threads.forEach((thread, threadIndex) => {
       byTid.set(thread.tid, [...(byTid.get(thread.tid) ?? []), lanes.length]);
-      lanes.push({ kind: 'thread', pid, label: thread.name, process, thread, threadIndex, onStove, locks: emptyLockIntervals() });
+      lanes.push({ kind: 'thread', pid, label: thread.name, process, thread, threadIndex, onStove, states: threadStateSpans(thread), locks: emptyLockIntervals() });
     });
     threadLanes.set(pid, byTid);
     return index;

@@ -15,10 +15,11 @@ export interface ColumnRun {
 }
 
 /**
- * The kind of each pixel column of the plot, from spans that are in time order and do not
- * overlap (each column is then visited once per span that reaches it).
+ * The kind of each pixel column of the plot, from `count` spans that are in time order and do
+ * not overlap, read through accessors: only those in view are visited, and each column once
+ * per span that reaches it.
  */
-export function kindPerColumn<T>(spans: Iterable<T>, from: (span: T) => number, to: (span: T) => number, kind: (span: T) => number, viewport: Viewport, width: number): Int32Array {
+export function kindPerColumn(count: number, from: (i: number) => number, to: (i: number) => number, kind: (i: number) => number, viewport: Viewport, width: number): Int32Array {
   const kinds = new Int32Array(Math.ceil(width)).fill(NO_KIND);
   const weights = new Map<number, number>();
   let column = -1;
@@ -38,13 +39,10 @@ export function kindPerColumn<T>(spans: Iterable<T>, from: (span: T) => number, 
     }
     weights.clear();
   };
-  for (const span of spans) {
-    const start = from(span);
-    const end = to(span);
-    if (end < viewport.startMs || start > viewport.endMs) continue;
-    const x0 = Math.max(LABEL_WIDTH, viewport.toX(start));
-    const x1 = Math.min(width, viewport.toX(end));
-    const spanKind = kind(span);
+  for (let i = firstEndingAfter(count, to, viewport.startMs); i < count && from(i) <= viewport.endMs; i++) {
+    const x0 = Math.max(LABEL_WIDTH, viewport.toX(from(i)));
+    const x1 = Math.min(width, viewport.toX(to(i)));
+    const spanKind = kind(i);
     for (let c = Math.floor(x0); c < x1; c++) {
       if (c !== column) {
         flush();
@@ -55,6 +53,18 @@ export function kindPerColumn<T>(spans: Iterable<T>, from: (span: T) => number, 
   }
   flush();
   return kinds;
+}
+
+/** The first span that ends at `t` or later (spans in time order end in order too). */
+function firstEndingAfter(count: number, to: (i: number) => number, t: number): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (to(middle) < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Neighbouring columns of one kind, as runs; columns of NO_KIND are left out. */

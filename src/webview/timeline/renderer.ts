@@ -215,7 +215,7 @@ export class TimelineRenderer {
     context.fillStyle = palette.muted;
     context.fillRect(viewport.toX(thread.startMs), top + rowBottom, Math.max(1, viewport.toX(lifeEnd) - viewport.toX(thread.startMs)), 1);
     const paths: Record<DrawnThreadState, Path2D> = { running: new Path2D(), 'waiting-for-gil': new Path2D(), 'waiting-for-core': new Path2D(), waiting: new Path2D() };
-    for (const run of threadStateRuns(thread, viewport, width)) {
+    for (const run of threadStateRuns(lane.states, viewport, width)) {
       const asleep = run.state === 'waiting';
       const y = asleep ? top + (rowTop + rowBottom - ASLEEP_BAR_PX) / 2 : top + rowTop;
       paths[run.state].rect(run.x0, y, run.x1 - run.x0, asleep ? ASLEEP_BAR_PX : rowBottom - rowTop);
@@ -241,7 +241,8 @@ export class TimelineRenderer {
    */
   private drawStove(context: CanvasRenderingContext2D, lane: StoveLane, top: number, viewport: Viewport, palette: Palette, width: number): void {
     const [rowTop, rowBottom] = rowOf('stove', 'turns') ?? ROWS.cpu;
-    const turns = columnRuns(kindPerColumn(lane.turns, (turn) => turn.fromMs, (turn) => turn.toMs, (turn) => turn.holder, viewport, width));
+    const { turns: all } = lane;
+    const turns = columnRuns(kindPerColumn(all.length, (i) => all[i].fromMs, (i) => all[i].toMs, (i) => all[i].holder, viewport, width));
     const threads = lane.process.threads ?? [];
     const names: Array<{ text: string; x: number }> = [];
     context.font = '10px var(--vscode-font-family, sans-serif)';
