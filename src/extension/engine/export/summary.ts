@@ -75,7 +75,7 @@ function threadSection(record: RunRecord<LockEventList>): string | null {
         `${seconds(thread.startMs)}–${thread.endMs === null ? '…' : seconds(thread.endMs)}`,
         thread.cpuMs === null ? '–' : formatMs(thread.cpuMs),
         share === null ? '–' : formatPercent(share * 100),
-        fastSamples.length === 0 ? '–' : formatMs(timeTotals(fastSamples).gilWaitMs),
+        fastSamples.length === 0 ? '–' : gilWait(timeTotals(fastSamples).gilWaitMs),
       ]);
     });
     const sentence = stoveSentence(stoveShares(process), record.python.gilEnabled ?? true);
@@ -89,6 +89,11 @@ function threadSection(record: RunRecord<LockEventList>): string | null {
     lines.push(`  The stove (who held the GIL${every ? `, read every ${every} ms` : ''} while two or more threads wanted to run):`, ...stoves);
   }
   return lines.join('\n');
+}
+
+/** A thread that never waited for the GIL reads "none", not "0.000 ms". */
+function gilWait(ms: number): string {
+  return ms > 0 ? formatMs(ms) : 'none';
 }
 
 /** The share of its life a thread ran on a core; null when its CPU time is not known. */
