@@ -19,6 +19,7 @@
 
 import * as fs from 'node:fs';
 import { openIfExists, readFromStart } from './linuxProcFiles';
+import { listThreadIds, reconcileThreads } from './threadListing';
 import { emptyProcPidStat, parseComm, parseProcPidStatInto, parseSchedstatInto, processKey, type ProcPidStat, type SchedTimes } from './linuxProcStat';
 import type { ObservedThread } from '../processReading';
 import type { ThreadStateClassifier } from '../threadStates';
@@ -205,31 +206,13 @@ export class ProcessThreadTimes {
    */
   private list(numThreads: number, buffer: Buffer): void {
     this.needsListing = false;
-    let tids: number[];
-    try {
-      // A listing costs about as much as a read: a process of one thread needs none.
-      tids = numThreads <= 1 ? [this.pid] : fs.readdirSync(`/proc/${this.pid}/task`).map(Number);
-    } catch {
-      tids = [];
-    }
-    const kept: ThreadFiles[] = [];
-    for (const thread of this.threads) {
-      if (tids.includes(thread.tid)) {
-        kept.push(thread);
-      } else {
-        thread.close();
-      }
-    }
-    for (const tid of tids) {
-      if (!kept.some((thread) => thread.tid === tid)) {
-        const identity = this.identityOf(tid, buffer);
-        const fd = identity === null ? null : openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
-        if (identity !== null && fd !== null) {
-          kept.push(new ThreadFiles(tid, fd, identity.key, identity.name));
-        }
-      }
-    }
-    this.threads = kept;
+    // A listing costs about as much as a read: a process of one thread needs none.
+    const tids = numThreads <= 1 ? [this.pid] : listThreadIds(this.pid);
+    this.threads = reconcileThreads(this.threads, tids, (tid) => {
+      const identity = this.identityOf(tid, buffer);
+      const fd = identity === null ? null : openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
+      return identity !== null && fd !== null ? new ThreadFiles(tid, fd, identity.key, identity.name) : null;
+    });
   }
 
   /**

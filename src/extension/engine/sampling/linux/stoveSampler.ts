@@ -25,6 +25,7 @@ import * as fs from 'node:fs';
 import { openIfExists, readFromStart, READ_BUFFER_BYTES } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseProcPidStatInto, parseSchedstatInto, type SchedTimes } from './linuxProcStat';
 import { emptyThreadSyscall, futexSyscalls, isFutexWait, parseThreadSyscallInto, type ThreadSyscall } from './linuxThreadSyscall';
+import { listThreadIds, reconcileThreads } from './threadListing';
 import { dominantState, GilWords, splitInterval, type ThreadTimeSplit } from './gilWaits';
 import type { ThreadState } from '../../../../shared/runRecord';
 import type { RunClock } from '../../run/runClock';
@@ -215,29 +216,7 @@ export class ProcessStove {
   /** Keeps the files of threads still listed, opens those of new ones, closes the rest. */
   private list(): void {
     this.needsListing = false;
-    let tids: number[];
-    try {
-      tids = fs.readdirSync(`/proc/${this.pid}/task`).map(Number);
-    } catch {
-      tids = [];
-    }
-    const kept: StoveThread[] = [];
-    for (const thread of this.threads) {
-      if (tids.includes(thread.tid)) {
-        kept.push(thread);
-      } else {
-        thread.close();
-      }
-    }
-    for (const tid of tids) {
-      if (!kept.some((thread) => thread.tid === tid)) {
-        const opened = this.openThread(tid);
-        if (opened !== null) {
-          kept.push(opened);
-        }
-      }
-    }
-    this.threads = kept;
+    this.threads = reconcileThreads(this.threads, listThreadIds(this.pid), (tid) => this.openThread(tid));
   }
 
   private openThread(tid: number): StoveThread | null {
