@@ -30,6 +30,8 @@ export interface LiveRunStart {
   argv: string[];
   python: RunRecord['python'];
   cores: number;
+  /** Absent when drawn from a record made before it was recorded. */
+  sampling?: RunRecord['sampling'];
   startedAt: string;
 }
 
@@ -74,6 +76,7 @@ export function emptyLiveRecord(run: LiveRunStart): RunRecord {
     outcome: 'exited',
     durationMs: 0,
     cores: run.cores,
+    ...(run.sampling ? { sampling: run.sampling } : {}),
     truncated: false,
     startedAt: run.startedAt,
     processes: [],

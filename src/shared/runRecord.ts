@@ -72,12 +72,35 @@ export interface ProcessEntry {
 export const THREAD_STATES = ['running', 'waiting-for-gil', 'waiting-for-core', 'waiting', 'unknown'] as const;
 export type ThreadState = (typeof THREAD_STATES)[number];
 
+/**
+ * One thread over the interval since its previous sample (for its first, since it began or
+ * was first read). Two rates (see RunRecord.sampling): every `intervalMs`, and, while two or
+ * more threads of its process want to run, every `fastThreadIntervalMs` (the fast samples,
+ * the only ones with `gilWaitMs`).
+ *
+ * `ranMs`, `coreWaitMs`, `gilWaitMs` and `waitingMs` say how the interval was spent, in ms (to
+ * the µs): those present add up to it. Linux only; absent elsewhere and in records made before
+ * they were recorded. A thread's shares of a stretch of time are sums of these over its
+ * samples (threadShares.ts), not counts of samples by state.
+ */
 export interface ThreadSample {
   t: number;
   /** Percent of one core the thread used since its previous sample. */
   cpu: number;
   /** The state that took most of the interval. */
   state: ThreadState;
+  /** On a core. */
+  ranMs?: number;
+  /** Ready to run, waiting for a free core. */
+  coreWaitMs?: number;
+  /**
+   * Ready to run Python code, asleep waiting for the process's GIL (see `waiting-for-gil`).
+   * Only fast samples have it (0 when there was no such wait); in the others such a wait,
+   * if any, is part of `waitingMs`.
+   */
+  gilWaitMs?: number;
+  /** Asleep for anything else: a lock, I/O, a sleep, a child. */
+  waitingMs?: number;
 }
 
 export interface ThreadEntry {
@@ -99,7 +122,8 @@ export interface ThreadEntry {
   cpuMs: number | null;
   /**
    * Linux: one per sample the thread was read at (a process idle since the previous tick is
-   * not read; the next sample covers the gap). Empty where the platform does not say (macOS,
+   * not read; the next sample covers the gap), at the fast rate while its process was read
+   * fast (RunRecord.sampling). Empty where the platform does not say (macOS,
    * Windows) and on kernels without scheduler statistics.
    */
   samples: ThreadSample[];
@@ -262,6 +286,8 @@ export interface RunRecord<LockEvents extends LockEventList = LockEvent[]> {
   outcome: RunOutcome;
   durationMs: number;
   cores: number;
+  /** How the processes and threads were sampled. Absent in records made before it was recorded. */
+  sampling?: SamplingFacts;
   /** True if any cap was hit (output, processes, samples, events). */
   truncated: boolean;
   /** Wall-clock start, ISO 8601, for people; every other time is relative. */
@@ -280,6 +306,24 @@ export interface RunRecord<LockEvents extends LockEventList = LockEvent[]> {
   warnings: string[];
   /** Health of the event channel: records dropped because they were malformed or unauthenticated. */
   events: { received: number; malformed: number; unauthenticated: number };
+}
+
+/** How often the run's processes and threads were sampled. */
+export interface SamplingFacts {
+  /** ms between two samples of every process, and of its threads (Linux). */
+  intervalMs: number;
+  /**
+   * ms between two fast samples of the threads of a process while two or more of them want
+   * to run (they ran or waited for a core in the last `intervalMs`): often enough to see the
+   * GIL pass between them. null where threads are not sampled (macOS, Windows, kernels
+   * without scheduler statistics): then there are no fast samples.
+   */
+  fastThreadIntervalMs: number | null;
+  /**
+   * The most fast samples a process's threads get (a minute at the fast rate); after that its
+   * threads are sampled every `intervalMs` again.
+   */
+  fastSamplesPerProcess: number;
 }
 
 export type RunOutcome = 'exited' | 'stopped' | 'timed-out' | 'failed-to-start';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RunRecord } from '../../src/shared/runRecord';
 import { isProcessAlive } from '../../src/extension/engine/run/processTree';
+import { itWithPython } from '../helpers/pythonVersions';
 import { runCli } from '../helpers/cli';
 import { SAMPLES_DIR, writeProgram } from '../helpers/pythonPrograms';
 
@@ -168,11 +169,17 @@ describe('parallel-lab run (command line)', function () {
 
     it('a Python that is too old', async () => {
       const fake = tempFile('python2');
-      writeFileSync(fake, '#!/bin/sh\necho /usr/bin/python2.7\necho 2.7.18\necho ascii\n'); // the probe's three lines, as Python 2.7 answers them
+      writeFileSync(fake, '#!/bin/sh\necho /usr/bin/python2.7\necho 2.7.18\necho ascii\necho gil\n'); // the probe's four lines, as Python 2.7 answers them
       chmodSync(fake, 0o755);
       const result = await runCli(['run', COUNTER, '--python', fake]);
       assert.equal(result.code, 2);
       assertCleanError(result.stderr, /needs Python 3\.8 or later, but .*python2 is Python 2\.7\.18/);
+    });
+
+    itWithPython('2.7', 'a real Python 2.7, which the probe itself runs on', async (python) => {
+      const result = await runCli(['run', COUNTER, '--python', python]);
+      assert.equal(result.code, 2);
+      assertCleanError(result.stderr, /needs Python 3\.8 or later, but .*python2\.7 is Python 2\.7\.\d+/);
     });
 
     it('a bad option', async () => {

@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { applyDeltas, emptyLiveRecord, type LiveDelta } from '../../src/shared/liveDeltas';
-import type { RunRecord, StartMethod } from '../../src/shared/runRecord';
+import type { ProcessEntry, RunRecord, StartMethod } from '../../src/shared/runRecord';
+import { isFastSample } from '../../src/shared/threadShares';
 import { RunRecordBuilder } from '../../src/extension/engine/record/recordBuilder';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { ObservedProcess, ObservedThread } from '../../src/extension/engine/sampling/processReading';
@@ -150,6 +151,9 @@ describe('a live run equals its finished record', function () {
     const names = finished.processes.map((p) => (p.threads ?? []).map((t) => t.name));
     assert.deepEqual(names.slice(0, 2), [['MainThread', 'chef-1', 'chef-2'], ['MainThread', 'helper-0', 'helper-1']], JSON.stringify(names));
     assert.ok(finished.processes[0].threads?.some((t) => t.samples.length > 1), 'the threads were sampled');
+    // The chefs fight over the GIL: their samples come at the fast rate too, and reach the panel as well.
+    const readFast = (p: ProcessEntry): boolean => (p.threads ?? []).filter((t) => t.samples.some(isFastSample)).length >= 2;
+    assert.ok(readFast(finished.processes[0]) && readFast(finished.processes[1]), 'the threads of both processes were read fast');
     assertLiveEqualsFinished(live, finished);
     // Shown while the program still ran, not only at the end.
     const named = batches.findIndex((batch) => batch.some((d) => d.kind === 'thread' && d.thread.name === 'chef-2'));
@@ -224,7 +228,7 @@ function observed(pid: number, key: string, threads?: ObservedThread[]): Observe
 }
 
 function thread(tid: number, key: string, cpuTimeMs: number): ObservedThread {
-  return { tid, key, name: 'python3', cpu: 40, state: 'running', cpuTimeMs };
+  return { tid, key, name: 'python3', cpu: 40, state: 'running', ranMs: 40, coreWaitMs: 0, waitingMs: 60, cpuTimeMs };
 }
 
 function tick(t: number, processes: ObservedProcess[]): SamplerTick {

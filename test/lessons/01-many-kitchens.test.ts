@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { PROCESS_SOURCE_ENV } from '../../src/extension/engine/sampling/processSource';
 import { formatSummary } from '../../src/extension/engine/export/summary';
 import { coreShare, coreWait } from '../../src/shared/cpuFigures';
+import { isFastSample, timeTotals } from '../../src/shared/threadShares';
 import type { RunRecord, ThreadEntry } from '../../src/shared/runRecord';
 import { quantile, runSample, SAMPLE_INTERVAL_MS, withRole } from './lessonSupport';
 
@@ -115,6 +116,13 @@ describe('lesson 1: many kitchens', function () {
     const to = Math.max(...chefs.map((chef) => chef.endMs ?? from));
     const together = chefs.reduce((sum, chef) => sum + (chef.cpuMs ?? 0), 0) / (to - from);
     assert.ok(together <= 1.1, `the chefs used ${together.toFixed(2)} cores together`);
+    // They were read fast while they fought, and waited for the GIL, not only for a core.
+    for (const chef of chefs) {
+      const fast = timeTotals(chef.samples.filter(isFastSample));
+      assert.ok(fast.totalMs >= 0.5 * (chef.endMs! - chef.startMs), `${chef.name} was read fast for ${fast.totalMs.toFixed(0)} ms of its life`);
+      assert.ok(fast.gilWaitMs >= 0.2 * fast.totalMs, `${chef.name} waited for the GIL ${fast.gilWaitMs.toFixed(0)} of ${fast.totalMs.toFixed(0)} ms`);
+    }
+    assert.match(formatSummary(record), new RegExp(`MainProcess: ${pieces} threads shared one stove: `));
   });
 
   for (const listing of [false, true]) {

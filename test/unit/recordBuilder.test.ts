@@ -51,7 +51,7 @@ describe('RunRecordBuilder', () => {
   });
 
   it('marks the record truncated when a cap is hit, and stops growing', () => {
-    const builder = new RunRecordBuilder({ processes: 2, samplesPerProcess: 3, coreSamples: 2, threadsPerProcess: 2, samplesPerThread: 3 });
+    const builder = new RunRecordBuilder({ processes: 2, samplesPerProcess: 3, coreSamples: 2, threadsPerProcess: 2, samplesPerThread: 3, fastSamplesPerThread: 3 });
     for (let t = 0; t < 5; t++) builder.applySamplerTick(tick(t, [observed(1, 0, '1@1'), observed(2, 0, '2@1'), observed(3, 0, '3@1')]));
     const processes = builder.finishProcesses(10);
     assert.equal(processes.length, 2);

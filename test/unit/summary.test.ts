@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { formatSummary } from '../../src/extension/engine/export/summary';
-import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord, type ThreadEntry } from '../../src/shared/runRecord';
+import { RUN_RECORD_SCHEMA, type ProcessEntry, type RunRecord, type ThreadEntry, type ThreadSample } from '../../src/shared/runRecord';
 
 function process(pid: number, ppid: number, role: ProcessEntry['role'], name: string, cpu: number[], core: number, cpuMs: number | null): ProcessEntry {
   return {
@@ -84,11 +84,28 @@ describe('formatSummary', () => {
     const part = threaded.split('\n\n').find((section) => section.startsWith('Threads'));
     assert.ok(part, threaded);
     assert.deepEqual(part.split('\n').slice(1).map((line) => line.trim().split(/\s{2,}/)), [
-      ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)'],
-      ['10', 'MainProcess', 'MainThread', '10', '0.00 s–1.50 s', '–', '–'],
-      ['chef-1', '21', '0.50 s–1.50 s', '250 ms', '25 %'],
+      ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)', 'WAITED FOR THE GIL'],
+      ['10', 'MainProcess', 'MainThread', '10', '0.00 s–1.50 s', '–', '–', '–'],
+      ['chef-1', '21', '0.50 s–1.50 s', '250 ms', '25 %', '–'],
       // Still running when the record was made: its life runs to the end of the run.
-      ['python3 (not started by Python)', '22', '1.00 s–…', '5.0 ms', '1 %'],
+      ['python3 (not started by Python)', '22', '1.00 s–…', '5.0 ms', '1 %', '–'],
     ]);
+    assert.ok(!part.includes('stove'), 'no stove where no thread was read fast');
+  });
+
+  it('sums the time each thread read fast waited for the GIL, and says how they shared the stove', () => {
+    // Two chefs take turns: each 5 ms, one runs 4 ms and waits 1 ms for the GIL, the other the reverse.
+    const fast = (t: number, ranMs: number): ThreadSample => ({ t, cpu: ranMs * 20, state: ranMs > 2.5 ? 'running' : 'waiting-for-gil', ranMs, coreWaitMs: 0, gilWaitMs: 5 - ranMs, waitingMs: 0 });
+    const times = Array.from({ length: 20 }, (_, i) => 105 + i * 5);
+    const chef = (tid: number, first: number): ThreadEntry => ({
+      tid, name: `chef-${tid}`, python: true, startMs: 0, endMs: 300, cpuMs: 100,
+      samples: [{ t: 100, cpu: 50, state: 'running', ranMs: 50, coreWaitMs: 0, waitingMs: 50 }, ...times.map((t, i) => fast(t, i % 2 === first ? 4 : 1))],
+    });
+    const [main] = record.processes;
+    const stove = formatSummary({ ...record, sampling: { intervalMs: 100, fastThreadIntervalMs: 5, fastSamplesPerProcess: 12_000 }, processes: [{ ...main, threads: [chef(1, 0), chef(2, 1)] }] });
+    const part = stove.split('\n\n').find((section) => section.startsWith('Threads')) ?? '';
+    assert.match(part, / chef-1 +1 .* 50\.0 ms$/m, part);
+    assert.match(part, / chef-2 +2 .* 50\.0 ms$/m, part);
+    assert.match(part, /\n {2}The stove \(who held the GIL, read every 5 ms while two or more threads wanted to run\):\n {4}\d+ MainProcess: 2 threads shared one stove: each ran about 50 % of the time; while one ran, the others waited for the GIL \(about 50 % of the time each\)\.$/, part);
   });
 });

@@ -10,9 +10,9 @@ holder only counts `depth`, and the release appends the finished cycle to the ba
 its hold time to `quick_holds` once the lock switched to aggregation (folded into counts in
 bulk). Anything else goes to the slow paths in lock_state.py.
 
-The release fast path is written out three times, in `exit` here, in SemLock's `release`
-closure (traced_semlock.py) and in the threading wrappers' `release` (traced_thread_lock.py),
-on purpose: a shared helper would add a Python call (about 0.05 µs) to every cycle, a sixth
+The acquire and release fast paths are written out three times, in `enter` and `exit` here,
+in SemLock's `acquire` and `release` closures (traced_semlock.py) and in the threading
+wrappers' `acquire` and `release` (traced_thread_lock.py), on purpose: a shared helper would add a Python call (about 0.05 µs) to every cycle, a sixth
 of the budget. Change one, change the others.
 
 A release writes the state before it lets the lock go: the moment it is free, another

@@ -1,6 +1,7 @@
 // The plain-text summary the command line prints after a run: the process tree, the threads
-// of processes that had more than one, how busy each core was with the run and with other
-// programs, the exit, and the warnings. Pure formatting of a finished record.
+// of processes that had more than one and how they shared the GIL (the stove), how busy each
+// core was with the run and with other programs, the exit, and the warnings. Pure formatting
+// of a finished record.
 
 import { coreMeans, coreShareText, coreWaitSentence, processCpu } from '../../../shared/cpuFigures';
 import { formatMs, formatPercent } from '../../../shared/format';
@@ -8,6 +9,8 @@ import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOC
 import { processesAsTree } from '../../../shared/processHierarchy';
 import { channelStats, lockStats, signalWaitStats, workerTaskStats, type LockStats, type SignalWaitStats } from '../../../shared/recordStats';
 import type { LockEventList, RunRecord, ThreadEntry } from '../../../shared/runRecord';
+import { stoveSentence } from '../../../shared/stoveWords';
+import { isFastSample, stoveShares, timeTotals } from '../../../shared/threadShares';
 
 export function formatSummary(record: RunRecord<LockEventList>): string {
   const sections = [processSection(record)];
@@ -50,17 +53,20 @@ function processSection(record: RunRecord<LockEventList>): string {
 }
 
 /**
- * Each thread of every process that had two or more: its CPU time, and the share of its life
- * it spent on a core (a thread of Python code that shares the GIL with others gets at most its
- * part of one core, whatever the number of cores).
+ * Each thread of every process that had two or more: its CPU time, the share of its life it
+ * spent on a core (a thread of Python code that shares the GIL with others gets at most its
+ * part of one core, whatever the number of cores), and how long it waited for the GIL where
+ * its threads were read fast; then, for each process read fast, the stove in words.
  */
 function threadSection(record: RunRecord<LockEventList>): string | null {
   const rows: string[][] = [];
+  const stoves: string[] = [];
   for (const process of record.processes) {
     const threads = process.threads ?? [];
     if (threads.length < 2) continue;
     threads.forEach((thread, i) => {
       const share = lifeOnACore(thread, record.durationMs);
+      const fastSamples = thread.samples.filter(isFastSample);
       rows.push([
         i === 0 ? String(process.pid) : '',
         i === 0 ? process.name : '',
@@ -69,12 +75,25 @@ function threadSection(record: RunRecord<LockEventList>): string | null {
         `${seconds(thread.startMs)}–${thread.endMs === null ? '…' : seconds(thread.endMs)}`,
         thread.cpuMs === null ? '–' : formatMs(thread.cpuMs),
         share === null ? '–' : formatPercent(share * 100),
+        fastSamples.length === 0 ? '–' : gilWait(timeTotals(fastSamples).gilWaitMs),
       ]);
     });
+    const sentence = stoveSentence(stoveShares(process), record.python.gilEnabled ?? true);
+    if (sentence !== '') stoves.push(`    ${process.pid} ${process.name}: ${sentence}`);
   }
   if (rows.length === 0) return null;
-  const header = ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)'];
-  return ['Threads (of processes with more than one)', ...table([header, ...rows])].join('\n');
+  const header = ['PID', 'PROCESS', 'THREAD', 'TID', 'LIFETIME', 'CPU TIME', 'ON A CORE (SHARE OF ITS LIFE)', 'WAITED FOR THE GIL'];
+  const lines = ['Threads (of processes with more than one)', ...table([header, ...rows])];
+  if (stoves.length > 0) {
+    const every = record.sampling?.fastThreadIntervalMs;
+    lines.push(`  The stove (who held the GIL${every ? `, read every ${every} ms` : ''} while two or more threads wanted to run):`, ...stoves);
+  }
+  return lines.join('\n');
+}
+
+/** A thread that never waited for the GIL reads "none", not "0.000 ms". */
+function gilWait(ms: number): string {
+  return ms > 0 ? formatMs(ms) : 'none';
 }
 
 /** The share of its life a thread ran on a core; null when its CPU time is not known. */

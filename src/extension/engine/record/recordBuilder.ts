@@ -18,6 +18,7 @@ import { ConnectionsRead } from './connectionsRead';
 import { childExitFacts, childStartFacts, commandName, isUnknownChild, processStartOf, UnplacedExits } from '../tracer/tracerEvents';
 import { LAUNCHER_NAME, RootLauncher } from './rootLauncher';
 import { coreSampleOf, processSampleOf, type SamplerTick } from '../sampling/sampler';
+import type { StoveReading } from '../sampling/linux/stoveSampler';
 import type { TracerRecord } from '../tracer/tracerProtocol';
 import { ThreadTable, type ThreadCaps } from './threadTable';
 import type { Workers } from './unfinishedTasks';
@@ -36,6 +37,9 @@ export const DEFAULT_CAPS: RecordCaps = {
   // A thread per task or per request: the first ones show what the program does.
   threadsPerProcess: 500,
   samplesPerThread: 36_000,
+  // 5 ms samples of threads that want to run: a minute's worth. The sampler reads a process
+  // fast no longer than that (stoveWatch.ts), then every 100 ms again.
+  fastSamplesPerThread: 12_000,
 };
 
 interface LiveEntry {
@@ -238,7 +242,7 @@ export class RunRecordBuilder {
       if (!live.entry.traced && live.entry.command === undefined) this.change(live, { command: observed.command });
       seen.add(live);
       this.pushSample(live, processSampleOf(tick.t, observed));
-      if (observed.threads !== undefined) this.threadsOf(live).observe(tick.t, observed.threads);
+      if (observed.threads !== undefined) this.threadsOf(live).observe(tick.t, observed.threads, observed.threadsReadFast !== true);
       // Until it ends: then the tracer's figure, taken at its exit, is the last word.
       if (live.entry.endMs === null && observed.cpuTimeMs !== null && observed.cpuTimeMs !== live.entry.cpuMs) this.change(live, { cpuMs: observed.cpuTimeMs });
     }
@@ -253,6 +257,14 @@ export class RunRecordBuilder {
       if (this.coreSamples.length < this.caps.coreSamples) this.coreSamples.push(coreSample);
       else this.truncatedProcesses = true;
     }
+  }
+
+  /** A fast reading of a process's threads (stoveWatch.ts): their samples in between ticks. */
+  applyStoveReading(reading: StoveReading): void {
+    const live = this.current(reading.pid);
+    if (!live?.threads || reading.threads.length === 0) return;
+    live.threads.addFastSamples(reading.threads);
+    this.threadedEntries.add(live);
   }
 
   addWarning(message: string): void {

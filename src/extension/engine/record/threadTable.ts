@@ -1,8 +1,10 @@
 // The threads of one process in the run record, merged from its two sources:
 // - the tracer: each Python thread's native id, name, exact start and end, and its CPU time
 //   at the end (the thread the process began with comes with its process-start);
-// - the sampler (Linux): each thread's CPU % and state per sample, and the kernel's name for
-//   threads Python did not start.
+// - the sampler (Linux): each thread's CPU %, state and time spent per sample, and the
+//   kernel's name for threads Python did not start; while its process is read fast
+//   (stoveWatch.ts), each thread's samples come from the fast reader, every few ms, with the
+//   time it waited for the GIL.
 // A thread is one entry from its start to its end; a tid the sampler reads with another start
 // time, or that the tracer reports starting again after its thread ended, is a new thread.
 // Bounded like the process table: past a cap, threads or samples are left out and the
@@ -10,12 +12,16 @@
 // to get (drainChanges).
 
 import type { LiveDelta, ThreadFacts } from '../../../shared/liveDeltas';
-import type { ThreadEntry } from '../../../shared/runRecord';
+import type { ThreadEntry, ThreadSample } from '../../../shared/runRecord';
+import type { StoveThreadSample } from '../sampling/linux/stoveSampler';
 import type { ObservedThread } from '../sampling/processReading';
 
 export interface ThreadCaps {
   threadsPerProcess: number;
+  /** Samples of the sampler's ticks. */
   samplesPerThread: number;
+  /** Fast samples (the fast reader's), apart. */
+  fastSamplesPerThread: number;
 }
 
 /**
@@ -42,6 +48,8 @@ interface LiveThread {
   endSource: EndSource | null;
   /** How many of its samples a live view has. */
   samplesSent: number;
+  /** How many of its samples are fast ones. */
+  fastSamples: number;
 }
 
 export class ThreadTable {
@@ -95,8 +103,12 @@ export class ThreadTable {
     this.end(known, endMs, 'tracer');
   }
 
-  /** What the sampler read of the process's threads at `t` (Linux, when it read them). */
-  observe(t: number, observed: readonly ObservedThread[]): void {
+  /**
+   * What the sampler read of the process's threads at `t` (Linux, when it read them).
+   * `withSamples` false: the threads are read fast (addFastSamples), and this reading only
+   * says which threads there are, and their CPU time so far.
+   */
+  observe(t: number, observed: readonly ObservedThread[], withSamples = true): void {
     const seen = new Set<LiveThread>();
     for (const thread of observed) {
       let live = this.byTid.get(thread.tid);
@@ -108,7 +120,10 @@ export class ThreadTable {
       }
       live.samplerKey = thread.key;
       seen.add(live);
-      this.pushSample(live, { t, cpu: thread.cpu, state: thread.state });
+      if (withSamples) {
+        const { cpu, state, ranMs, coreWaitMs, waitingMs } = thread;
+        this.pushSample(live, { t, cpu, state, ranMs: toMicros(ranMs), coreWaitMs: toMicros(coreWaitMs), waitingMs: toMicros(waitingMs) });
+      }
       // Until it ends: then the tracer's figure, taken at its end, is the last word.
       if (live.entry.endMs === null && live.entry.cpuMs !== thread.cpuTimeMs) this.change(live, { cpuMs: thread.cpuTimeMs });
     }
@@ -118,6 +133,27 @@ export class ThreadTable {
     if (observed.length === 0) return;
     for (const live of this.byTid.values()) {
       if (!seen.has(live) && live.samplerKey !== null && live.entry.endMs === null) this.end(live, t, 'gone');
+    }
+  }
+
+  /**
+   * The fast reader's samples of the process's threads. A thread not known yet (neither the
+   * tracer nor a tick has told of it: it began a moment ago) gets its samples from the next
+   * reading after a tick made it known.
+   */
+  addFastSamples(samples: readonly StoveThreadSample[]): void {
+    for (const { tid, t, cpu, state, split } of samples) {
+      const live = this.byTid.get(tid);
+      if (!live || (live.entry.endMs !== null && t > live.entry.endMs + LAST_READ_AFTER_END_MS)) continue;
+      this.pushFastSample(live, {
+        t,
+        cpu,
+        state,
+        ranMs: toMicros(split.ranNs / 1e6),
+        coreWaitMs: toMicros(split.coreWaitNs / 1e6),
+        gilWaitMs: toMicros(split.gilWaitNs / 1e6),
+        waitingMs: toMicros(split.waitingNs / 1e6),
+      });
     }
   }
 
@@ -154,7 +190,7 @@ export class ThreadTable {
       return undefined;
     }
     const entry: ThreadEntry = { ...init, endMs: null, cpuMs: null, samples: [] };
-    const live: LiveThread = { entry, index: this.threads.length, samplerKey: null, endSource: null, samplesSent: 0 };
+    const live: LiveThread = { entry, index: this.threads.length, samplerKey: null, endSource: null, samplesSent: 0, fastSamples: 0 };
     this.threads.push(live);
     this.entries.push(entry);
     this.byTid.set(init.tid, live);
@@ -173,14 +209,29 @@ export class ThreadTable {
     this.changed.add(live);
   }
 
-  private pushSample(live: LiveThread, sample: ThreadEntry['samples'][number]): void {
-    if (live.entry.samples.length < this.caps.samplesPerThread) {
+  private pushSample(live: LiveThread, sample: ThreadSample): void {
+    if (live.entry.samples.length - live.fastSamples < this.caps.samplesPerThread) {
       live.entry.samples.push(sample);
       this.sampled.add(live);
     } else {
       this.truncated = true;
     }
   }
+
+  private pushFastSample(live: LiveThread, sample: ThreadSample): void {
+    if (live.fastSamples < this.caps.fastSamplesPerThread) {
+      live.entry.samples.push(sample);
+      live.fastSamples++;
+      this.sampled.add(live);
+    } else {
+      this.truncated = true;
+    }
+  }
+}
+
+/** ms kept to the µs: finer digits would only lengthen the record. */
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 /** A thread's facts as a live view gets them: without its samples, which go separately. */

@@ -27,7 +27,7 @@ import { UserFacingError } from './errors';
 import { EventServer } from '../tracer/eventServer';
 import { resolvePython, type PythonInfo } from '../interpreter/pythonInterpreter';
 import { utf8StdioVariables } from '../interpreter/pythonStdio';
-import { RunRecordBuilder } from '../record/recordBuilder';
+import { DEFAULT_CAPS, RunRecordBuilder } from '../record/recordBuilder';
 import { RunClock } from './runClock';
 import { Runner, type RootExit, type StdinMode } from './runner';
 import { Sampler, type SamplerTick } from '../sampling/sampler';
@@ -113,7 +113,7 @@ export class ProfileRun {
     await checkProgramFile(file);
     const python = await resolvePython(request.python);
 
-    const builder = new RunRecordBuilder();
+    const builder = new RunRecordBuilder(DEFAULT_CAPS);
     const clock = new RunClock();
     const liveQueue: LiveDelta[] | null = request.live ? [] : null;
     const events = await EventServer.open(
@@ -152,6 +152,8 @@ export class ProfileRun {
       intervalMs: request.intervalMs ?? DEFAULTS.intervalMs,
       clock,
       extraPids: () => builder.livePids(),
+      // The sampler stops reading a process fast before its threads reach the record's cap.
+      fastThreads: { readsPerProcess: DEFAULT_CAPS.fastSamplesPerThread, onReading: (reading) => builder.applyStoveReading(reading) },
       onTick: (tick) => {
         builder.applySamplerTick(tick);
         observer.onTick?.(tick);
@@ -172,6 +174,7 @@ export class ProfileRun {
       argv: this.request.args ?? [],
       python: this.pythonFacts(),
       cores: os.cpus().length,
+      sampling: this.sampler.facts,
       startedAt: this.clock.startedAt.toISOString(),
     };
   }
@@ -265,6 +268,7 @@ export class ProfileRun {
       outcome,
       durationMs,
       cores: os.cpus().length,
+      sampling: this.sampler.facts,
       truncated: this.builder.truncated || output.stdoutTruncated || output.stderrTruncated,
       startedAt: this.clock.startedAt.toISOString(),
       processes: this.builder.finishProcesses(durationMs),

@@ -37,6 +37,11 @@ export interface ObservedProcess extends TreeProcess {
    * on a kernel without scheduler times, and where the platform does not say (macOS, Windows).
    */
   threads?: ObservedThread[];
+  /**
+   * True while the fast reader (stoveWatch.ts) samples its threads: then the record takes
+   * their samples from it, and `threads` only says which threads there are.
+   */
+  threadsReadFast?: boolean;
 }
 
 /** One thread of a process, as the sampler read it. */
@@ -51,6 +56,10 @@ export interface ObservedThread {
   cpu: number;
   /** What took most of that interval. */
   state: ThreadState;
+  /** How that interval was spent, in ms: on a core, ready but waiting for one, and the rest (blocked). */
+  ranMs: number;
+  coreWaitMs: number;
+  waitingMs: number;
   /** CPU time it has used since it began. */
   cpuTimeMs: number;
 }
@@ -67,6 +76,8 @@ export interface RunRoots {
 }
 
 export interface ProcessSource {
+  /** Whether read() reads each process's threads (ObservedProcess.threads) on this platform. */
+  readonly readsThreads: boolean;
   /**
    * Every live process of the run, with its usage since the previous call. `atMs`, on the
    * run's clock, is when the reading started.

@@ -1,10 +1,14 @@
 // Samples the processes of a run every interval: CPU and memory of each and the CPU each
 // last ran on (processSource.ts), how busy every core was since the previous tick, and how
-// much of that was the run's own work (coreShare.ts): the rest is other programs'.
+// much of that was the run's own work (coreShare.ts): the rest is other programs'. Where
+// threads are read (Linux), the threads of a process where two or more want to run are read
+// every few ms in between (linux/stoveWatch.ts).
 
-import type { CoreSample, ProcessSample } from '../../../shared/runRecord';
+import type { CoreSample, ProcessSample, SamplingFacts } from '../../../shared/runRecord';
 import { placeRunOnCores } from './coreShare';
 import { CoreUsageMeter, CpuTimesReader } from './coreUsage';
+import type { StoveReading } from './linux/stoveSampler';
+import { StoveWatch } from './linux/stoveWatch';
 import type { ObservedProcess, ProcessSource } from './processReading';
 import { createProcessSource } from './processSource';
 import type { RunClock } from '../run/runClock';
@@ -32,6 +36,13 @@ export interface SamplerOptions {
   onTick: (tick: SamplerTick) => void;
   /** Asked on every tick: see RunRoots.extraPids. */
   extraPids?: () => Iterable<number>;
+  /** Read threads fast where two or more want to run (where threads are read); not when absent. */
+  fastThreads?: {
+    /** The most fast reads of one process. */
+    readsPerProcess: number;
+    /** Each fast reading, between ticks, and at a tick before onTick. */
+    onReading: (reading: StoveReading) => void;
+  };
 }
 
 const DEFAULT_INTERVAL_MS = 100;
@@ -55,18 +66,29 @@ export class Sampler {
   private readonly processes: ProcessSource = createProcessSource();
   private readonly cpuTimes = new CpuTimesReader();
   private readonly coreMeter = new CoreUsageMeter();
+  private readonly fastThreads: StoveWatch | null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   /** When the previous tick began; the run's start before the first. */
   private previousTickMs = 0;
+  /** How this sampler samples, for the record. */
+  readonly facts: SamplingFacts;
 
-  constructor(private readonly options: SamplerOptions) {}
+  constructor(private readonly options: SamplerOptions) {
+    const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+    const fast = options.fastThreads;
+    this.fastThreads =
+      fast !== undefined && this.processes.readsThreads
+        ? new StoveWatch({ clock: options.clock, tickIntervalMs: intervalMs, readsPerProcess: fast.readsPerProcess, onReading: fast.onReading })
+        : null;
+    this.facts = { intervalMs, fastThreadIntervalMs: this.fastThreads?.intervalMs ?? null, fastSamplesPerProcess: fast?.readsPerProcess ?? 0 };
+  }
 
   start(): void {
     if (this.timer !== null) {
       return;
     }
-    this.timer = setInterval(() => this.tickFromTimer(), this.options.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.timer = setInterval(() => this.tickFromTimer(), this.facts.intervalMs);
     this.timer.unref();
     // Right away too: a short run gets a sample, and the next tick a core-usage baseline.
     this.tickFromTimer();
@@ -82,6 +104,7 @@ export class Sampler {
     // A closing tick: however short the run, the cores get a second reading to compare
     // with the first (which only sets the baseline), and what ended is seen to have ended.
     await this.tick().catch(() => undefined);
+    this.fastThreads?.stop();
     this.processes.close();
     this.cpuTimes.close();
   }
@@ -92,6 +115,7 @@ export class Sampler {
     const cpus = this.cpuTimes.read();
     const { rootPid, extraPids } = this.options;
     const processes = await this.processes.read({ rootPid, extraPids: extraPids?.() ?? [] }, t);
+    this.fastThreads?.afterTick(processes);
     const coreUsage = this.coreMeter.next(cpus);
     const coreRun = this.runOnCores(coreUsage, t - this.previousTickMs);
     this.previousTickMs = t;

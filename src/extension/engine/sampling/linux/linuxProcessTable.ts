@@ -66,6 +66,8 @@ export class LinuxProcessTable implements ProcessSource {
   private readonly buffer = Buffer.alloc(READ_BUFFER_BYTES);
   private readonly hasChildrenFiles = haveChildrenFiles();
   private readonly hasSchedstat = haveSchedstat(this.buffer);
+  /** Threads are read where the kernel keeps their scheduler times. */
+  readonly readsThreads = this.hasSchedstat;
   private readonly nsPerTick = 1e9 / this.units.clockTicksPerSecond;
   /** CPU ns of the run per logical CPU since the previous tick, filled by observe(). */
   private readonly cpuNsByCore: number[] = [];

@@ -13,15 +13,17 @@
 // spent before the previous read.
 //
 // Each thread read is also a thread of the record (ObservedThread): its own CPU % since it
-// was last read, from its schedstat run time unbounded (exact to the nanosecond), and its
-// state over that interval, which a classifier (threadStates.ts) reads from the time it ran,
-// the time it waited for a core and the rest.
+// was last read, from its schedstat run time unbounded (exact to the nanosecond), how that
+// interval was spent (ran, waited for a core, the rest), and its state over the interval,
+// which a classifier (threadStates.ts) reads from those three.
 
 import * as fs from 'node:fs';
 import { openIfExists, readFromStart } from './linuxProcFiles';
+import { listThreadIds, reconcileThreads } from './threadListing';
 import { emptyProcPidStat, parseComm, parseProcPidStatInto, parseSchedstatInto, processKey, type ProcPidStat, type SchedTimes } from './linuxProcStat';
 import type { ObservedThread } from '../processReading';
 import type { ThreadStateClassifier } from '../threadStates';
+import { splitInterval } from './gilWaits';
 
 class ThreadFiles {
   readonly times: SchedTimes = { runtimeNs: 0, runDelayNs: 0 };
@@ -169,14 +171,19 @@ export class ProcessThreadTimes {
     const intervalMs = since === null ? moment.firstIntervalMs : moment.atMs - since;
     thread.readAtMs = moment.atMs;
     const intervalNs = intervalMs * 1e6;
-    // The clock reads around the file reads can make a thread seem to run a hair longer than the interval.
-    const cpu = intervalNs > 0 ? Math.min(100, (Math.max(0, ranNs) / intervalNs) * 100) : 0;
+    // The clock reads around the file reads can make a thread seem to run a hair longer than
+    // the interval: the split keeps every part within it.
+    const split = splitInterval(intervalNs, ranNs, waitedNs, false);
+    const cpu = split.intervalNs > 0 ? (split.ranNs / split.intervalNs) * 100 : 0;
     return {
       tid: thread.tid,
       key: thread.key,
       name: thread.name,
       cpu,
       state: this.classify({ intervalNs, ranNs, runDelayNs: waitedNs }),
+      ranMs: split.ranNs / 1e6,
+      coreWaitMs: split.coreWaitNs / 1e6,
+      waitingMs: split.waitingNs / 1e6,
       cpuTimeMs: thread.times.runtimeNs / 1e6,
     };
   }
@@ -199,31 +206,13 @@ export class ProcessThreadTimes {
    */
   private list(numThreads: number, buffer: Buffer): void {
     this.needsListing = false;
-    let tids: number[];
-    try {
-      // A listing costs about as much as a read: a process of one thread needs none.
-      tids = numThreads <= 1 ? [this.pid] : fs.readdirSync(`/proc/${this.pid}/task`).map(Number);
-    } catch {
-      tids = [];
-    }
-    const kept: ThreadFiles[] = [];
-    for (const thread of this.threads) {
-      if (tids.includes(thread.tid)) {
-        kept.push(thread);
-      } else {
-        thread.close();
-      }
-    }
-    for (const tid of tids) {
-      if (!kept.some((thread) => thread.tid === tid)) {
-        const identity = this.identityOf(tid, buffer);
-        const fd = identity === null ? null : openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
-        if (identity !== null && fd !== null) {
-          kept.push(new ThreadFiles(tid, fd, identity.key, identity.name));
-        }
-      }
-    }
-    this.threads = kept;
+    // A listing costs about as much as a read: a process of one thread needs none.
+    const tids = numThreads <= 1 ? [this.pid] : listThreadIds(this.pid);
+    this.threads = reconcileThreads(this.threads, tids, (tid) => {
+      const identity = this.identityOf(tid, buffer);
+      const fd = identity === null ? null : openIfExists(`/proc/${this.pid}/task/${tid}/schedstat`);
+      return identity !== null && fd !== null ? new ThreadFiles(tid, fd, identity.key, identity.name) : null;
+    });
   }
 
   /**

@@ -25,6 +25,7 @@ import * as fs from 'node:fs';
 import { openIfExists, readFromStart, READ_BUFFER_BYTES } from './linuxProcFiles';
 import { emptyProcPidStat, isExitedState, parseProcPidStatInto, parseSchedstatInto, type SchedTimes } from './linuxProcStat';
 import { emptyThreadSyscall, futexSyscalls, isFutexWait, parseThreadSyscallInto, type ThreadSyscall } from './linuxThreadSyscall';
+import { listThreadIds, reconcileThreads } from './threadListing';
 import { dominantState, GilWords, splitInterval, type ThreadTimeSplit } from './gilWaits';
 import type { ThreadState } from '../../../../shared/runRecord';
 import type { RunClock } from '../../run/runClock';
@@ -48,6 +49,8 @@ class StoveThread {
   asleepAtLastRead = NOT_ASLEEP;
   /** What it was asleep in the last time it was seen asleep, at any read. */
   lastAsleep = NOT_ASLEEP;
+  /** Time waited for a core that was counted before the kernel added it to the run delay (see coreWaitNs). */
+  coreWaitAheadNs = 0;
 
   constructor(
     readonly tid: number,
@@ -87,11 +90,13 @@ export class ProcessStove {
   private needsListing = true;
   private statFd: number | null;
   private readonly stat = emptyProcPidStat();
-  /** The GIL's futex words, as far as learnt. */
-  readonly gil = new GilWords();
   private readonly futexNumbers: readonly number[] = futexSyscalls();
 
-  constructor(readonly pid: number) {
+  constructor(
+    readonly pid: number,
+    /** The GIL's futex words, as far as learnt (by this reader, or by an earlier one of the process). */
+    readonly gil: GilWords = new GilWords(),
+  ) {
     this.statFd = openIfExists(`/proc/${pid}/stat`);
   }
 
@@ -157,10 +162,33 @@ export class ProcessStove {
     // that; running now, in what it slept in at the interval's start, or failing that the
     // last thing it was seen asleep in (it slept and woke between two reads).
     const asleepIn = asleepNow !== NOT_ASLEEP ? asleepNow : asleepBefore !== NOT_ASLEEP ? asleepBefore : thread.lastAsleep;
-    const intervalMs = atMs - previousReadAtMs;
-    const split = splitInterval(intervalMs * 1e6, thread.times.runtimeNs - runtimeNs, thread.times.runDelayNs - runDelayNs, asleepIn >= 0 && this.gil.isGilWord(asleepIn));
+    const intervalNs = (atMs - previousReadAtMs) * 1e6;
+    const ranNs = thread.times.runtimeNs - runtimeNs;
+    const coreWaitNs = this.coreWaitNs(thread, intervalNs, ranNs, thread.times.runDelayNs - runDelayNs, asleepBefore === NOT_ASLEEP);
+    const split = splitInterval(intervalNs, ranNs, coreWaitNs, asleepIn >= 0 && this.gil.isGilWord(asleepIn));
     const cpu = split.intervalNs > 0 ? (split.ranNs / split.intervalNs) * 100 : 0;
     return { tid: thread.tid, t: atMs, cpu, state: dominantState(split), split };
+  }
+
+  /**
+   * The time a thread waited for a core over an interval. The kernel adds a wait to the run
+   * delay only when the thread gets a core, all at once: at 5 ms reads, a thread queued for a
+   * whole interval (or whose core the hypervisor took: that wait the kernel never adds) would
+   * seem to have been asleep. So a thread that was runnable at the previous read and has not
+   * run since is counted as waiting for a core all that interval (it cannot have gone to
+   * sleep without running), and the part counted ahead is taken off the delay the kernel adds
+   * when it next gets a core.
+   */
+  private coreWaitNs(thread: StoveThread, intervalNs: number, ranNs: number, runDelayNs: number, runnableBefore: boolean): number {
+    if (ranNs > 0) {
+      const waitedNs = Math.max(0, runDelayNs - thread.coreWaitAheadNs);
+      thread.coreWaitAheadNs = 0;
+      return waitedNs;
+    }
+    if (!runnableBefore) return runDelayNs;
+    const aheadNs = Math.max(0, intervalNs - runDelayNs);
+    thread.coreWaitAheadNs += aheadNs;
+    return runDelayNs + aheadNs;
   }
 
   /** What the syscall just read says the thread sleeps in (and teaches the GIL's words). */
@@ -188,29 +216,7 @@ export class ProcessStove {
   /** Keeps the files of threads still listed, opens those of new ones, closes the rest. */
   private list(): void {
     this.needsListing = false;
-    let tids: number[];
-    try {
-      tids = fs.readdirSync(`/proc/${this.pid}/task`).map(Number);
-    } catch {
-      tids = [];
-    }
-    const kept: StoveThread[] = [];
-    for (const thread of this.threads) {
-      if (tids.includes(thread.tid)) {
-        kept.push(thread);
-      } else {
-        thread.close();
-      }
-    }
-    for (const tid of tids) {
-      if (!kept.some((thread) => thread.tid === tid)) {
-        const opened = this.openThread(tid);
-        if (opened !== null) {
-          kept.push(opened);
-        }
-      }
-    }
-    this.threads = kept;
+    this.threads = reconcileThreads(this.threads, listThreadIds(this.pid), (tid) => this.openThread(tid));
   }
 
   private openThread(tid: number): StoveThread | null {
@@ -231,59 +237,99 @@ export interface StoveSamplerOptions {
   clock: RunClock;
   /** Default DEFAULT_STOVE_INTERVAL_MS. */
   intervalMs?: number;
-  /** Each process's reading, every tick; the last one of a process says it ended. */
+  /** Each process's reading, at every read; the last one of a process that ended says so. */
   onReading: (reading: StoveReading) => void;
 }
 
-/** Reads the stove of the processes it watches, every few ms (see the header). */
+/**
+ * Reads the stove of the processes it watches, every few ms (see the header). Once started,
+ * its timer runs only while it watches a process: a run whose threads never fight costs no
+ * wake-up.
+ */
 export class StoveSampler {
   private readonly stoves = new Map<number, ProcessStove>();
   private readonly buffer = Buffer.alloc(READ_BUFFER_BYTES);
+  private started = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: StoveSamplerOptions) {}
 
-  /** Starts reading a process's threads (from the next tick: the first read is a baseline). */
-  watch(pid: number): void {
-    if (!this.stoves.has(pid)) {
-      this.stoves.set(pid, new ProcessStove(pid));
-    }
+  /**
+   * Starts reading a process's threads, with a first read now, which sets each thread's
+   * baseline: from the next read on, each reading says how every thread spent the time since
+   * its previous read. `gil`: what an earlier reader of this very process learnt of its GIL.
+   */
+  watch(pid: number, gil?: GilWords): void {
+    if (this.stoves.has(pid)) return;
+    const stove = new ProcessStove(pid, gil);
+    this.stoves.set(pid, stove);
+    this.read(stove);
+    this.runTimerWhileWatching();
   }
 
-  /** Stops reading a process's threads; what it learnt of its GIL is forgotten. */
+  /** Stops reading a process's threads, after a last read: its threads' samples reach this moment. */
   unwatch(pid: number): void {
-    this.stoves.get(pid)?.close();
-    this.stoves.delete(pid);
+    const stove = this.stoves.get(pid);
+    if (stove === undefined) return;
+    this.read(stove);
+    this.forget(stove);
   }
 
+  watching(pid: number): boolean {
+    return this.stoves.has(pid);
+  }
+
+  /** Reads every watched process every interval from now on (while there is one). */
   start(): void {
-    if (this.timer === null) {
-      this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? DEFAULT_STOVE_INTERVAL_MS);
-      this.timer.unref();
-    }
+    this.started = true;
+    this.runTimerWhileWatching();
   }
 
+  /** Stops the reads, and forgets every process (no last read: the run is over). */
   stop(): void {
-    if (this.timer !== null) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
-    [...this.stoves.keys()].forEach((pid) => this.unwatch(pid));
+    this.started = false;
+    [...this.stoves.values()].forEach((stove) => this.forget(stove));
   }
 
   /** One read of every watched process; a process that ended, or whose files fail to read, is read no more. */
   tick(): void {
-    for (const stove of [...this.stoves.values()]) {
-      let reading: StoveReading;
-      try {
-        reading = stove.read(this.options.clock, this.buffer);
-      } catch {
-        reading = { pid: stove.pid, threads: [], gilFound: stove.gil.found, ended: true }; // a file vanished between checks: it ended
-      }
-      if (reading.ended) {
-        this.unwatch(stove.pid);
-      }
-      this.options.onReading(reading);
+    for (const stove of [...this.stoves.values()]) this.read(stove);
+  }
+
+  /** As the sampler's timer does (sampler.ts): no error escapes a timer, and a failed tick leaves a gap in the samples. */
+  private tickFromTimer(): void {
+    try {
+      this.tick();
+    } catch {
+      // the next tick may work
+    }
+  }
+
+  private read(stove: ProcessStove): void {
+    let reading: StoveReading;
+    try {
+      reading = stove.read(this.options.clock, this.buffer);
+    } catch {
+      reading = { pid: stove.pid, threads: [], gilFound: stove.gil.found, ended: true }; // a file vanished between checks: it ended
+    }
+    if (reading.ended) this.forget(stove);
+    this.options.onReading(reading);
+  }
+
+  private forget(stove: ProcessStove): void {
+    stove.close();
+    this.stoves.delete(stove.pid);
+    this.runTimerWhileWatching();
+  }
+
+  private runTimerWhileWatching(): void {
+    const wanted = this.started && this.stoves.size > 0;
+    if (wanted && this.timer === null) {
+      this.timer = setInterval(() => this.tickFromTimer(), this.options.intervalMs ?? DEFAULT_STOVE_INTERVAL_MS);
+      this.timer.unref();
+    } else if (!wanted && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
     }
   }
 }

@@ -29,6 +29,7 @@ export function listingPartsOf(platform: NodeJS.Platform = process.platform): Li
 }
 
 export class ListingProcessSource implements ProcessSource {
+  readonly readsThreads = false;
   private readonly listing: LongLivedListing;
   /** CPU and memory of the processes found, from the listing or from pidusage. */
   private readonly usageOf: (found: ListedProcess[], listedAtMs: number) => Promise<Map<number, ProcessUsage>>;
