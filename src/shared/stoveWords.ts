@@ -28,12 +28,17 @@ const SEVERAL_CORES = 1.2;
 export function stoveSentence(threads: readonly StoveThreadShares[], gilEnabled: boolean): string {
   if (threads.length < 2) return '';
   if (!gilEnabled) return noGilSentence(threads);
-  const fighters = threads.filter((thread) => thread.gilWait >= FIGHT);
+  const fighters = stoveFighters(threads);
   if (fighters.length >= 2) return sharedStoveSentence(fighters);
   if (threads.every((thread) => thread.waiting >= MOSTLY)) {
     return `${threads.length} threads slept or waited most of the time (on a lock, I/O or a sleep): they did not fight over the stove.`;
   }
   return `${threads.length} threads did not fight over the stove: they seldom wanted the GIL at the same time.`;
+}
+
+/** The threads that fought over the GIL: two or more of them shared one stove. */
+export function stoveFighters(threads: readonly StoveThreadShares[]): StoveThreadShares[] {
+  return threads.filter((thread) => thread.gilWait >= FIGHT);
 }
 
 function noGilSentence(threads: readonly StoveThreadShares[]): string {

@@ -1,9 +1,35 @@
 // A thread's time, added up from its samples' figures (ThreadSample's ranMs, coreWaitMs,
 // gilWaitMs, waitingMs in runRecord.ts): exact sums of what the sampler measured, not counts
-// of samples by state. Pure, for the command line's summary and the panel alike.
+// of samples by state; each sample with the interval it covers; and the stove of a process in
+// words. Pure, for the command line's summary and the panel alike.
 
-import type { ProcessEntry, ThreadSample } from './runRecord';
-import type { StoveThreadShares } from './stoveWords';
+import type { ProcessEntry, ThreadEntry, ThreadSample } from './runRecord';
+import { stoveFighters, stoveSentence, type StoveThreadShares } from './stoveWords';
+
+/** One sample with the interval it covers: since the thread's previous sample, or since it began. */
+export interface SampleSpan {
+  fromMs: number;
+  toMs: number;
+  sample: ThreadSample;
+}
+
+/** The thread's samples with their intervals, in order; a sample read before the thread began covers nothing and is left out. */
+export function sampleSpans(thread: ThreadEntry): SampleSpan[] {
+  const spans: SampleSpan[] = [];
+  let from = thread.startMs;
+  for (const sample of thread.samples) {
+    if (sample.t <= from) continue;
+    spans.push({ fromMs: from, toMs: sample.t, sample });
+    from = sample.t;
+  }
+  return spans;
+}
+
+/** The share of its life a thread ran on a core, from its CPU time; null when that is not known. */
+export function lifeOnACore(thread: ThreadEntry, durationMs: number): number | null {
+  const lifeMs = (thread.endMs ?? durationMs) - thread.startMs;
+  return thread.cpuMs === null || lifeMs <= 0 ? null : Math.min(1, thread.cpuMs / lifeMs);
+}
 
 /** A thread's time over some samples, in ms. */
 export interface ThreadTimeTotals {
@@ -53,4 +79,14 @@ export function stoveShares(process: ProcessEntry): StoveThreadShares[] {
     });
   }
   return shares;
+}
+
+/** The stove of a process in words (stoveWords.ts), from the time it was read fast; '' when it never was. */
+export function processStoveSentence(process: ProcessEntry, gilEnabled: boolean): string {
+  return stoveSentence(stoveShares(process), gilEnabled);
+}
+
+/** True when two or more of the process's threads fought over its GIL: they shared one stove. */
+export function sharedOneStove(process: ProcessEntry, gilEnabled: boolean): boolean {
+  return gilEnabled && stoveFighters(stoveShares(process)).length >= 2;
 }

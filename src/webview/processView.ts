@@ -7,7 +7,7 @@
 
 import { processCpu } from '../shared/cpuFigures';
 import type { ProcessEntry, RunRecord } from '../shared/runRecord';
-import { lifeOnACore, processStove, threadTimes } from '../shared/threadFigures';
+import { isFastSample, lifeOnACore, processStoveSentence, timeTotals } from '../shared/threadShares';
 import { element, formatBytes, formatMs, formatPercent } from './format';
 import { processesAsTree } from '../shared/processHierarchy';
 
@@ -54,8 +54,9 @@ export class ProcessView {
 }
 
 /**
- * One process's threads: name, native id, CPU time, and the share of its life each spent on a
- * core and waiting for the GIL; above them, the stove in plain words.
+ * One process's threads: name, native id, CPU time, the share of its life each spent on a
+ * core, and its wait for the GIL (told apart only while its process was read fast) with its
+ * share of that time; above them, the stove in plain words.
  */
 function threadTable(process: ProcessEntry, gilEnabled: boolean, nowMs: number): HTMLElement {
   const box = element('div', 'threads-of');
@@ -65,7 +66,7 @@ function threadTable(process: ProcessEntry, gilEnabled: boolean, nowMs: number):
   const table = element('table', 'thread-table');
   table.setAttribute('aria-labelledby', title.id);
   const head = element('tr');
-  for (const title of ['Thread', 'TID', 'CPU time', 'On a core (share of its life)', 'Waiting for the GIL (share of its life)']) {
+  for (const title of ['Thread', 'TID', 'CPU time', 'On a core (share of its life)', 'Waited for the GIL (share of the time read fast)']) {
     const cell = element('th', undefined, title);
     cell.scope = 'col';
     head.append(cell);
@@ -79,14 +80,13 @@ function threadTable(process: ProcessEntry, gilEnabled: boolean, nowMs: number):
     const name = element('th', 'name', thread.python ? thread.name : `${thread.name} (not started by Python)`);
     name.scope = 'row';
     const onACore = lifeOnACore(thread, nowMs);
-    const lifeMs = (thread.endMs ?? nowMs) - thread.startMs;
-    const times = threadTimes(thread);
+    const fast = timeTotals(thread.samples.filter(isFastSample));
     row.append(
       name,
       element('td', 'number', String(thread.tid)),
       element('td', 'number', thread.cpuMs === null ? '—' : formatMs(thread.cpuMs)),
       element('td', 'number', onACore === null ? '—' : formatPercent(onACore * 100)),
-      element('td', 'number', times.watchedMs <= 0 || lifeMs <= 0 ? '—' : formatPercent(Math.min(1, times.gilWaitMs / lifeMs) * 100)),
+      element('td', 'number', gilWaitText(fast.gilWaitMs, fast.totalMs)),
     );
     body.append(row);
   }
@@ -94,10 +94,16 @@ function threadTable(process: ProcessEntry, gilEnabled: boolean, nowMs: number):
   const scroller = element('div', 'table-scroll');
   scroller.append(table);
   box.append(title);
-  const stove = processStove(process, gilEnabled);
-  if (stove) box.append(element('p', 'stove-sentence', stove.sentence));
+  const sentence = processStoveSentence(process, gilEnabled);
+  if (sentence) box.append(element('p', 'stove-sentence', sentence));
   box.append(scroller);
   return box;
+}
+
+/** "—" where the thread was never read fast, "none" where it never waited, else the wait and its share. */
+function gilWaitText(gilWaitMs: number, fastMs: number): string {
+  if (fastMs <= 0) return '—';
+  return gilWaitMs > 0 ? `${formatMs(gilWaitMs)} (${formatPercent((gilWaitMs / fastMs) * 100)})` : 'none';
 }
 
 function processRow(process: ProcessEntry, depth: number, live: boolean, nowMs: number): HTMLTableRowElement {

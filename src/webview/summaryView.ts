@@ -10,7 +10,7 @@ import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOC
 import { channelStats, lockStats, signalWaitStats, workerTaskStats } from '../shared/recordStats';
 import type { LiveRunState } from '../shared/liveDeltas';
 import type { RunRecord } from '../shared/runRecord';
-import { processStove } from '../shared/threadFigures';
+import { processStoveSentence } from '../shared/threadShares';
 import { button } from './components';
 import { baseName, element, formatBytes, formatMs, formatPercent } from './format';
 
@@ -53,11 +53,10 @@ export class SummaryView {
     const children: HTMLElement[] = [heading, facts];
     const coreWait = coreWaitSentence(record);
     if (coreWait !== null) children.push(element('p', 'core-wait', coreWait));
-    // How threads that wanted to run shared each process's stove (its GIL); the processes
-    // view says it of every process with two or more threads.
+    // How the threads of each process read fast (two or more wanted to run) shared its stove, its GIL.
     for (const process of record.processes) {
-      const stove = process ? processStove(process, record.python.gilEnabled !== false) : null;
-      if (stove?.notable) children.push(element('p', 'stove', `PID ${process.pid} (${process.name}): ${stove.sentence}`));
+      const sentence = process ? processStoveSentence(process, record.python.gilEnabled !== false) : '';
+      if (sentence) children.push(element('p', 'stove', `PID ${process.pid} (${process.name}): ${sentence}`));
     }
     if (record.warnings.length > 0) {
       const list = element('ul', 'warnings');

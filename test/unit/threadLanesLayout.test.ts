@@ -13,8 +13,17 @@ import { emptyRecord } from '../helpers/records';
 
 const site = { file: '/x/a.py', line: 5 };
 
+/** A thread read fast: each sample's interval split as its state says (the CPU ran, the rest went to the state). */
 function thread(tid: number, name: string, states: Array<[number, ThreadState, number]>, startMs = 0): ThreadEntry {
-  return { tid, name, python: true, startMs, endMs: 100, cpuMs: 10, samples: states.map(([t, state, cpu]) => ({ t, state, cpu })) };
+  let previous = startMs;
+  const samples = states.map(([t, state, cpu]) => {
+    const interval = t - previous;
+    previous = t;
+    const ranMs = (cpu / 100) * interval;
+    const rest = interval - ranMs;
+    return { t, state, cpu, ranMs, coreWaitMs: 0, gilWaitMs: state === 'waiting-for-gil' ? rest : 0, waitingMs: state === 'waiting-for-gil' ? 0 : rest };
+  });
+  return { tid, name, python: true, startMs, endMs: 100, cpuMs: 10, samples };
 }
 
 function process(pid: number, threads: ThreadEntry[]): ProcessEntry {
@@ -66,7 +75,7 @@ describe('timeline layout with thread lanes', () => {
     assert.deepEqual(model.lanes.map((_, i) => model.geometry.top(i)), [AXIS_HEIGHT, AXIS_HEIGHT + LANE_HEIGHT], 'the 48 px lanes of before');
   });
 
-  it('has no stove row without a GIL, nor where fewer than two threads waited for it', () => {
+  it('has no stove row without a GIL, nor where fewer than two threads fought over it', () => {
     const noGil = buildTimelineModel({ ...record, python: { ...record.python, gilEnabled: false } }, { showInternalLocks: false, line: null });
     assert.ok(!noGil.lanes.some((lane) => lane.kind === 'stove'));
     const sleepers = emptyRecord({ processes: [process(10, [thread(10, 'MainThread', [[40, 'waiting', 0]]), thread(11, 'a', [[40, 'waiting', 0]])])] });

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { writeHtmlReport } from '../../src/extension/engine/export/htmlReport';
 import { ProfileRun } from '../../src/extension/engine/run/profileRun';
 import type { ProcessEntry, RunRecord, ThreadEntry, ThreadState } from '../../src/shared/runRecord';
-import { sampleSpans } from '../../src/shared/threadFigures';
+import { sampleSpans } from '../../src/shared/threadShares';
 import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT } from '../../src/webview/timeline/layout';
 import { stoveTurns } from '../../src/webview/timeline/stoveTurns';
 import type { DrawnLane } from '../../src/webview/timeline/timelineView';
@@ -209,10 +209,10 @@ describeNeeding(['chromium'], 'thread lanes and the stove (headless Chromium, re
     assert.match(stoveSentence, /^3 threads shared one stove: each ran about \d+ % of the time; while one ran, the others waited for the GIL/, stoveSentence);
     assert.ok((await page.locator('.summary p.stove').allInnerTexts()).includes(`PID ${main.pid} (MainProcess): ${stoveSentence}`), 'the summary says it too');
 
-    // The threads table: name, tid, CPU time, shares.
+    // The threads table: name, tid, CPU time, share of its life on a core, its wait for the GIL and share of the time read fast.
     const rows = await page.locator(`.threads-of[data-pid="${main.pid}"] tbody tr`).evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell as HTMLElement).innerText)));
     assert.deepEqual(rows.map((row) => [row[0], row[1]]), threads.map((thread) => [thread.name, String(thread.tid)]));
-    for (const row of rows.slice(1)) assert.match(row.slice(2).join(' | '), /^[\d.]+ m?s \| [\d.]+ % \| [\d.]+ %$/, `a chef's row: ${row.join(' | ')}`);
+    for (const row of rows.slice(1)) assert.match(row.slice(2).join(' | '), /^[\d.]+ m?s \| [\d.]+ % \| [\d.]+ m?s \([\d.]+ %\)$/, `a chef's row: ${row.join(' | ')}`);
 
     await page.screenshot({ path: artifactPath('thread-lanes-1400.png'), fullPage: true });
     await page.setViewportSize({ width: 600, height: 1000 });

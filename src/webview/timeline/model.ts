@@ -8,7 +8,7 @@
 import { isPartOfSignal, lockLabels, signalOf, type SignalKind } from '../../shared/learnerNames';
 import type { IpcEvent, LockEvent, LockInfo, ProcessEntry, RunRecord, SourceSite, ThreadEntry } from '../../shared/runRecord';
 import { processesAsTree } from '../../shared/processHierarchy';
-import { sharedTheStove } from '../../shared/threadFigures';
+import { sharedOneStove } from '../../shared/threadShares';
 import { LaneGeometry } from './layout';
 import { stoveTurns, type StoveTurn } from './stoveTurns';
 import { threadStateSpans, type ThreadStateSpans } from './threadStates';
@@ -124,7 +124,7 @@ export function buildTimelineModel(record: RunRecord, filter: TimelineFilter): T
     const foldedHere = folded.has(pid);
     lanes.push({ kind: 'process', pid, label, process, locks: emptyLockIntervals(), tasks: emptyIntervals(), threadCount: threads.length, folded: foldedHere });
     if (!process || threads.length < 2 || foldedHere) return index;
-    const onStove = gilEnabled && sharedTheStove(process);
+    const onStove = sharedOneStove(process, gilEnabled);
     if (onStove) lanes.push({ kind: 'stove', pid, label: 'the stove (GIL)', process, turns: stoveTurns(threads), locks: emptyLockIntervals() });
     const byTid = new Map<number, number[]>();
     threads.forEach((thread, threadIndex) => {

@@ -5,7 +5,7 @@
 // Two threads can each run part of one interval, one after the other: the turn is given to
 // the one that ran longer, and the hover says how long it ran.
 
-import { sampleSpans } from '../../shared/threadFigures';
+import { sampleSpans } from '../../shared/threadShares';
 import type { ThreadEntry } from '../../shared/runRecord';
 
 /** A thread ran at least this share of an interval: it held the stove then. */

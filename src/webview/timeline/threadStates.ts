@@ -4,7 +4,7 @@
 // drawn: the lane shows only the thread's life there.
 
 import type { ThreadEntry, ThreadState } from '../../shared/runRecord';
-import { sampleSpans } from '../../shared/threadFigures';
+import { sampleSpans } from '../../shared/threadShares';
 import type { Viewport } from './layout';
 import { columnRuns, kindPerColumn } from './pixelColumns';
 

@@ -3,7 +3,7 @@
 
 import type { ViewState } from '../../shared/protocol';
 import type { RunRecord, SourceSite } from '../../shared/runRecord';
-import { processStove } from '../../shared/threadFigures';
+import { processStoveSentence } from '../../shared/threadShares';
 import { button, checkbox } from '../components';
 import { baseName, element } from '../format';
 import type { Palette } from '../palette';
@@ -238,7 +238,7 @@ export class TimelineView {
       case 'thread':
         return threadText(lane, t);
       case 'stove':
-        return stoveText(lane, t, processStove(lane.process, model.record.python.gilEnabled !== false)?.sentence ?? '');
+        return stoveText(lane, t, processStoveSentence(lane.process, model.record.python.gilEnabled !== false));
     }
   }
 

@@ -8,9 +8,8 @@ import { formatMs, formatPercent } from '../../../shared/format';
 import { channelLabels, lockLabels, signalWaitText, UNKNOWN_CHANNEL, UNKNOWN_LOCK } from '../../../shared/learnerNames';
 import { processesAsTree } from '../../../shared/processHierarchy';
 import { channelStats, lockStats, signalWaitStats, workerTaskStats, type LockStats, type SignalWaitStats } from '../../../shared/recordStats';
-import type { LockEventList, RunRecord, ThreadEntry } from '../../../shared/runRecord';
-import { stoveSentence } from '../../../shared/stoveWords';
-import { isFastSample, stoveShares, timeTotals } from '../../../shared/threadShares';
+import type { LockEventList, RunRecord } from '../../../shared/runRecord';
+import { isFastSample, lifeOnACore, processStoveSentence, timeTotals } from '../../../shared/threadShares';
 
 export function formatSummary(record: RunRecord<LockEventList>): string {
   const sections = [processSection(record)];
@@ -78,7 +77,7 @@ function threadSection(record: RunRecord<LockEventList>): string | null {
         fastSamples.length === 0 ? '–' : gilWait(timeTotals(fastSamples).gilWaitMs),
       ]);
     });
-    const sentence = stoveSentence(stoveShares(process), record.python.gilEnabled ?? true);
+    const sentence = processStoveSentence(process, record.python.gilEnabled ?? true);
     if (sentence !== '') stoves.push(`    ${process.pid} ${process.name}: ${sentence}`);
   }
   if (rows.length === 0) return null;
@@ -94,12 +93,6 @@ function threadSection(record: RunRecord<LockEventList>): string | null {
 /** A thread that never waited for the GIL reads "none", not "0.000 ms". */
 function gilWait(ms: number): string {
   return ms > 0 ? formatMs(ms) : 'none';
-}
-
-/** The share of its life a thread ran on a core; null when its CPU time is not known. */
-function lifeOnACore(thread: ThreadEntry, durationMs: number): number | null {
-  const lifeMs = (thread.endMs ?? durationMs) - thread.startMs;
-  return thread.cpuMs === null || lifeMs <= 0 ? null : Math.min(1, thread.cpuMs / lifeMs);
 }
 
 function coreSection(record: RunRecord<LockEventList>): string {
