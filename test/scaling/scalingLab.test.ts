@@ -152,7 +152,7 @@ describe('scaling lab (engine, real processes)', function () {
       assert.ok(entry.pickledBytes > 0, 'the items and results travel pickled through the pool');
     }
     // Whatever the wall times, threads are never called faster, and the GIL is why.
-    assert.match(result.verdict, /Threads (made no measurable difference|ran it [\d.]+× slower than alone)/, numbersOf(result));
+    assert.match(result.verdict, /Threads (made no measurable difference|ran it [\d.]+× slower than alone|did not speed it up by running at once)/, numbersOf(result));
     assert.match(result.verdict, /the 2 threads took turns on it, like 2 chefs sharing one stove/, numbersOf(result));
     for (const mode of result.modes) {
       assert.ok(mode.runsMs.length >= 3 && mode.runsMs.length <= 7, `${mode.mode} × ${mode.workers} ran ${mode.runsMs.length} times`);
