@@ -252,7 +252,11 @@ describeNeeding(['chromium'], 'thread lanes and the stove (headless Chromium, re
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('t');
     await page.waitForFunction(() => window.parallelLab?.viewState.foldedThreadPids.length === 0);
-    assert.ok((await lanes(page)).some((lane) => lane.kind === 'thread'), 'T shows them again');
+    // The lanes come back with the next frame drawn, which may follow the state change.
+    const shownAgain = await page
+      .waitForFunction(() => (window.parallelLab?.timelineLanes() ?? []).some((lane) => lane.kind === 'thread'), undefined, { timeout: 5_000 })
+      .then(() => true, () => false);
+    assert.ok(shownAgain, 'T shows them again');
     await page.close();
   });
 
